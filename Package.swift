@@ -1,0 +1,74 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Swift's default x86-64 target is the SSE2 baseline: SIMD multiply-adds and Float16 conversions
+// become per-element library calls (measured 40x slower). Haswell (AVX2, FMA, F16C) is the
+// shipping baseline; wider instructions (AVX-512, VNNI, BF16) are used only by C kernels that
+// check the CPU at run time.
+#if arch(x86_64)
+let cpuFlags = ["-target-cpu", "haswell"]
+let cCPUFlags = ["-mavx2", "-mfma", "-mf16c"]
+#else
+let cpuFlags: [String] = []
+let cCPUFlags: [String] = []
+#endif
+
+/// Settings for every Swift target: release builds may use the baseline CPU's vector units.
+let swiftSettings: [SwiftSetting] = [
+    .unsafeFlags(cpuFlags, .when(configuration: .release)),
+]
+
+/// Settings for numeric code, where exclusivity checks in hot loops cost measurable time.
+let numericSwiftSettings: [SwiftSetting] = [
+    .unsafeFlags(cpuFlags + ["-enforce-exclusivity=unchecked"], .when(configuration: .release)),
+]
+
+let package = Package(
+    name: "Sotto",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "sotto", targets: ["sotto"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // System libraries (Debian -dev packages, installed by Scripts/setup).
+        .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw",
+                       providers: [.apt(["libncursesw5-dev"])]),
+        .systemLibrary(name: "CAlsa", path: "Sources/CAlsa",
+                       pkgConfig: "alsa", providers: [.apt(["libasound2-dev"])]),
+        .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS",
+                       pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CSndfile", path: "Sources/CSndfile",
+                       pkgConfig: "sndfile", providers: [.apt(["libsndfile1-dev"])]),
+        .systemLibrary(name: "CEspeakNG", path: "Sources/CEspeakNG",
+                       pkgConfig: "espeak-ng", providers: [.apt(["libespeak-ng-dev"])]),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
+        // C for what Swift cannot import: ncurses macros, the ALSA error callback, wcwidth.
+        .target(name: "CShim", dependencies: ["CNcursesw", "CAlsa"]),
+
+        // Shared parts.
+        .target(name: "SottoMetrics", swiftSettings: swiftSettings),
+        .target(name: "SottoCore", dependencies: ["SottoMetrics", "CZlib"], swiftSettings: swiftSettings),
+        .target(name: "SottoAudio", dependencies: ["CAlsa", "CSndfile", "CShim"],
+                swiftSettings: numericSwiftSettings),
+        .target(name: "SottoPhonemes", dependencies: ["CEspeakNG"], swiftSettings: swiftSettings),
+
+        // The command-line tool and, with no arguments, the studio.
+        .executableTarget(
+            name: "sotto",
+            dependencies: [
+                "SottoCore", "SottoMetrics", "SottoAudio", "SottoPhonemes", "COpenBLAS",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings),
+
+        .testTarget(name: "SottoMetricsTests", dependencies: ["SottoMetrics"]),
+        .testTarget(name: "SottoCoreTests", dependencies: ["SottoCore"]),
+        .testTarget(name: "SottoAudioTests", dependencies: ["SottoAudio", "CAlsa"]),
+        .testTarget(name: "SottoPhonemesTests", dependencies: ["SottoPhonemes"]),
+        .testTarget(name: "CLITests", dependencies: ["SottoCore"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

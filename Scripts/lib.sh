@@ -1,0 +1,22 @@
+# Shared by the Sotto scripts. Sourced, never run.
+
+# The models directory: $SOTTO_MODELS_DIR, else under the XDG data home.
+sotto_models_dir() {
+  if [ -n "${SOTTO_MODELS_DIR:-}" ]; then echo "$SOTTO_MODELS_DIR"; return; fi
+  echo "${XDG_DATA_HOME:-$HOME/.local/share}/sotto/models"
+}
+
+# OpenBLAS 0.3.21 runs AVX-512 CPUs such as Zen 4/5 with its AVX2 (Haswell) kernels, about half
+# the sgemm speed. It reads OPENBLAS_CORETYPE only when the library loads, so the variable must
+# be set before a process starts. Only on CPUs that really have the AVX-512 subsets those kernels
+# use; elsewhere leave OpenBLAS to its own detection. The sotto binary applies the same rule to
+# itself when started directly.
+sotto_export_blas_core() {
+  [ -n "${OPENBLAS_CORETYPE:-}" ] && return 0
+  local flags
+  flags="$(grep -m1 '^flags' /proc/cpuinfo 2>/dev/null || true)"
+  for f in avx512f avx512bw avx512vl avx512dq avx512cd; do
+    case " $flags " in *" $f "*) ;; *) return 0 ;; esac
+  done
+  export OPENBLAS_CORETYPE=SkylakeX
+}

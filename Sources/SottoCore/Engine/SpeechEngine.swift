@@ -1,0 +1,70 @@
+/// The seam between a model and everything else (CLI, studio, server).
+///
+/// An engine is a loaded model. `synthesize` runs on the caller's thread and hands audio to
+/// `onChunk` as soon as each chunk exists, so time to first audio is the first chunk's time.
+/// Engines keep scratch buffers between calls and serialise `synthesize` themselves; a second
+/// concurrent call waits.
+public protocol SpeechEngine: AnyObject, Sendable {
+    var model: ModelDescriptor { get }
+    var sampleRate: Int { get }
+    var capabilities: EngineCapabilities { get }
+    var voices: [VoiceInfo] { get }
+    var languages: [String] { get }
+    /// The voice used when a request names none.
+    var defaultVoice: String? { get }
+    /// Bytes of weights and buffers this engine holds.
+    var residentBytes: Int { get }
+
+    /// Synthesizes `request`. Throws `SottoError` for bad input (empty text, unknown voice, ...)
+    /// and `SynthesisCancelled` when `cancellation` is set; errors thrown by `onChunk` propagate.
+    func synthesize(_ request: SynthesisRequest, cancellation: CancellationFlag,
+                    onChunk: (AudioChunk) throws -> Void) throws -> SynthesisSummary
+}
+
+/// How to load a model.
+public struct LoadOptions: Sendable, Equatable {
+    /// Threads for the math library; nil leaves its default.
+    public var threads: Int?
+    /// Weight precision for models that offer several (Qwen3-TTS: fp32, bf16, int8).
+    public var precision: WeightPrecision?
+
+    public init(threads: Int? = nil, precision: WeightPrecision? = nil) {
+        self.threads = threads
+        self.precision = precision
+    }
+}
+
+public enum WeightPrecision: String, Codable, Sendable, CaseIterable {
+    case fp32, bf16, int8
+}
+
+/// Loads one kind of model. Each engine module provides one and the CLI registers it.
+public protocol EngineLoader: Sendable {
+    var kind: ModelKind { get }
+    func load(_ model: ModelDescriptor, options: LoadOptions) throws -> any SpeechEngine
+}
+
+/// The engines this build knows, by model kind.
+public struct EngineRegistry: Sendable {
+    private var loaders: [ModelKind: any EngineLoader] = [:]
+
+    public init(_ loaders: [any EngineLoader] = []) {
+        for loader in loaders { self.loaders[loader.kind] = loader }
+    }
+
+    public var kinds: [ModelKind] { loaders.keys.sorted() }
+
+    public func supports(_ kind: ModelKind) -> Bool { loaders[kind] != nil }
+
+    /// Loads `model`, refusing incomplete models with the problem the catalog found.
+    public func load(_ model: ModelDescriptor, options: LoadOptions = LoadOptions()) throws -> any SpeechEngine {
+        guard let loader = loaders[model.kind] else {
+            throw SottoError("\(model.kind.displayName) models are not supported by this build of sotto",
+                             hint: "supported: \(kinds.map(\.rawValue).joined(separator: ", "))")
+        }
+        if let problem = model.problems.first {
+            throw SottoError("model \(model.name) cannot be loaded: \(problem)", hint: model.repairHint)
+        }
+        return try loader.load(model, options: options)
+    }
+}
