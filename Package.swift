@@ -46,7 +46,8 @@ let package = Package(
                        pkgConfig: "espeak-ng", providers: [.apt(["libespeak-ng-dev"])]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
         // C for what Swift cannot import: ncurses macros, the ALSA error callback, wcwidth.
-        .target(name: "CShim", dependencies: ["CNcursesw", "CAlsa"]),
+        .target(name: "CShim", dependencies: ["CNcursesw", "CAlsa"],
+                linkerSettings: [.linkedLibrary("ncursesw"), .linkedLibrary("asound")]),
 
         // Shared parts.
         .target(name: "SottoMetrics", swiftSettings: swiftSettings),
