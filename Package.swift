@@ -66,7 +66,7 @@ let package = Package(
             swiftSettings: swiftSettings),
 
         .testTarget(name: "SottoMetricsTests", dependencies: ["SottoMetrics"]),
-        .testTarget(name: "SottoCoreTests", dependencies: ["SottoCore"]),
+        .testTarget(name: "SottoCoreTests", dependencies: ["SottoCore"], exclude: ["Fixtures"]),
         .testTarget(name: "SottoAudioTests", dependencies: ["SottoAudio", "CAlsa"]),
         .testTarget(name: "SottoPhonemesTests", dependencies: ["SottoPhonemes"]),
         .testTarget(name: "CLITests", dependencies: ["SottoCore"]),

@@ -29,6 +29,7 @@ public struct RealTimeFactor: Sendable, Equatable {
     static func format(_ v: Double) -> String {
         switch v {
         case ..<0.01: return String(format: "%.4f", v)
+        case ..<0.1: return String(format: "%.3f", v)
         case ..<10: return String(format: "%.2f", v)
         case ..<100: return String(format: "%.1f", v)
         default: return String(format: "%.0f", v)

@@ -1,2 +1,6 @@
-import SottoCore
-print("sotto")
+import Foundation
+
+// OpenBLAS picks its kernels when the library loads, before any Swift code runs, so a better
+// core type can only take effect in a fresh process image.
+BLASCoreSelection.reexecIfWorthwhile()
+Sotto.main()

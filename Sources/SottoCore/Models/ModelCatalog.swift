@@ -30,7 +30,8 @@ public struct ModelCatalog: Sendable {
         if let colon = trimmed.firstIndex(of: ":"), let k = ModelKind(rawValue: trimmed[..<colon].lowercased()) {
             kind = k
             name = String(trimmed[trimmed.index(after: colon)...])
-        } else if let k = ModelKind(rawValue: trimmed.lowercased()) {
+        }
+        if let k = ModelKind(rawValue: trimmed.lowercased()) ?? (name.isEmpty ? kind : nil) {
             let ofKind = models.filter { $0.kind == k }
             if let model = ofKind.first(where: \.isComplete) ?? ofKind.first { return model }
             throw SottoError("no \(k.displayName) model found in \(directory.path)",

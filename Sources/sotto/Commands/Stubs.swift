@@ -1,0 +1,4 @@
+import ArgumentParser
+struct Say: ParsableCommand {}
+struct Phonemes: ParsableCommand {}
+struct Info: ParsableCommand {}

@@ -1,0 +1,178 @@
+import Foundation
+import SottoCore
+import Testing
+
+@Suite struct CatalogTests {
+    static let piperConfig = Data("""
+    {"audio": {"sample_rate": 22050, "quality": "low"}, "espeak": {"voice": "de"},
+     "phoneme_id_map": {"_": [0]}, "num_speakers": 1, "speaker_id_map": {}}
+    """.utf8)
+
+    static let multiSpeakerConfig = Data("""
+    {"audio": {"sample_rate": 22050}, "espeak": {"voice": "en-gb"}, "phoneme_id_map": {"_": [0]},
+     "num_speakers": 3, "speaker_id_map": {"p239": 2, "alice": 0, "bob": 1}}
+    """.utf8)
+
+    /// A models folder the way a user may arrange it: a Kokoro folder, kokoro-onnx files at the
+    /// top level, Piper pairs, and a Qwen3-TTS folder.
+    static func populatedFolder() throws -> TemporaryFolder {
+        let folder = try TemporaryFolder()
+        try folder.write("kokoro-v1.0-int8/kokoro-v1.0.int8.onnx", Protobuf.onnxModel())
+        try folder.copy("voices-stored.npz", to: "kokoro-v1.0-int8/voices_ja.npz")
+        try folder.write("kokoro-v1.0.onnx", Protobuf.onnxModel())
+        try folder.copy("voices-deflated.npz", to: "voices-v1.0.bin")
+        try folder.write("piper/de_DE-test-low.onnx", Protobuf.onnxModel())
+        try folder.write("piper/de_DE-test-low.onnx.json", piperConfig)
+        try folder.write("piper/en_GB-many-medium.onnx", Protobuf.onnxModel())
+        try folder.write("piper/en_GB-many-medium.onnx.json", multiSpeakerConfig)
+        try folder.write("Qwen3-TTS-12Hz-0.6B-CustomVoice/config.json", Data("""
+        {"tts_model_type": "custom_voice", "tts_model_size": "0b6",
+         "talker_config": {"spk_id": {"ryan": 3061, "eric": 2875}, "spk_is_dialect": {"eric": "sichuan_dialect", "ryan": false},
+                           "codec_language_id": {"english": 2050, "chinese": 2055}}}
+        """.utf8))
+        try folder.write("Qwen3-TTS-12Hz-0.6B-CustomVoice/generation_config.json", Data("{}".utf8))
+        try folder.write("Qwen3-TTS-12Hz-0.6B-CustomVoice/model.safetensors",
+                         SafetensorsTests.file(tensors: [("talker.model.norm.weight", "BF16", [8])]))
+        try folder.write("Qwen3-TTS-12Hz-0.6B-CustomVoice/vocab.json", Data("{}".utf8))
+        try folder.write("Qwen3-TTS-12Hz-0.6B-CustomVoice/merges.txt", Data("#version: 0.2\n".utf8))
+        try folder.write("Qwen3-TTS-12Hz-0.6B-CustomVoice/speech_tokenizer/config.json", Data("{}".utf8))
+        try folder.write("Qwen3-TTS-12Hz-0.6B-CustomVoice/speech_tokenizer/model.safetensors",
+                         SafetensorsTests.file(tensors: [("decoder.x", "F32", [2])]))
+        try folder.write(".fetch.abc123/half-downloaded.onnx", Data([1, 2, 3]))
+        return folder
+    }
+
+    @Test func findsEveryKindWithItsVoices() throws {
+        let folder = try Self.populatedFolder()
+        defer { folder.cleanup() }
+        let catalog = ModelCatalog(directory: folder.url)
+        #expect(catalog.models.map(\.id) == [
+            "kokoro:kokoro-v1.0", "kokoro:kokoro-v1.0-int8",
+            "piper:de_DE-test-low", "piper:en_GB-many-medium",
+            "qwen3:Qwen3-TTS-12Hz-0.6B-CustomVoice",
+        ])
+        #expect(catalog.models.allSatisfy { $0.isComplete }, "\(catalog.models.flatMap(\.problems))")
+        let kokoro = try catalog.resolve("kokoro:kokoro-v1.0-int8")
+        #expect(kokoro.voices.map(\.id) == ["af_test", "jm_test"])
+        #expect(kokoro.voices.first?.language == "en-us")
+        #expect(kokoro.voices.last?.gender == "male")
+        #expect(kokoro.variant == "int8")
+        let many = try catalog.resolve("en_GB-many-medium")
+        #expect(many.voices.map(\.id) == ["alice", "bob", "p239"])
+        #expect(many.languages == ["en-gb"])
+        let single = try catalog.resolve("piper:de_DE-test-low")
+        #expect(single.voices.map(\.id) == ["de_DE-test-low"])
+        let qwen = try catalog.resolve("qwen3")
+        #expect(qwen.voices.map(\.id) == ["eric", "ryan"])
+        #expect(qwen.voices.first?.detail == "dialect: sichuan_dialect")
+        #expect(qwen.languages == ["chinese", "english"])
+        #expect(qwen.variant == "CustomVoice 0.6B")
+    }
+
+    @Test func resolvesNamesKindsPrefixesAndPaths() throws {
+        let folder = try Self.populatedFolder()
+        defer { folder.cleanup() }
+        let catalog = ModelCatalog(directory: folder.url)
+        #expect(try catalog.resolve("piper").kind == .piper)
+        #expect(try catalog.resolve("KOKORO-V1.0-INT8").name == "kokoro-v1.0-int8")
+        #expect(try catalog.resolve("de_DE").name == "de_DE-test-low")
+        #expect(try catalog.resolve(folder.url.appendingPathComponent("piper/de_DE-test-low.onnx").path).name == "de_DE-test-low")
+        #expect(try catalog.resolve(folder.url.appendingPathComponent("Qwen3-TTS-12Hz-0.6B-CustomVoice").path).kind == .qwen3)
+        #expect(try catalog.resolve(folder.url.appendingPathComponent("kokoro-v1.0.onnx").path).kind == .kokoro)
+        let unknown = #expect(throws: SottoError.self) { try catalog.resolve("nonesuch") }
+        #expect(unknown?.hint?.contains("piper:de_DE-test-low") == true)
+        let ambiguous = #expect(throws: SottoError.self) { try catalog.resolve("kokoro:kokoro-v") }
+        #expect(ambiguous?.message.contains("ambiguous") == true)
+        #expect(throws: SottoError.self) { try catalog.resolve("/no/such/model.onnx") }
+        #expect(try catalog.resolve("qwen3:").kind == .qwen3)
+    }
+
+    @Test func namesTheMissingOrCorruptFile() throws {
+        let folder = try Self.populatedFolder()
+        defer { folder.cleanup() }
+        let fm = FileManager.default
+        try fm.removeItem(at: folder.url.appendingPathComponent("piper/de_DE-test-low.onnx.json"))
+        let truncated = folder.url.appendingPathComponent("kokoro-v1.0-int8/kokoro-v1.0.int8.onnx")
+        try Data(try Data(contentsOf: truncated).prefix(1000)).write(to: truncated)
+        try fm.removeItem(at: folder.url.appendingPathComponent("Qwen3-TTS-12Hz-0.6B-CustomVoice/speech_tokenizer/model.safetensors"))
+        try Data("{".utf8).write(to: folder.url.appendingPathComponent("piper/en_GB-many-medium.onnx.json"))
+
+        let catalog = ModelCatalog(directory: folder.url)
+        let piper = try catalog.resolve("piper:de_DE-test-low")
+        #expect(piper.problems == ["missing config file de_DE-test-low.onnx.json"])
+        let kokoro = try catalog.resolve("kokoro-v1.0-int8")
+        #expect(kokoro.problems.count == 1)
+        #expect(kokoro.problems[0].hasPrefix("weights file kokoro-v1.0.int8.onnx is corrupt: truncated"))
+        let qwen = try catalog.resolve("qwen3")
+        #expect(qwen.problems == ["missing codec weights file model.safetensors"])
+        #expect(try catalog.resolve("en_GB-many-medium").problems == ["config file en_GB-many-medium.onnx.json is corrupt: not valid JSON"])
+        #expect(try catalog.resolve("kokoro-v1.0").isComplete)
+
+        let registry = EngineRegistry()
+        #expect(throws: SottoError.self) { try registry.load(piper) }
+    }
+
+    @Test func kokoroWithoutVoicesIsIncomplete() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.cleanup() }
+        try folder.write("kokoro-v1.0.onnx", Protobuf.onnxModel())
+        let model = try #require(ModelCatalog(directory: folder.url).models.first)
+        #expect(model.kind == .kokoro)
+        #expect(model.problems == ["missing voices file voices.npz"])
+    }
+
+    @Test func emptyOrMissingFolderHasNoModels() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.cleanup() }
+        #expect(ModelCatalog(directory: folder.url).models.isEmpty)
+        #expect(ModelCatalog(directory: folder.url.appendingPathComponent("absent")).models.isEmpty)
+        let error = #expect(throws: SottoError.self) { try ModelCatalog(directory: folder.url).resolve("kokoro") }
+        #expect(error?.hint == "run Scripts/setup")
+    }
+
+    @Test func digestVerificationSpotsChangedBytes() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.cleanup() }
+        let onnx = try folder.write("piper/x.onnx", Protobuf.onnxModel())
+        try folder.write("piper/x.onnx.json", Self.piperConfig)
+        let digest = try SHA256.hex(of: onnx)
+        try folder.write("piper/x.onnx.sha256", Data("\(digest)  x.onnx\n".utf8))
+        let model = try ModelCatalog(directory: folder.url).resolve("x")
+        #expect(model.isBundled)
+        #expect(ModelCatalog.verifyDigests(of: model).isEmpty)
+        var bytes = [UInt8](try Data(contentsOf: onnx))
+        bytes[bytes.count - 10] ^= 1  // inside the initializer payload: structure stays valid
+        try Data(bytes).write(to: onnx)
+        let changed = try ModelCatalog(directory: folder.url).resolve("x")
+        #expect(changed.isComplete)
+        #expect(ModelCatalog.verifyDigests(of: changed).first?.contains("corrupt: SHA-256") == true)
+    }
+}
+
+/// The models Scripts/setup fetched are found, complete, and match their published digests.
+@Suite struct InstalledModelTests {
+    @Test func bundledModelsAreFoundAndComplete() throws {
+        let catalog = InstalledModels.catalog
+        let kokoro = try catalog.resolve("kokoro:kokoro-v1.0-int8")
+        #expect(kokoro.isComplete, "\(kokoro.problems)")
+        #expect(kokoro.voices.map(\.id) == ["jf_alpha", "jf_gongitsune", "jf_nezumi", "jf_tebukuro", "jm_kumo"])
+        #expect(kokoro.isBundled)
+        let piper = try catalog.resolve("piper:en_US-joe-medium")
+        #expect(piper.isComplete, "\(piper.problems)")
+        #expect(piper.languages == ["en-us"])
+    }
+
+    @Test func kokoroWeightsMatchThePublishedDigest() throws {
+        let kokoro = try InstalledModels.catalog.resolve("kokoro:kokoro-v1.0-int8")
+        #expect(try SHA256.hex(of: kokoro.url) == "6e742170d309016e5891a994e1ce1559c702a2ccd0075e67ef7157974f6406cb")
+        #expect(ModelCatalog.verifyDigests(of: kokoro).isEmpty)
+    }
+
+    @Test func voicePackHoldsStyleTables() throws {
+        let kokoro = try InstalledModels.catalog.resolve("kokoro:kokoro-v1.0-int8")
+        let pack = try ZipArchive(try #require(kokoro.file(role: "voices")).url)
+        let alpha = try pack.numpyArray(named: "jf_alpha")
+        #expect(alpha.shape == [510, 1, 256])
+        #expect(alpha.values.allSatisfy { $0.isFinite })
+    }
+}
