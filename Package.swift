@@ -56,6 +56,18 @@ let package = Package(
                 swiftSettings: numericSwiftSettings),
         .target(name: "SottoPhonemes", dependencies: ["CEspeakNG"], swiftSettings: swiftSettings),
 
+        // The kernel library beneath every engine: tensors, BLAS, convolutions, recurrences,
+        // norms, attention, activations, STFT. C only where Swift cannot emit the instructions.
+        .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3"] + cCPUFlags)]),
+        .target(name: "SottoKernels", dependencies: ["COpenBLAS", "CKernels"],
+                swiftSettings: numericSwiftSettings),
+        // Reads ONNX files (weights and graph structure) without onnxruntime.
+        .target(name: "SottoONNX", dependencies: ["SottoCore"], swiftSettings: numericSwiftSettings),
+
+        // Engines, one architecture per folder; language-blind (ids in, audio out).
+        .target(name: "Qwen3TTS", dependencies: ["SottoKernels", "SottoCore"],
+                swiftSettings: numericSwiftSettings),
+
         // The command-line tool and, with no arguments, the studio.
         .executableTarget(
             name: "sotto",
@@ -69,6 +81,9 @@ let package = Package(
         .testTarget(name: "SottoCoreTests", dependencies: ["SottoCore"], exclude: ["Fixtures"]),
         .testTarget(name: "SottoAudioTests", dependencies: ["SottoAudio", "CAlsa"]),
         .testTarget(name: "SottoPhonemesTests", dependencies: ["SottoPhonemes"]),
+        .testTarget(name: "SottoKernelsTests", dependencies: ["SottoKernels"]),
+        .testTarget(name: "SottoONNXTests", dependencies: ["SottoONNX", "SottoCore"]),
+        .testTarget(name: "Qwen3TTSTests", dependencies: ["Qwen3TTS", "SottoKernels", "SottoCore"]),
         .testTarget(name: "CLITests", dependencies: ["SottoCore"]),
     ],
     swiftLanguageModes: [.v6]
