@@ -61,6 +61,9 @@ let package = Package(
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3"] + cCPUFlags)]),
         .target(name: "SottoKernels", dependencies: ["COpenBLAS", "CKernels"],
                 swiftSettings: numericSwiftSettings),
+        // Measures the kernels on this machine (not a test: speed is measured, never asserted).
+        .executableTarget(name: "kernel-bench", dependencies: ["SottoKernels", "COpenBLAS"],
+                          swiftSettings: numericSwiftSettings),
         // Reads ONNX files (weights and graph structure) without onnxruntime.
         .target(name: "SottoONNX", dependencies: ["SottoCore"], swiftSettings: numericSwiftSettings),
 
