@@ -27,9 +27,12 @@ public struct SynthesisSummary: Sendable {
     /// Things the user should know about this take, e.g. characters that were dropped or an
     /// instruction the model ignores.
     public var notes: [String]
+    /// For models that generate discrete audio codes (Qwen3-TTS): one array per frame.
+    public var generatedCodes: [[Int]]?
 
-    public init(stages: [StageTiming] = [], notes: [String] = []) {
+    public init(stages: [StageTiming] = [], notes: [String] = [], generatedCodes: [[Int]]? = nil) {
         self.stages = stages
         self.notes = notes
+        self.generatedCodes = generatedCodes
     }
 }
