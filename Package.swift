@@ -87,7 +87,8 @@ let package = Package(
         .testTarget(name: "SottoKernelsTests", dependencies: ["SottoKernels"]),
         .testTarget(name: "SottoONNXTests", dependencies: ["SottoONNX", "SottoCore"]),
         .testTarget(name: "Qwen3TTSTests", dependencies: ["Qwen3TTS", "SottoKernels", "SottoCore"]),
-        .testTarget(name: "CLITests", dependencies: ["SottoCore"]),
+        // Runs the built sotto binary end to end.
+        .testTarget(name: "CLITests", dependencies: ["SottoCore", "sotto"]),
     ],
     swiftLanguageModes: [.v6]
 )
