@@ -17,7 +17,8 @@ public struct ModelFile: Codable, Sendable, Hashable {
     public init(role: String, url: URL, status: FileStatus? = nil) {
         self.role = role
         self.url = url
-        let attributes = try? FileManager.default.attributesOfItem(atPath: url.path)
+        // Follow symbolic links: people link models in from elsewhere.
+        let attributes = try? FileManager.default.attributesOfItem(atPath: url.resolvingSymlinksInPath().path)
         self.size = (attributes?[.size] as? NSNumber)?.intValue ?? 0
         self.status = status ?? (attributes == nil ? .missing : .ok)
     }
