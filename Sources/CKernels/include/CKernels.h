@@ -1,4 +1,57 @@
 #ifndef SOTTO_CKERNELS_H
 #define SOTTO_CKERNELS_H
-// Kernels Swift cannot emit: int8 and bf16 dot products with AVX-512 VNNI / BF16, chosen at run time.
+// Kernels Swift cannot emit: int8 and bf16 matrix-vector products with AVX-512 VNNI / BF16,
+// chosen at run time, each with an AVX2 and a portable scalar path, plus half-precision
+// conversions. Matrices are row-major [rows, cols] with rows packed densely (stride = cols).
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// Instruction paths. A request for a path the CPU lacks runs the best available one below it.
+typedef enum {
+    SOTTO_PATH_SCALAR = 0,
+    SOTTO_PATH_AVX2 = 1,
+    SOTTO_PATH_AVX512 = 2, ///< VNNI for int8, BF16 for bf16
+    SOTTO_PATH_BEST = 3,
+} sotto_path;
+
+/// Best path this CPU supports for the int8 kernels (AVX512 means AVX-512 VNNI + BW).
+int sotto_int8_best_path(void);
+/// Best path this CPU supports for the bf16 kernels (AVX512 means AVX-512 BF16 + BW).
+int sotto_bf16_best_path(void);
+
+/// Symmetric per-vector quantisation: q[i] = round(x[i] / scale) in [-127, 127] with
+/// scale = max|x| / 127 (1 when x is all zero). Returns scale.
+float sotto_quantize_s8(const float *x, size_t n, int8_t *q);
+
+/// Row sums of an int8 matrix (the VNNI path uses them to correct its unsigned activations).
+void sotto_s8_row_sums(const int8_t *w, size_t rows, size_t cols, int32_t *sums);
+
+/// y[r] = row_scales[r] * x_scale * sum_c w[r, c] * x[c], integer dot products exact in int32
+/// (cols <= 131072). row_sums may be NULL (computed on the fly by the VNNI path).
+/// Returns the path that ran.
+int sotto_gemv_s8(const int8_t *w, const float *row_scales, const int32_t *row_sums, size_t rows, size_t cols,
+                  const int8_t *x, float x_scale, float *y, int path);
+
+/// y[r] = sum_c bf16(w[r, c]) * x[c] with fp32 accumulation. The AVX-512 path splits x into
+/// three bf16 parts (hi + mid + lo = x exactly) so that its products match fp32 arithmetic.
+/// Returns the path that ran.
+int sotto_gemv_bf16(const uint16_t *w, size_t rows, size_t cols, const float *x, float *y, int path);
+
+/// IEEE half to float (F16C).
+void sotto_f16_to_f32(const uint16_t *src, float *dst, size_t n);
+/// Float to IEEE half, round to nearest even (F16C).
+void sotto_f32_to_f16(const float *src, uint16_t *dst, size_t n);
+/// bfloat16 to float (exact).
+void sotto_bf16_to_f32(const uint16_t *src, float *dst, size_t n);
+/// Float to bfloat16, round to nearest even; NaN stays NaN (quiet).
+void sotto_f32_to_bf16(const float *src, uint16_t *dst, size_t n);
+
+#ifdef __cplusplus
+}
+#endif
 #endif

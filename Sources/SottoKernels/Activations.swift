@@ -1,0 +1,131 @@
+/// Pointwise nonlinearities. Every case runs vectorised over a buffer, in place (`y == x`) or
+/// out of place; the tensor forms accept any view (dense views take the fast path).
+public enum Activation: Sendable, Equatable {
+    case relu
+    case leakyReLU(slope: Float)
+    /// 0.5·x·(1 + erf(x/√2)).
+    case gelu
+    /// 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))), as in `gelu_new` / FastGelu.
+    case geluTanh
+    /// x·sigmoid(x).
+    case silu
+    case sigmoid
+    case tanh
+    /// log(1 + eˣ), computed as max(x, 0) + log1p(e^-|x|).
+    case softplus
+
+    public func apply(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, count: Int) {
+        switch self {
+        case .relu:
+            for i in 0..<count { y[i] = max(x[i], 0) }
+        case .leakyReLU(let slope):
+            for i in 0..<count {
+                let v = x[i]
+                y[i] = v < 0 ? v * slope : v
+            }
+        case .gelu:
+            FastMath.map(x, y, count: count) { v in
+                0.5 * v * (1 + FastMath.erf(v * 0.70710678118654752))
+            }
+        case .geluTanh:
+            FastMath.map(x, y, count: count) { v in
+                let inner = 0.79788456080286536 * v.addingProduct(v * v * v, 0.044715)
+                return 0.5 * v * (1 + FastMath.tanh(inner))
+            }
+        case .silu:
+            FastMath.map(x, y, count: count) { v in v / (1 + FastMath.exp(-v)) }
+        case .sigmoid:
+            FastMath.map(x, y, count: count, FastMath.sigmoid)
+        case .tanh:
+            FastMath.map(x, y, count: count, FastMath.tanh)
+        case .softplus:
+            FastMath.map(x, y, count: count) { v in
+                // log1p(u) as log(w)·u/(w−1) with w = 1+u keeps relative accuracy for tiny u.
+                let u = FastMath.exp(-FastMath.magnitude(v))
+                let w = 1 + u
+                let log1p = FastMath.pick(w .== 1, u, FastMath.log(w) * u / (w - 1))
+                return pointwiseMax(v, .zero) + log1p
+            }
+        }
+    }
+
+    /// Applies the function in place to every element of `x`.
+    public func apply(inPlace x: Tensor) {
+        apply(x, into: x)
+    }
+
+    /// Writes f(x) into `y` (same shape; may be the same view as `x`).
+    public func apply(_ x: Tensor, into y: Tensor) {
+        forEachDenseRun(x, y) { src, dst, n in apply(src, into: dst, count: n) }
+    }
+
+    /// f(x) in a new tensor from `workspace`.
+    public func callAsFunction(_ x: Tensor, workspace: Workspace) -> Tensor {
+        let y = workspace.tensor(x.shape)
+        apply(x, into: y)
+        return y
+    }
+}
+
+/// Calls `body` on matching dense runs of `x` and `y` (the whole buffer when both are dense,
+/// else row by row for 2-D views with dense rows, else via dense copies).
+func forEachDenseRun(_ x: Tensor, _ y: Tensor,
+                     _ body: (UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void) {
+    precondition(x.shape == y.shape, "shapes differ: \(x.shape) vs \(y.shape)")
+    if x.isContiguous && y.isContiguous {
+        withExtendedLifetime((x, y)) { body(x.pointer, y.pointer, x.count) }
+    } else if x.rank == 2 && x.hasDenseRows && y.hasDenseRows {
+        let n = x.shape[1]
+        withExtendedLifetime((x, y)) {
+            for r in 0..<x.shape[0] {
+                body(x.pointer + r * x.strides[0], y.pointer + r * y.strides[0], n)
+            }
+        }
+    } else {
+        let dense = x.contiguous()
+        let out = Tensor(zeros: x.shape)
+        body(dense.pointer, out.pointer, dense.count)
+        y.copy(from: out)
+    }
+}
+
+/// Snake activations of BigVGAN / iSTFTNet on `[channels, time]` tensors, with one α (and β) per
+/// channel.
+public enum Snake {
+    /// y = x + (1/α[c])·sin²(α[c]·x).
+    public static func apply(_ x: Tensor, alpha: Tensor, into y: Tensor) {
+        let a = alpha.contiguous().toArray()
+        applyPerChannel(x, y, channels: a.count) { c in (a[c], 1 / a[c]) }
+    }
+
+    /// SnakeBeta: y = x + 1/(β[c] + 1e-9)·sin²(α[c]·x), with α and β already exponentiated.
+    public static func applyBeta(_ x: Tensor, alpha: Tensor, beta: Tensor, into y: Tensor) {
+        let a = alpha.contiguous().toArray()
+        let b = beta.contiguous().toArray()
+        precondition(a.count == b.count, "alpha and beta differ in length")
+        applyPerChannel(x, y, channels: a.count) { c in (a[c], 1 / (b[c] + 1e-9)) }
+    }
+
+    private static func applyPerChannel(_ x: Tensor, _ y: Tensor, channels: Int, _ coefficients: (Int) -> (Float, Float)) {
+        precondition(x.rank == 2 && x.shape[0] == channels, "Snake needs [channels, time] with \(channels) channels, got \(x.shape)")
+        precondition(x.shape == y.shape, "shapes differ: \(x.shape) vs \(y.shape)")
+        let xs = x.hasDenseRows ? x : x.contiguous()
+        let ys = y.hasDenseRows ? y : Tensor(zeros: y.shape)
+        let t = x.shape[1]
+        let coeffs = (0..<channels).map(coefficients)
+        withExtendedLifetime((xs, ys)) {
+            let xp = xs.pointer, yp = ys.pointer
+            let xStride = xs.strides[0], yStride = ys.strides[0]
+            parallelFor(channels, minimumPerThread: max(1, 16384 / max(t, 1))) { range in
+                for c in range {
+                    let (alpha, scale) = coeffs[c]
+                    FastMath.map(xp + c * xStride, yp + c * yStride, count: t) { v in
+                        let s = FastMath.sin(v * alpha)
+                        return v.addingProduct(s * s, scale)
+                    }
+                }
+            }
+        }
+        if !y.hasDenseRows { y.copy(from: ys) }
+    }
+}

@@ -1,0 +1,144 @@
+/// Weights of one LSTM direction in PyTorch's layout and gate order (input, forget, cell, output).
+public struct LSTMWeights: Sendable {
+    /// `[4H, in]`.
+    public let inputWeight: Tensor
+    /// `[4H, H]`.
+    public let hiddenWeight: Tensor
+    /// `[4H]` each, optional (PyTorch's `bias_ih` and `bias_hh`; they are summed).
+    public let inputBias: Tensor?
+    public let hiddenBias: Tensor?
+
+    public init(inputWeight: Tensor, hiddenWeight: Tensor, inputBias: Tensor? = nil, hiddenBias: Tensor? = nil) {
+        precondition(inputWeight.rank == 2 && hiddenWeight.rank == 2, "LSTM weights must be 2-D")
+        let gates = inputWeight.shape[0]
+        precondition(gates % 4 == 0 && hiddenWeight.shape == [gates, gates / 4],
+                     "weight_hh must be [4H, H] for weight_ih \(inputWeight.shape), got \(hiddenWeight.shape)")
+        precondition(inputBias.map { $0.count == gates } ?? true, "bias_ih must have 4H values")
+        precondition(hiddenBias.map { $0.count == gates } ?? true, "bias_hh must have 4H values")
+        self.inputWeight = inputWeight.contiguous()
+        self.hiddenWeight = hiddenWeight.contiguous()
+        self.inputBias = inputBias
+        self.hiddenBias = hiddenBias
+    }
+
+    public var hiddenSize: Int { hiddenWeight.shape[1] }
+    public var inputSize: Int { inputWeight.shape[1] }
+}
+
+/// A single-layer LSTM over `[T, in]`, one or two directions (PyTorch `nn.LSTM` with
+/// `batch_first`, batch 1, zero initial state). The output is `[T, H]`, or `[T, 2H]` with the
+/// forward direction's hidden states followed by the backward direction's (each aligned to its
+/// time step, as PyTorch returns them).
+///
+/// The input projection of every step and both directions is one sgemm; the recurrence then runs
+/// one sgemv per step and direction with the gate math fused in a vectorised loop.
+public struct LSTM: Sendable {
+    public let hiddenSize: Int
+    public let inputSize: Int
+    public let directions: Int
+    /// `[directions·4H, in]`.
+    let stackedInputWeight: Tensor
+    /// `[directions·4H]`: both biases summed.
+    let stackedBias: Tensor
+    let hiddenWeights: [Tensor]
+
+    /// A unidirectional LSTM.
+    public init(_ weights: LSTMWeights) {
+        self.init(directions: [weights])
+    }
+
+    /// A bidirectional LSTM.
+    public init(forward: LSTMWeights, backward: LSTMWeights) {
+        self.init(directions: [forward, backward])
+    }
+
+    private init(directions: [LSTMWeights]) {
+        let h = directions[0].hiddenSize, input = directions[0].inputSize
+        precondition(directions.allSatisfy { $0.hiddenSize == h && $0.inputSize == input }, "directions differ in size")
+        hiddenSize = h
+        inputSize = input
+        self.directions = directions.count
+        let w = Tensor(zeros: [directions.count * 4 * h, input])
+        let b = Tensor(zeros: [directions.count * 4 * h])
+        for (d, dir) in directions.enumerated() {
+            w.sliced(axis: 0, d * 4 * h..<(d + 1) * 4 * h).copy(from: dir.inputWeight)
+            let bias = b.sliced(axis: 0, d * 4 * h..<(d + 1) * 4 * h)
+            if let bi = dir.inputBias { bias.copy(from: bi.reshaped([-1])) }
+            if let bh = dir.hiddenBias { Elementwise.add(bias, bh.contiguous().reshaped([-1]), into: bias) }
+        }
+        stackedInputWeight = w
+        stackedBias = b
+        hiddenWeights = directions.map(\.hiddenWeight)
+    }
+
+    public var outputSize: Int { directions * hiddenSize }
+
+    /// `x` `[T, in]` → `[T, directions·H]` in a tensor from `workspace`.
+    public func callAsFunction(_ x: Tensor, workspace: Workspace) -> Tensor {
+        let y = workspace.tensor([x.shape[0], outputSize])
+        apply(x, into: y, workspace: workspace)
+        return y
+    }
+
+    /// Writes the hidden states for `x` `[T, in]` into `y` `[T, directions·H]`.
+    public func apply(_ x: Tensor, into y: Tensor, workspace: Workspace) {
+        precondition(x.rank == 2 && x.shape[1] == inputSize, "LSTM expects [T, \(inputSize)], got \(x.shape)")
+        let steps = x.shape[0]
+        precondition(y.rank == 2 && y.shape[0] == steps && y.shape[1] == outputSize,
+                     "LSTM output should be [\(steps), \(outputSize)], got \(y.shape)")
+        precondition(y.hasDenseRows, "LSTM output needs dense rows")
+        guard steps > 0 else { return }
+        let mark = workspace.mark()
+        defer { workspace.release(to: mark) }
+        let h = hiddenSize, gates = 4 * h, width = directions * gates
+        // Every step's input projection for all directions, biases included.
+        let projected = workspace.tensor([steps, width])
+        for t in 0..<steps { (projected.pointer + t * width).update(from: stackedBias.pointer, count: width) }
+        BLAS.matmul(x, stackedInputWeight.transposed(), into: projected, beta: 1, workspace: workspace)
+        let state = workspace.zeros([directions, 2, h])
+        withExtendedLifetime((projected, state, y)) {
+            for d in 0..<directions {
+                let hidden = state.pointer + d * 2 * h
+                let cell = hidden + h
+                let recurrent = hiddenWeights[d]
+                for s in 0..<steps {
+                    let t = d == 0 ? s : steps - 1 - s
+                    let g = projected.pointer + t * width + d * gates
+                    if s > 0 {
+                        BLAS.sgemv(m: gates, n: h, a: recurrent.pointer, lda: h, x: hidden, beta: 1, y: g)
+                    }
+                    Self.updateState(gates: g, hidden: hidden, cell: cell, count: h)
+                    (y.pointer + t * y.rowStride + d * h).update(from: hidden, count: h)
+                }
+            }
+        }
+    }
+
+    /// c = σ(f)·c + σ(i)·tanh(g); h = σ(o)·tanh(c), eight units at a time.
+    @inline(__always)
+    static func updateState(gates: UnsafeMutablePointer<Float>, hidden: UnsafeMutablePointer<Float>,
+                            cell: UnsafeMutablePointer<Float>, count h: Int) {
+        typealias V = SIMD8<Float>
+        @inline(__always) func load(_ p: UnsafeMutablePointer<Float>, _ i: Int, _ n: Int) -> V {
+            if n == 8 { return UnsafeRawPointer(p + i).loadUnaligned(as: V.self) }
+            var v = V()
+            for j in 0..<n { v[j] = p[i + j] }
+            return v
+        }
+        var i = 0
+        while i < h {
+            let n = min(8, h - i)
+            let ig = FastMath.sigmoid(load(gates, i, n))
+            let fg = FastMath.sigmoid(load(gates + h, i, n))
+            let gg = FastMath.tanh(load(gates + 2 * h, i, n))
+            let og = FastMath.sigmoid(load(gates + 3 * h, i, n))
+            let c = fg * load(cell, i, n) + ig * gg
+            let hv = og * FastMath.tanh(c)
+            for j in 0..<n {
+                cell[i + j] = c[j]
+                hidden[i + j] = hv[j]
+            }
+            i += 8
+        }
+    }
+}

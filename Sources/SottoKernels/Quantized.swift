@@ -1,0 +1,170 @@
+import CKernels
+
+/// Instruction path for the C kernels; asking for one the CPU lacks runs the best one below it.
+/// Tests force `.scalar` and `.avx2` to check every path against the same reference.
+public enum KernelPath: Int32, Sendable, CaseIterable {
+    case scalar = 0
+    case avx2 = 1
+    /// AVX-512 VNNI (int8) or AVX-512 BF16 (bf16).
+    case avx512 = 2
+    case best = 3
+
+    /// Best path for the int8 kernels on this CPU.
+    public static var bestInt8: KernelPath { KernelPath(rawValue: sotto_int8_best_path()) ?? .scalar }
+    /// Best path for the bf16 kernels on this CPU.
+    public static var bestBFloat16: KernelPath { KernelPath(rawValue: sotto_bf16_best_path()) ?? .scalar }
+}
+
+/// A weight matrix `[rows, cols]` stored as int8 with one float scale per row (symmetric:
+/// w ≈ q·scale, q in [-127, 127]), for memory-bound matrix-vector products in decoding.
+public struct Int8Matrix: Sendable {
+    public let rows: Int
+    public let cols: Int
+    public let values: [Int8]
+    public let scales: [Float]
+    let rowSums: [Int32]
+
+    /// Quantises a float matrix row by row.
+    public init(quantizing weight: Tensor) {
+        precondition(weight.rank == 2, "Int8Matrix needs a 2-D weight, got \(weight.shape)")
+        let w = weight.contiguous()
+        let r = w.shape[0], c = w.shape[1]
+        var q = [Int8](repeating: 0, count: r * c)
+        var s = [Float](repeating: 1, count: r)
+        q.withUnsafeMutableBufferPointer { qp in
+            for i in 0..<r { s[i] = sotto_quantize_s8(w.pointer + i * c, c, qp.baseAddress! + i * c) }
+        }
+        self.init(values: q, scales: s, rows: r, cols: c)
+    }
+
+    /// Wraps already-quantised values (row-major) and per-row scales.
+    public init(values: [Int8], scales: [Float], rows: Int, cols: Int) {
+        precondition(values.count == rows * cols && scales.count == rows, "values/scales do not match [\(rows), \(cols)]")
+        self.rows = rows
+        self.cols = cols
+        self.values = values
+        self.scales = scales
+        var sums = [Int32](repeating: 0, count: rows)
+        values.withUnsafeBufferPointer { v in sotto_s8_row_sums(v.baseAddress, rows, cols, &sums) }
+        rowSums = sums
+    }
+
+    /// The float matrix these values stand for.
+    public func dequantized() -> Tensor {
+        let t = Tensor(zeros: [rows, cols])
+        for r in 0..<rows {
+            for c in 0..<cols { t.pointer[r * cols + c] = Float(values[r * cols + c]) * scales[r] }
+        }
+        return t
+    }
+
+    /// y = W·x with x quantised on the fly (per vector, symmetric int8). Rows are split across
+    /// ``KernelThreads``. `x` `[cols]`, `y` `[rows]`, both dense.
+    public func multiply(_ x: Tensor, into y: Tensor, path: KernelPath = .best) {
+        precondition(x.count == cols && y.count == rows && x.isContiguous && y.isContiguous,
+                     "Int8Matrix [\(rows), \(cols)] needs dense x [\(cols)] and y [\(rows)]")
+        withUnsafeTemporaryAllocation(of: Int8.self, capacity: cols) { q in
+            let scale = sotto_quantize_s8(x.pointer, cols, q.baseAddress!)
+            multiply(quantized: UnsafePointer(q.baseAddress!), scale: scale, into: y.pointer, path: path)
+        }
+    }
+
+    /// y = W·(q·scale) for an already quantised vector `q` of `cols` values.
+    public func multiply(quantized q: UnsafePointer<Int8>, scale: Float, into y: UnsafeMutablePointer<Float>,
+                         path: KernelPath = .best) {
+        values.withUnsafeBufferPointer { v in
+            scales.withUnsafeBufferPointer { s in
+                rowSums.withUnsafeBufferPointer { sums in
+                    let vp = v.baseAddress!, sp = s.baseAddress!, rp = sums.baseAddress!
+                    let c = cols
+                    parallelFor(rows, minimumPerThread: max(4, (1 << 18) / max(c, 1))) { range in
+                        let r0 = range.lowerBound
+                        _ = sotto_gemv_s8(vp + r0 * c, sp + r0, rp + r0, range.count, c, q, scale, y + r0, path.rawValue)
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A weight matrix `[rows, cols]` stored as bfloat16 (the upper half of each float32), for
+/// matrix-vector products that stream half the bytes of float32 weights.
+public struct BFloat16Matrix: Sendable {
+    public let rows: Int
+    public let cols: Int
+    public let bits: [UInt16]
+
+    /// Rounds a float matrix to bfloat16 (nearest even).
+    public init(converting weight: Tensor) {
+        precondition(weight.rank == 2, "BFloat16Matrix needs a 2-D weight, got \(weight.shape)")
+        let w = weight.contiguous()
+        var b = [UInt16](repeating: 0, count: w.count)
+        sotto_f32_to_bf16(w.pointer, &b, w.count)
+        self.init(bits: b, rows: w.shape[0], cols: w.shape[1])
+    }
+
+    /// Wraps raw bfloat16 values (row-major), e.g. straight from a safetensors file.
+    public init(bits: [UInt16], rows: Int, cols: Int) {
+        precondition(bits.count == rows * cols, "\(bits.count) values for [\(rows), \(cols)]")
+        self.rows = rows
+        self.cols = cols
+        self.bits = bits
+    }
+
+    /// The float matrix these values stand for.
+    public func dequantized() -> Tensor {
+        let t = Tensor(zeros: [rows, cols])
+        sotto_bf16_to_f32(bits, t.pointer, bits.count)
+        return t
+    }
+
+    /// y = W·x (fp32 accumulation). Rows are split across ``KernelThreads``.
+    public func multiply(_ x: Tensor, into y: Tensor, path: KernelPath = .best) {
+        precondition(x.count == cols && y.count == rows && x.isContiguous && y.isContiguous,
+                     "BFloat16Matrix [\(rows), \(cols)] needs dense x [\(cols)] and y [\(rows)]")
+        bits.withUnsafeBufferPointer { b in
+            let bp = b.baseAddress!, xp = x.pointer, yp = y.pointer, c = cols
+            withExtendedLifetime((x, y)) {
+                parallelFor(rows, minimumPerThread: max(4, (1 << 17) / max(c, 1))) { range in
+                    let r0 = range.lowerBound
+                    _ = sotto_gemv_bf16(bp + r0 * c, range.count, c, xp, yp + r0, path.rawValue)
+                }
+            }
+        }
+    }
+}
+
+/// Conversions between float32 and the 16-bit formats weights arrive in.
+public enum HalfPrecision {
+    public static func float16ToFloat(_ src: UnsafePointer<UInt16>, _ dst: UnsafeMutablePointer<Float>, count: Int) {
+        sotto_f16_to_f32(src, dst, count)
+    }
+
+    public static func floatToFloat16(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<UInt16>, count: Int) {
+        sotto_f32_to_f16(src, dst, count)
+    }
+
+    public static func bfloat16ToFloat(_ src: UnsafePointer<UInt16>, _ dst: UnsafeMutablePointer<Float>, count: Int) {
+        sotto_bf16_to_f32(src, dst, count)
+    }
+
+    /// Round to nearest even; NaN stays NaN.
+    public static func floatToBFloat16(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<UInt16>, count: Int) {
+        sotto_f32_to_bf16(src, dst, count)
+    }
+
+    /// A float tensor from raw float16 or bfloat16 bits.
+    public static func tensor(float16 bits: [UInt16], shape: Shape) -> Tensor {
+        precondition(bits.count == shape.elementCount, "\(bits.count) values for \(shape)")
+        let t = Tensor(zeros: shape)
+        sotto_f16_to_f32(bits, t.pointer, bits.count)
+        return t
+    }
+
+    public static func tensor(bfloat16 bits: [UInt16], shape: Shape) -> Tensor {
+        precondition(bits.count == shape.elementCount, "\(bits.count) values for \(shape)")
+        let t = Tensor(zeros: shape)
+        sotto_bf16_to_f32(bits, t.pointer, bits.count)
+        return t
+    }
+}
