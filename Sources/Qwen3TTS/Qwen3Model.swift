@@ -1,0 +1,52 @@
+import Foundation
+import SottoCore
+import SottoKernels
+
+/// A loaded Qwen3-TTS folder: config, tokenizer, talker, code predictor and codec.
+public final class Qwen3Model: @unchecked Sendable {
+    public let folder: URL
+    public let configuration: Qwen3Configuration
+    public let generationDefaults: Qwen3GenerationDefaults
+    public let tokenizer: BPETokenizer
+    public let talker: Talker
+    public let codePredictor: CodePredictor
+    public let codec: CodecDecoder
+    public let precision: WeightPrecision
+    let weights: SafetensorsArchive
+
+    /// Loads `folder`; every missing or mismatched piece is reported with the file it concerns.
+    public init(folder: URL, precision: WeightPrecision = .fp32) throws {
+        self.folder = folder
+        self.precision = precision
+        configuration = try Qwen3Configuration.load(folder.appendingPathComponent("config.json"))
+        generationDefaults = try Qwen3GenerationDefaults.load(folder.appendingPathComponent("generation_config.json"))
+        guard configuration.variant != nil else {
+            throw SottoError("\(folder.appendingPathComponent("config.json").path) has unknown tts_model_type '\(configuration.ttsModelType)'")
+        }
+        if let type = configuration.tokenizerType, type != "qwen3_tts_tokenizer_12hz" {
+            throw SottoError("\(folder.lastPathComponent) uses the codec \(type); Sotto runs the 12 Hz Qwen3-TTS models")
+        }
+        tokenizer = try BPETokenizer(folder: folder)
+        weights = try SafetensorsArchive(folder.appendingPathComponent("model.safetensors"), role: "weights")
+        let t = configuration.talker
+        talker = try Talker(weights, config: t, precision: precision)
+        codePredictor = try CodePredictor(weights, config: t.codePredictor, talkerWidth: t.dimensions.hiddenSize,
+                                          codeGroups: t.codeGroups, precision: precision)
+        codec = try CodecDecoder(folder: folder.appendingPathComponent("speech_tokenizer"))
+        guard codec.config.quantizers == t.codeGroups else {
+            throw SottoError("speech_tokenizer/config.json has \(codec.config.quantizers) quantizers but config.json \(t.codeGroups) code groups")
+        }
+        guard t.dimensions.vocabularySize - 1024 > 0, t.codePredictor.dimensions.vocabularySize <= codec.config.codebookSize else {
+            throw SottoError("config.json and speech_tokenizer/config.json disagree on the codebook size")
+        }
+    }
+
+    public var residentBytes: Int { talker.residentBytes + codePredictor.residentBytes + codec.residentBytes }
+
+    /// Languages a request may name: "auto" plus the non-dialect languages of the config.
+    public var languages: [String] {
+        ["auto"] + configuration.talker.languageIDs.keys.filter { !$0.contains("dialect") }.sorted()
+    }
+
+    public var speakers: [String] { configuration.talker.speakerIDs.keys.sorted() }
+}

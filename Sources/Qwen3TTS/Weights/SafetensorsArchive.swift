@@ -1,0 +1,90 @@
+import Foundation
+import SottoCore
+
+/// A memory-mapped `.safetensors` file. Tensors are read one at a time and converted to the
+/// precision a module needs; the file itself is never copied whole, and tables that are only
+/// gathered from (the text embedding) are read in place.
+public final class SafetensorsArchive: @unchecked Sendable {
+    public let url: URL
+    public let header: SafetensorsHeader
+    private let file: MappedFile
+    private let base: UnsafeRawPointer
+
+    public init(_ url: URL, role: String) throws {
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            throw SottoError("missing \(role) file \(url.path)")
+        }
+        self.url = url
+        file = try MappedFile(url)
+        header = try file.withBytes { try SafetensorsHeader($0, path: url.path) }
+        // The mapping lives as long as `file`; Data keeps its mapped bytes at a fixed address.
+        base = file.withBytes { UnsafeRawPointer($0.baseAddress!) }
+    }
+
+    public var mappedBytes: Int { file.count }
+
+    public func contains(_ name: String) -> Bool { header.tensors[name] != nil }
+
+    public func shape(_ name: String) throws -> [Int] { try entry(name).shape }
+
+    func entry(_ name: String) throws -> SafetensorsHeader.Tensor {
+        guard let tensor = header.tensors[name] else {
+            throw SottoError("\(url.lastPathComponent) has no tensor \(name)",
+                             hint: "the file does not match this model's config.json")
+        }
+        return tensor
+    }
+
+    /// The tensor's bytes in place, with its element type.
+    func raw(_ name: String) throws -> (pointer: UnsafeRawPointer, type: ElementType, shape: [Int]) {
+        let tensor = try entry(name)
+        guard let type = ElementType(rawValue: tensor.dtype) else {
+            throw SottoError("\(url.lastPathComponent): \(name) has unsupported type \(tensor.dtype)",
+                             hint: "Sotto reads F32, F16 and BF16 weights")
+        }
+        return (base + header.dataOffset + tensor.range.lowerBound, type, tensor.shape)
+    }
+
+    /// The tensor as 32-bit floats, checking its shape when `shape` is given.
+    public func floats(_ name: String, shape expected: [Int]? = nil) throws -> [Float] {
+        let (pointer, type, shape) = try raw(name)
+        if let expected, expected != shape {
+            throw SottoError("\(url.lastPathComponent): \(name) has shape \(shape), config.json implies \(expected)",
+                             hint: "the weights do not match this model's config.json")
+        }
+        let count = shape.reduce(1, *)
+        return [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+            type.convert(pointer, count: count, into: buffer.baseAddress!)
+            initialized = count
+        }
+    }
+
+    /// Converts `count` elements starting at element `offset` of `name` into `destination`.
+    func convert(_ name: String, elementOffset offset: Int, count: Int, into destination: UnsafeMutablePointer<Float>) throws {
+        let (pointer, type, _) = try raw(name)
+        type.convert(pointer + offset * type.width, count: count, into: destination)
+    }
+
+    enum ElementType: String {
+        case f32 = "F32", f16 = "F16", bf16 = "BF16"
+
+        var width: Int { self == .f32 ? 4 : 2 }
+
+        func convert(_ source: UnsafeRawPointer, count: Int, into destination: UnsafeMutablePointer<Float>) {
+            switch self {
+            case .f32:
+                // Tensors in safetensors files are not guaranteed to be 4-byte aligned.
+                memcpy(destination, source, count * 4)
+            case .bf16:
+                for i in 0 ..< count {
+                    let bits = UInt32(source.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)) << 16
+                    destination[i] = Float(bitPattern: bits)
+                }
+            case .f16:
+                for i in 0 ..< count {
+                    destination[i] = Float(Float16(bitPattern: source.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)))
+                }
+            }
+        }
+    }
+}
