@@ -86,6 +86,7 @@ public enum AudioFile {
 
     /// Reads any file libsndfile decodes (WAV, FLAC, Ogg Vorbis, AIFF, …) as float samples.
     /// 16-bit files come back as `sample / 32767`, the inverse of what Sotto writes.
+    /// Missing, unrecognised, malformed and cut-off files are errors, never partial audio.
     public static func read(_ path: String) throws(AudioError) -> AudioData {
         var status = stat()
         guard stat(path, &status) == 0 else {
@@ -127,6 +128,18 @@ public enum AudioFile {
         }
         if sf_error(sndfile) != 0 {
             throw .unreadableFile(path: path, reason: sndfileError(sndfile))
+        }
+        let decodedFrames = samples.count / channels
+        if info.frames > 0 && decodedFrames < Int(info.frames) {
+            throw .unreadableFile(
+                path: path,
+                reason: "the file ends early: \(decodedFrames) of \(info.frames) frames could be decoded")
+        }
+        if let (promised, present) = wavDataShortfall(path: path) {
+            throw .unreadableFile(
+                path: path,
+                reason: "the file is cut short: its header promises \(promised) bytes of audio, "
+                    + "only \(present) are there")
         }
         return AudioData(samples: samples, sampleRate: Int(info.samplerate), channels: channels)
     }

@@ -123,12 +123,14 @@ struct PlaybackLoop: Sendable {
                 smallestDelay = delay
                 lastProgress = monotonicSeconds()
             } else if monotonicSeconds() - lastProgress > Self.stallSeconds {
-                break
+                // The queue stopped shrinking: a blocking drain could wait for ever.
+                _ = withAlsaMessages { snd_pcm_drop(pcm.handle) }
+                return .failed(.playbackFailed(device: pcm.name, code: -ETIMEDOUT, alsaMessage: ""))
             }
             let queuedSeconds = Double(delay) / Double(source.sampleRate)
             sleep(seconds: min(queuedSeconds, Double(Self.pollMilliseconds) / 1000))
         }
-        // Whatever is left is at most a few frames, and plugins such as `file` flush on drain.
+        // What is left is at most a few frames, and plugins such as `file` flush on drain.
         snd_pcm_nonblock(pcm.handle, 0)
         _ = withAlsaMessages { snd_pcm_drain(pcm.handle) }
         status.advancePlayhead(to: startFrame + written)

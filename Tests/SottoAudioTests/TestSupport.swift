@@ -36,9 +36,9 @@ func tapDevice(writingTo path: String) -> AudioDevice {
         pcm: "tap")
 }
 
-/// A signal that exercises the conversion: clipping, exact halves, NaN, then a chirp.
+/// A signal that exercises the conversion: clipping, exact halves (±0.5), NaN, then a chirp.
 func testSignal(frames: Int, channels: Int = 1) -> [Float] {
-    let specials: [Float] = [0, 1, -1, 1.5, -2, 0.5 / 32767, -0.5 / 32767, 1.5 / 32767, .nan, 0.25]
+    let specials: [Float] = [0, 1, -1, 1.5, -2, 0.5, -0.5, Float(0.5).nextDown, .nan, 0.25]
     return (0..<(frames * channels)).map { index in
         if index < specials.count { return specials[index] }
         let time = Double(index / channels) / 24_000
