@@ -1,4 +1,0 @@
-import ArgumentParser
-struct Say: ParsableCommand {}
-struct Phonemes: ParsableCommand {}
-struct Info: ParsableCommand {}
