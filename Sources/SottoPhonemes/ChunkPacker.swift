@@ -42,35 +42,31 @@ public struct ChunkPacker: Sendable {
         return chunks
     }
 
-    private enum Group {
-        /// Consecutive units whose joint text fits.
+    enum Group {
+        /// Consecutive units that fit together.
         case fitting(Range<Int>)
         /// One unit that does not fit even alone.
         case oversized(Int)
     }
 
-    /// Greedy grouping of consecutive units, each group as long as the measure allows.
+    /// Greedy grouping of `count` consecutive units, each group as long as `fits` allows.
     /// The longest fitting group is found by doubling then bisecting, so a group of k units
     /// costs O(log k) measurements rather than k.
-    private func groups(of units: [Range<String.Index>], in text: String,
-                        measure: (Substring) throws -> Int) rethrows -> [Group] {
+    func groups(count: Int, fits: (Range<Int>) throws -> Bool) rethrows -> [Group] {
         var groups: [Group] = []
         var first = 0
-        while first < units.count {
-            func fits(_ count: Int) throws -> Bool {
-                try measure(text[units[first].lowerBound..<units[first + count - 1].upperBound]) <= limit
-            }
-            guard try fits(1) else {
+        while first < count {
+            guard try fits(first..<first + 1) else {
                 groups.append(.oversized(first))
                 first += 1
                 continue
             }
-            let available = units.count - first
+            let available = count - first
             var fitting = 1
             var failing = available + 1
             var probe = 2
             while probe <= available {
-                if try fits(probe) {
+                if try fits(first..<first + probe) {
                     fitting = probe
                     probe *= 2
                 } else {
@@ -79,16 +75,23 @@ public struct ChunkPacker: Sendable {
                 }
             }
             if probe > available && failing > available && fitting < available {
-                if try fits(available) { fitting = available } else { failing = available }
+                if try fits(first..<first + available) { fitting = available } else { failing = available }
             }
             while failing - fitting > 1 {
                 let middle = (fitting + failing) / 2
-                if try fits(middle) { fitting = middle } else { failing = middle }
+                if try fits(first..<first + middle) { fitting = middle } else { failing = middle }
             }
             groups.append(.fitting(first..<first + fitting))
             first += fitting
         }
         return groups
+    }
+
+    private func groups(of units: [Range<String.Index>], in text: String,
+                        measure: (Substring) throws -> Int) rethrows -> [Group] {
+        try groups(count: units.count) { members in
+            try measure(text[units[members.lowerBound].lowerBound..<units[members.upperBound - 1].upperBound]) <= limit
+        }
     }
 
     /// Cuts a clause at word boundaries, and a word that alone is too large at characters.

@@ -104,6 +104,30 @@ import Testing
         #expect(measurements <= 2 * clauses.count)
     }
 
+    /// Packing already phonemized clauses: the chunks' phoneme strings, read in order, are the
+    /// whole text's phoneme string, and each fits the limit.
+    @Test func packsPhonemizedClausesWithoutPhonemizingAgain() throws {
+        let phonemizer = try Phonemizer(voice: "en-us")
+        let story = "Once upon a time, there was a fox. It was quick, brown and clever; it jumped. The end!"
+        let clauses = try phonemizer.clauses(story)
+        let whole = clauses.joinedPhonemes()
+
+        let chunks = ChunkPacker(limit: 45).pack(clauses) { $0.count }
+        #expect(chunks.count > 1)
+        #expect(chunks.allSatisfy { $0.phonemes.count <= 45 && !$0.isPartialClause })
+        #expect(chunks.map(\.phonemes).joined(separator: " ") == whole)
+        #expect(chunks.map(\.clauses.count).reduce(0, +) == clauses.count)
+        #expect(chunks.first.map { String(story[$0.range]) } == "Once upon a time, there was a fox.")
+
+        let cut = ChunkPacker(limit: 12).pack(clauses) { $0.count }
+        #expect(cut.contains { $0.isPartialClause })
+        #expect(cut.allSatisfy { $0.phonemes.count <= 12 })
+        #expect(cut.map(\.phonemes).joined(separator: " ") == whole)
+        for chunk in cut where chunk.isPartialClause {
+            #expect(chunk.range == clauses[chunk.clauses.lowerBound].range)
+        }
+    }
+
     /// The way Kokoro uses it: a limit in phoneme characters, measured with the phonemizer,
     /// over the phonemizer's own clause ranges.
     @Test func packsPhonemeClausesByPhonemeLength() throws {
