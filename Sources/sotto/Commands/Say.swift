@@ -1,0 +1,271 @@
+import ArgumentParser
+import Foundation
+import SottoAudio
+import SottoCore
+import SottoMetrics
+
+struct Say: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Speak text once: play it, write it to a file, or both.",
+        discussion: """
+        Reads TEXT, or standard input when TEXT is absent. Without -o the audio plays on the \
+        speakers as soon as the first chunk is ready; with -o it is written to the file (.wav, \
+        .flac or .ogg), and --play also plays it.
+        """)
+
+    @OptionGroup var location: ModelDirectoryOptions
+
+    @Argument(help: "The text to speak (default: read standard input).")
+    var text: String?
+
+    @Option(name: [.short, .customLong("model")], help: "Model name, kind (kokoro, piper, qwen3) or path.")
+    var model: String?
+
+    @Option(name: [.short, .customLong("voice")], help: "Voice, speaker, or a Kokoro blend such as jf_alpha:0.7,jm_kumo:0.3.")
+    var voice: String?
+
+    @Option(help: "Speaker of a multi-speaker Piper voice or a Qwen3-TTS CustomVoice model.")
+    var speaker: String?
+
+    @Option(help: "Emotion or style instruction (Qwen3-TTS CustomVoice 1.7B).")
+    var instruct: String?
+
+    @Option(help: "Description of the voice to design (Qwen3-TTS VoiceDesign).")
+    var design: String?
+
+    @Option(help: "Spoken language (Qwen3-TTS: english, chinese, ..., or auto).")
+    var language: String?
+
+    @Option(help: "Speaking rate: 1 is natural, 1.5 is faster.")
+    var speed: Double = 1
+
+    @Option(help: "Seed for every random choice; the same seed gives the same take.")
+    var seed: UInt64?
+
+    @Flag(help: "Always take the most likely token (no sampling).")
+    var greedy = false
+
+    @Option(name: .customLong("max-frames"), help: "Stop generating after this many codec frames.")
+    var maxFrames: Int?
+
+    @Option(name: [.short, .customLong("output")], help: "Write the audio to this file.")
+    var output: String?
+
+    @Option(help: "File format when the extension does not say: wav (16-bit), wav-float, flac, ogg.")
+    var format: String?
+
+    @Flag(help: "Play the audio even when writing a file.")
+    var play = false
+
+    @Option(help: "ALSA playback device (default: default).")
+    var device: String = "default"
+
+    @Option(name: .customLong("codes-out"), help: "Write the generated codec frames as JSON (Qwen3-TTS).")
+    var codesOut: String?
+
+    @Option(help: "Weight precision for models that offer it: fp32, bf16, int8.")
+    var precision: WeightPrecision?
+
+    @Option(help: "Threads for inference (default: all cores).")
+    var threads: Int?
+
+    @Flag(help: "Print the take's metrics as one JSON object on standard output.")
+    var json = false
+
+    func validate() throws {
+        if let voice, let speaker, voice != speaker {
+            throw ValidationError("--voice and --speaker name different voices; give one")
+        }
+        guard speed.isFinite, speed >= 0.25, speed <= 4 else {
+            throw ValidationError("--speed must be between 0.25 and 4")
+        }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if let maxFrames, maxFrames < 1 { throw ValidationError("--max-frames must be at least 1") }
+        if let format, Self.formats[format] == nil {
+            throw ValidationError("--format must be one of \(Self.formats.keys.sorted().joined(separator: ", "))")
+        }
+    }
+
+    static let formats: [String: AudioFileFormat] = [
+        "wav": .wav16, "wav-float": .wavFloat, "flac": .flac16, "ogg": .oggVorbis,
+    ]
+
+    func run() throws {
+        try runReportingErrors { try speak() }
+    }
+
+    private func speak() throws {
+        let text = try readText()
+        let catalog = location.catalog()
+        let descriptor = try model.map { try catalog.resolve($0) } ?? defaultModel(in: catalog)
+        let outputFormat = try output.map { path -> AudioFileFormat in
+            if let format { return Self.formats[format]! }
+            guard let inferred = AudioFileFormat(path: path) else { throw AudioError.unknownFileFormat(path: path) }
+            return inferred
+        }
+
+        let loadWatch = Stopwatch()
+        let engine = try engineRegistry.load(descriptor, options: LoadOptions(threads: threads, precision: precision))
+        let loadSeconds = loadWatch.elapsed
+
+        // Open the speakers before synthesizing, so a missing device costs no compute and,
+        // without -o, nothing synthesized is lost.
+        let buffer = PlaybackBuffer(sampleRate: engine.sampleRate)
+        let player: Player?
+        if output == nil || play {
+            do {
+                player = try Player(source: buffer, device: .named(device))
+            } catch {
+                throw SottoError("\(error)", hint: output == nil ? "write to a file with -o FILE" : nil)
+            }
+        } else {
+            player = nil
+        }
+
+        var sampling = SamplingOptions()
+        sampling.greedy = greedy
+        sampling.maxFrames = maxFrames
+        let request = SynthesisRequest(
+            text: text, voice: voice ?? speaker, instruct: instruct, voiceDescription: design,
+            language: language, speed: speed, seed: seed, sampling: sampling)
+
+        let cancellation = CancellationFlag()
+        let speakers = player
+        let interrupt = InterruptHandler { cancellation.cancel(); speakers?.stop() }
+        defer { interrupt.restore() }
+
+        ProcessMemory.resetPeak()
+        var meter = SynthesisMeter(loadSeconds: loadSeconds)
+        var samples: [Float] = []
+        let summary = try engine.synthesize(request, cancellation: cancellation) { chunk in
+            meter.audioProduced(frames: chunk.samples.count, sampleRate: chunk.sampleRate)
+            samples += chunk.samples
+            buffer.append(chunk.samples)
+            if chunk.index == 0 { player?.start() }
+        }
+        buffer.finish()
+        let metrics = meter.finish(stages: summary.stages)
+        guard !samples.isEmpty else {
+            throw SottoError("the model produced no audio for this text", hint: "try other text or another voice")
+        }
+
+        var problems: [String] = []
+        if let output, let outputFormat {
+            try AudioFile.write(samples: samples, sampleRate: engine.sampleRate, to: output, format: outputFormat)
+        }
+        if let codesOut, let codes = summary.generatedCodes {
+            try writeJSONAtomically(codes, to: codesOut)
+        } else if codesOut != nil {
+            problems.append("\(descriptor.name) generates no codec frames; --codes-out was not written")
+        }
+        if let player {
+            player.start()  // in case no chunk started it
+            if case .failed(let error) = player.waitUntilDone() {
+                problems.append("\(error)" + (output.map { "; the audio is in \($0)" } ?? ""))
+            }
+        }
+
+        for note in summary.notes { FileHandle.standardError.write(Data("note: \(note)\n".utf8)) }
+        let voiceName = request.voice ?? engine.defaultVoice ?? "-"
+        if json {
+            print(try Format.json(SayReport(model: descriptor, voice: voiceName, sampleRate: engine.sampleRate,
+                                             metrics: metrics, output: output, notes: summary.notes)))
+        } else {
+            FileHandle.standardError.write(Data((Self.summaryLine(model: descriptor.name, voice: voiceName, metrics: metrics,
+                                                                  output: output) + "\n").utf8))
+        }
+        if let problem = problems.first { throw SottoError(problem) }
+    }
+
+    private func readText() throws -> String {
+        var value = text
+        if value == nil {
+            guard isatty(STDIN_FILENO) == 0 else {
+                throw SottoError("no text to speak", hint: "pass it as an argument or pipe it on standard input")
+            }
+            let data = FileHandle.standardInput.readDataToEndOfFile()
+            value = String(decoding: data, as: UTF8.self)
+        }
+        guard let value, !value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw SottoError("no text to speak: the text is empty")
+        }
+        return value
+    }
+
+    /// The Piper voice Scripts/setup installs when present, else the first complete model.
+    private func defaultModel(in catalog: ModelCatalog) throws -> ModelDescriptor {
+        if let joe = catalog.models.first(where: { $0.kind == .piper && $0.name == "en_US-joe-medium" && $0.isComplete }) {
+            return joe
+        }
+        if let any = catalog.models.first(where: { $0.isComplete && engineRegistry.supports($0.kind) }) { return any }
+        throw SottoError("no usable model in \(catalog.directory.path)", hint: "run Scripts/setup or pass -m PATH")
+    }
+
+    static func summaryLine(model: String, voice: String, metrics: SynthesisMetrics, output: String?) -> String {
+        var parts = ["\(model) · \(voice)",
+                     String(format: "%.2f s of audio in %.2f s", metrics.audioSeconds, metrics.synthesisSeconds),
+                     metrics.realTimeFactor.label]
+        if let first = metrics.firstAudioSeconds { parts.append(String(format: "first audio %.2f s", first)) }
+        if let peak = metrics.peakResidentMB { parts.append(String(format: "peak %.0f MB", peak)) }
+        if let output { parts.append("→ \(output)") }
+        return parts.joined(separator: " · ")
+    }
+}
+
+/// What `sotto say --json` prints.
+struct SayReport: Encodable {
+    var model: String
+    var kind: String
+    var voice: String
+    var sampleRate: Int
+    var audioSeconds: Double
+    var loadSeconds: Double
+    var firstAudioSeconds: Double?
+    var synthesisSeconds: Double
+    /// Compute seconds per audio second (lower is faster).
+    var rtf: Double?
+    /// Audio seconds per compute second (higher is faster).
+    var timesRealTime: Double?
+    var peakRssMB: Double?
+    var rssMB: Double?
+    var stages: [String: Double]
+    var output: String?
+    var notes: [String]
+
+    init(model: ModelDescriptor, voice: String, sampleRate: Int, metrics: SynthesisMetrics, output: String?, notes: [String]) {
+        self.model = model.id
+        kind = model.kind.rawValue
+        self.voice = voice
+        self.sampleRate = sampleRate
+        audioSeconds = metrics.audioSeconds
+        loadSeconds = metrics.loadSeconds
+        firstAudioSeconds = metrics.firstAudioSeconds
+        synthesisSeconds = metrics.synthesisSeconds
+        rtf = metrics.realTimeFactor.rtf
+        timesRealTime = metrics.realTimeFactor.timesRealTime
+        peakRssMB = metrics.peakResidentMB
+        rssMB = metrics.residentMB
+        stages = Dictionary(metrics.stages.map { ($0.name, $0.seconds) }, uniquingKeysWith: +)
+        self.output = output
+        self.notes = notes
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case model, kind, voice, rtf, stages, output, notes
+        case sampleRate = "sample_rate", audioSeconds = "audio_seconds", loadSeconds = "load_seconds"
+        case firstAudioSeconds = "first_audio_seconds", synthesisSeconds = "synthesis_seconds"
+        case timesRealTime = "times_real_time", peakRssMB = "peak_rss_mb", rssMB = "rss_mb"
+    }
+}
+
+extension WeightPrecision: ExpressibleByArgument {}
+
+/// Writes JSON to `path` through a temporary file and a rename, so readers never see half of it.
+func writeJSONAtomically<T: Encodable>(_ value: T, to path: String) throws {
+    let data = try JSONEncoder().encode(value)
+    do {
+        try data.write(to: URL(fileURLWithPath: path), options: .atomic)
+    } catch {
+        throw SottoError("cannot write \(path): \(SottoError.describe(error))")
+    }
+}
