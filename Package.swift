@@ -71,11 +71,16 @@ let package = Package(
         .target(name: "Qwen3TTS", dependencies: ["SottoKernels", "SottoCore"],
                 swiftSettings: numericSwiftSettings),
 
+        // The studio: the ncurses front end (`sotto` with no arguments).
+        .target(name: "SottoStudio",
+                dependencies: ["CNcursesw", "CShim", "SottoCore", "SottoAudio", "SottoMetrics"],
+                swiftSettings: swiftSettings),
+
         // The command-line tool and, with no arguments, the studio.
         .executableTarget(
             name: "sotto",
             dependencies: [
-                "SottoCore", "SottoMetrics", "SottoAudio", "SottoPhonemes", "COpenBLAS",
+                "SottoCore", "SottoMetrics", "SottoAudio", "SottoPhonemes", "SottoStudio", "COpenBLAS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings),
@@ -87,6 +92,7 @@ let package = Package(
         .testTarget(name: "SottoKernelsTests", dependencies: ["SottoKernels"]),
         .testTarget(name: "SottoONNXTests", dependencies: ["SottoONNX", "SottoCore"]),
         .testTarget(name: "Qwen3TTSTests", dependencies: ["Qwen3TTS", "SottoKernels", "SottoCore"]),
+        .testTarget(name: "SottoStudioTests", dependencies: ["SottoStudio", "SottoCore", "sotto"]),
         // Runs the built sotto binary end to end.
         .testTarget(name: "CLITests", dependencies: ["SottoCore", "sotto"]),
     ],
