@@ -33,8 +33,9 @@ final class AlsaPCM: @unchecked Sendable {
         self.configuration = configuration
     }
 
-    /// Takes ownership of a PCM opened elsewhere.
+    /// Takes ownership of a PCM opened elsewhere, switching it to non-blocking mode like the rest.
     convenience init(adopting handle: OpaquePointer, name: String) {
+        snd_pcm_nonblock(handle, 1)
         self.init(handle: handle, name: name, configuration: nil)
     }
 

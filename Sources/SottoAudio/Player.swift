@@ -6,7 +6,8 @@ import Synchronization
 /// Opening happens in `init`, so a missing or unsuitable device is reported at once. `start()`
 /// begins playback; `playhead`, `state` and `underrunCount` can be polled from any thread at any
 /// rate; `stop()` ends playback promptly from any thread; `waitUntilDone()` blocks until the end.
-/// A player plays once; to play again, or from another position, make a new one.
+/// A player plays once; to play again, or from another position, make a new one. Releasing the
+/// last reference to a player stops its playback.
 ///
 /// For A/B comparison at the same spot, stop one player and start another with
 /// `startFrame: previous.playhead`. Exclusive devices (`hw:`) are released only when the old
@@ -41,7 +42,7 @@ public final class Player: Sendable {
 
     /// Plays on a PCM that was opened outside Sotto, such as a software device created in-process.
     /// The player takes ownership of `handle` and closes it when playback ends, or when opening
-    /// fails. The PCM should be in non-blocking mode so `stop()` is not held up by a full buffer.
+    /// fails. It is switched to non-blocking mode so `stop()` is never held up by a full buffer.
     public convenience init(
         source: PlaybackBuffer, adoptingPCM handle: OpaquePointer, name: String,
         startFrame: Int = 0, latency: Duration = .milliseconds(100)

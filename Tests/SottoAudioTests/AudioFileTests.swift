@@ -154,7 +154,7 @@ struct AudioFileTests {
         let path = folder.file("noise.wav")
         var generator = SystemRandomNumberGenerator()
         let garbage = (0..<4_096).map { _ in UInt8.random(in: 0...255, using: &generator) }
-        FileManager.default.createFile(atPath: path, contents: Data(garbage))
+        try replaceFile(path, with: garbage)
         try expectUnreadable(path)
     }
 
@@ -164,7 +164,7 @@ struct AudioFileTests {
         let path = folder.file("cut.\(format.fileExtension)")
         try AudioFile.write(samples: tone(frames: 8_000, sampleRate: 16_000), sampleRate: 16_000, to: path)
         let bytes = fileBytes(path)
-        FileManager.default.createFile(atPath: path, contents: Data(bytes.prefix(20)))
+        try replaceFile(path, with: bytes.prefix(20))
         try expectUnreadable(path)
     }
 
@@ -176,7 +176,7 @@ struct AudioFileTests {
             samples: tone(frames: 16_000, sampleRate: 16_000), sampleRate: 16_000, to: path,
             format: format)
         let bytes = fileBytes(path)
-        FileManager.default.createFile(atPath: path, contents: Data(bytes.prefix(bytes.count / 2)))
+        try replaceFile(path, with: bytes.prefix(bytes.count / 2))
         try expectUnreadable(path)
     }
 

@@ -136,10 +136,12 @@ final class ClockedDevice: Sendable {
         Timer.arm(timer, intervalNanoseconds: 0)
         close(timer)
         free(UnsafeMutableRawPointer(mutating: record.load(fromByteOffset: Layout.name, as: UnsafePointer<CChar>?.self)))
+        // The record itself stays until deinit: tests read the configured rate after playback.
         let context = record.load(fromByteOffset: Layout.privateData, as: UnsafeMutableRawPointer.self)
-        record.deallocate()
         Unmanaged<ClockedDevice>.fromOpaque(context).release()
     }
+
+    deinit { record.deallocate() }
 
     /// Writable once a period fits; ALSA keeps polling (sleeping on the timer) until then.
     private func pollReady() -> UInt16 {

@@ -72,6 +72,10 @@ func expectedS16(_ samples: some Collection<Float>) -> [Int16] {
     }
 }
 
+func replaceFile(_ path: String, with bytes: some Sequence<UInt8>) throws {
+    try Data(bytes).write(to: URL(fileURLWithPath: path))
+}
+
 func fileBytes(_ path: String) -> [UInt8] {
     FileManager.default.contents(atPath: path).map(Array.init) ?? []
 }
