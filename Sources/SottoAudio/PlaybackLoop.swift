@@ -74,7 +74,7 @@ struct PlaybackLoop: Sendable {
                     pcm.handle, buffer.baseAddress! + done * channels,
                     snd_pcm_uframes_t(frames - done))
             }
-            if result >= 0 {
+            if result > 0 {
                 done += result
                 status.framesWritten.add(result, ordering: .releasing)
                 publishPlayhead()
@@ -82,7 +82,7 @@ struct PlaybackLoop: Sendable {
             }
             let code = Int32(result)
             switch code {
-            case -EAGAIN:
+            case 0, -EAGAIN:
                 // Non-blocking mode: the buffer is full. Sleep until there is room (or the poll
                 // interval passes, to notice stop()).
                 _ = snd_pcm_wait(pcm.handle, Int32(Self.pollMilliseconds))
