@@ -7,7 +7,7 @@ struct Sotto: ParsableCommand {
         commandName: "sotto",
         abstract: "A terminal text-to-speech studio with its own inference engine.",
         discussion: "With no command, sotto opens the studio.",
-        subcommands: [Say.self, Models.self, Voices.self, Phonemes.self, Info.self],
+        subcommands: [Say.self, Models.self, Voices.self, Phonemes.self, Bench.self, Info.self],
         defaultSubcommand: nil)
 
     mutating func run() throws {

@@ -137,7 +137,9 @@ struct Say: ParsableCommand {
         ProcessMemory.resetPeak()
         var meter = SynthesisMeter(loadSeconds: loadSeconds)
         var samples: [Float] = []
+        var processFirstAudio: Double?
         let summary = try engine.synthesize(request, cancellation: cancellation) { chunk in
+            if processFirstAudio == nil { processFirstAudio = ProcessClock.secondsSinceStart() }
             meter.audioProduced(frames: chunk.samples.count, sampleRate: chunk.sampleRate)
             samples += chunk.samples
             buffer.append(chunk.samples)
@@ -168,8 +170,10 @@ struct Say: ParsableCommand {
         for note in summary.notes { FileHandle.standardError.write(Data("note: \(note)\n".utf8)) }
         let voiceName = request.voice ?? engine.defaultVoice ?? "-"
         if json {
-            print(try Format.json(SayReport(model: descriptor, voice: voiceName, sampleRate: engine.sampleRate,
-                                             metrics: metrics, output: output, notes: summary.notes)))
+            var report = SayReport(model: descriptor, voice: voiceName, sampleRate: engine.sampleRate,
+                                   metrics: metrics, output: output, notes: summary.notes)
+            report.processFirstAudioSeconds = processFirstAudio
+            print(try Format.json(report))
         } else {
             FileHandle.standardError.write(Data((Self.summaryLine(model: descriptor.name, voice: voiceName, metrics: metrics,
                                                                   output: output) + "\n").utf8))
@@ -221,6 +225,8 @@ struct SayReport: Encodable {
     var audioSeconds: Double
     var loadSeconds: Double
     var firstAudioSeconds: Double?
+    /// Process start to the first audio: the cold-start figure.
+    var processFirstAudioSeconds: Double?
     var synthesisSeconds: Double
     /// Compute seconds per audio second (lower is faster).
     var rtf: Double?
@@ -254,6 +260,7 @@ struct SayReport: Encodable {
         case model, kind, voice, rtf, stages, output, notes
         case sampleRate = "sample_rate", audioSeconds = "audio_seconds", loadSeconds = "load_seconds"
         case firstAudioSeconds = "first_audio_seconds", synthesisSeconds = "synthesis_seconds"
+        case processFirstAudioSeconds = "process_first_audio_seconds"
         case timesRealTime = "times_real_time", peakRssMB = "peak_rss_mb", rssMB = "rss_mb"
     }
 }
