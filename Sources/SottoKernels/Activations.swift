@@ -24,28 +24,17 @@ public enum Activation: Sendable, Equatable {
                 y[i] = v < 0 ? v * slope : v
             }
         case .gelu:
-            FastMath.map(x, y, count: count) { v in
-                0.5 * v * (1 + FastMath.erf(v * 0.70710678118654752))
-            }
+            FastMath.map(x, y, count: count, GELU())
         case .geluTanh:
-            FastMath.map(x, y, count: count) { v in
-                let inner = 0.79788456080286536 * v.addingProduct(v * v * v, 0.044715)
-                return 0.5 * v * (1 + FastMath.tanh(inner))
-            }
+            FastMath.map(x, y, count: count, GELUTanh())
         case .silu:
-            FastMath.map(x, y, count: count) { v in v / (1 + FastMath.exp(-v)) }
+            FastMath.map(x, y, count: count, SiLU())
         case .sigmoid:
-            FastMath.map(x, y, count: count, FastMath.sigmoid)
+            FastMath.map(x, y, count: count, FastMath.Logistic())
         case .tanh:
-            FastMath.map(x, y, count: count, FastMath.tanh)
+            FastMath.map(x, y, count: count, FastMath.HyperbolicTangent())
         case .softplus:
-            FastMath.map(x, y, count: count) { v in
-                // log1p(u) as log(w)·u/(w−1) with w = 1+u keeps relative accuracy for tiny u.
-                let u = FastMath.exp(-FastMath.magnitude(v))
-                let w = 1 + u
-                let log1p = FastMath.pick(w .== 1, u, FastMath.log(w) * u / (w - 1))
-                return pointwiseMax(v, .zero) + log1p
-            }
+            FastMath.map(x, y, count: count, Softplus())
         }
     }
 
@@ -119,13 +108,47 @@ public enum Snake {
             parallelFor(channels, minimumPerThread: max(1, 16384 / max(t, 1))) { range in
                 for c in range {
                     let (alpha, scale) = coeffs[c]
-                    FastMath.map(xp + c * xStride, yp + c * yStride, count: t) { v in
-                        let s = FastMath.sin(v * alpha)
-                        return v.addingProduct(s * s, scale)
-                    }
+                    FastMath.map(xp + c * xStride, yp + c * yStride, count: t, SnakeOperation(alpha: alpha, scale: scale))
                 }
             }
         }
         if !y.hasDenseRows { y.copy(from: ys) }
+    }
+}
+
+struct SnakeOperation: VectorOperation {
+    let alpha: Float
+    let scale: Float
+    @inline(__always) func apply(_ v: SIMD8<Float>) -> SIMD8<Float> {
+        let s = FastMath.sin(v * alpha)
+        return v.addingProduct(s * s, scale)
+    }
+}
+
+struct GELU: VectorOperation {
+    @inline(__always) func apply(_ v: SIMD8<Float>) -> SIMD8<Float> {
+        0.5 * v * (1 + FastMath.erf(v * 0.70710678118654752))
+    }
+}
+
+struct GELUTanh: VectorOperation {
+    @inline(__always) func apply(_ v: SIMD8<Float>) -> SIMD8<Float> {
+        let inner = 0.79788456080286536 * v.addingProduct(v * v * v, 0.044715)
+        return 0.5 * v * (1 + FastMath.tanh(inner))
+    }
+}
+
+struct SiLU: VectorOperation {
+    @inline(__always) func apply(_ v: SIMD8<Float>) -> SIMD8<Float> { v / (1 + FastMath.exp(-v)) }
+}
+
+/// max(x, 0) + log1p(e^−|x|), with log1p(u) = log(w)·u/(w − 1), w = 1 + u, which keeps relative
+/// accuracy for tiny u.
+struct Softplus: VectorOperation {
+    @inline(__always) func apply(_ v: SIMD8<Float>) -> SIMD8<Float> {
+        let u = FastMath.exp(-FastMath.magnitude(v))
+        let w = 1 + u
+        let log1p = FastMath.pick(w .== 1, u, FastMath.log(w) * u / (w - 1))
+        return pointwiseMax(v, .zero) + log1p
     }
 }

@@ -59,20 +59,24 @@ public enum FastMath {
     }
 
     /// Lane-wise sine.
-    @inlinable
+    @inlinable @inline(__always)
     public static func sin(_ x: Vector) -> Vector {
         let (s, c, q) = reducedSinCos(x)
-        var y = pick((q & 1) .== 0, s, c)
-        y = pick((q & 2) .== 0, y, -y)
+        // Quadrant k: odd k swaps sin and cos, k & 2 flips the sign. Integer bit operations keep
+        // this vectorised (comparisons of integer vectors are compiled lane by lane).
+        let swap = 0 &- (q & 1)
+        let sign = (q & 2) &<< 30
+        let y = float(bits: ((bits(c) & swap) | (bits(s) & ~swap)) ^ sign)
         return fixLargeLanes(x, y, Glibc.sinf)
     }
 
     /// Lane-wise cosine.
-    @inlinable
+    @inlinable @inline(__always)
     public static func cos(_ x: Vector) -> Vector {
         let (s, c, q) = reducedSinCos(x)
-        var y = pick((q & 1) .== 0, c, s)
-        y = pick(((q &+ 1) & 2) .== 0, y, -y)
+        let swap = 0 &- (q & 1)
+        let sign = ((q &+ 1) & 2) &<< 30
+        let y = float(bits: ((bits(s) & swap) | (bits(c) & ~swap)) ^ sign)
         return fixLargeLanes(x, y, Glibc.cosf)
     }
 
@@ -86,7 +90,7 @@ public enum FastMath {
     }
 
     /// Lane-wise e^x.
-    @inlinable
+    @inlinable @inline(__always)
     public static func exp(_ x: Vector) -> Vector {
         // Beyond these, e^x is +inf or rounds to 0; clamping keeps the exponent arithmetic in range.
         let clamped = x.clamped(lowerBound: Vector(repeating: -104), upperBound: Vector(repeating: 89))
@@ -109,7 +113,7 @@ public enum FastMath {
     }
 
     /// Lane-wise natural logarithm.
-    @inlinable
+    @inlinable @inline(__always)
     public static func log(_ x: Vector) -> Vector {
         // Subnormals: scale into the normal range first and correct the exponent afterwards.
         let tiny = x .< Float.leastNormalMagnitude
@@ -136,7 +140,7 @@ public enum FastMath {
     }
 
     /// Lane-wise hyperbolic tangent.
-    @inlinable
+    @inlinable @inline(__always)
     public static func tanh(_ x: Vector) -> Vector {
         let a = magnitude(x)
         let a2 = a * a
@@ -153,13 +157,13 @@ public enum FastMath {
     }
 
     /// Lane-wise logistic function 1 / (1 + e^-x).
-    @inlinable
+    @inlinable @inline(__always)
     public static func sigmoid(_ x: Vector) -> Vector {
         1 / (1 + exp(-x))
     }
 
     /// Lane-wise error function.
-    @inlinable
+    @inlinable @inline(__always)
     public static func erf(_ x: Vector) -> Vector {
         let a = magnitude(x)
         let a2 = a * a
@@ -185,49 +189,91 @@ public enum FastMath {
 
     // MARK: Buffers
 
-    /// Applies `f` to `count` floats from `x` into `y` (which may equal `x`), eight at a time.
+    /// Applies `op` to `count` floats from `x` into `y` (which may equal `x`), eight at a time.
+    /// Generic over the operation type so the compiler specialises and inlines it; passing a
+    /// function value instead costs a call per eight floats.
     @inlinable @inline(__always)
-    public static func map(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int,
-                           _ f: (Vector) -> Vector) {
+    public static func map<Op: VectorOperation>(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int,
+                                                _ op: Op) {
         var i = 0
         while i + 8 <= count {
             let v = UnsafeRawPointer(x + i).loadUnaligned(as: Vector.self)
-            UnsafeMutableRawPointer(y + i).storeBytes(of: f(v), as: Vector.self)
+            UnsafeMutableRawPointer(y + i).storeBytes(of: op.apply(v), as: Vector.self)
             i += 8
         }
         if i < count {
             var v = Vector(repeating: 0)
             for j in 0..<(count - i) { v[j] = x[i + j] }
-            let r = f(v)
+            let r = op.apply(v)
             for j in 0..<(count - i) { y[i + j] = r[j] }
         }
     }
 
     public static func sin(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, count: Int) {
-        map(x, y, count: count, sin)
+        map(x, y, count: count, Sine())
     }
 
     public static func cos(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, count: Int) {
-        map(x, y, count: count, cos)
+        map(x, y, count: count, Cosine())
     }
 
     public static func exp(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, count: Int) {
-        map(x, y, count: count, exp)
+        map(x, y, count: count, Exponential())
     }
 
     public static func log(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, count: Int) {
-        map(x, y, count: count, log)
+        map(x, y, count: count, Logarithm())
     }
 
     public static func tanh(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, count: Int) {
-        map(x, y, count: count, tanh)
+        map(x, y, count: count, HyperbolicTangent())
     }
 
     public static func sigmoid(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, count: Int) {
-        map(x, y, count: count, sigmoid)
+        map(x, y, count: count, Logistic())
     }
 
     public static func erf(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, count: Int) {
-        map(x, y, count: count, erf)
+        map(x, y, count: count, ErrorFunction())
     }
+
+    public struct Sine: VectorOperation {
+        @inlinable public init() {}
+        @inlinable @inline(__always) public func apply(_ v: Vector) -> Vector { FastMath.sin(v) }
+    }
+
+    public struct Cosine: VectorOperation {
+        @inlinable public init() {}
+        @inlinable @inline(__always) public func apply(_ v: Vector) -> Vector { FastMath.cos(v) }
+    }
+
+    public struct Exponential: VectorOperation {
+        @inlinable public init() {}
+        @inlinable @inline(__always) public func apply(_ v: Vector) -> Vector { FastMath.exp(v) }
+    }
+
+    public struct Logarithm: VectorOperation {
+        @inlinable public init() {}
+        @inlinable @inline(__always) public func apply(_ v: Vector) -> Vector { FastMath.log(v) }
+    }
+
+    public struct HyperbolicTangent: VectorOperation {
+        @inlinable public init() {}
+        @inlinable @inline(__always) public func apply(_ v: Vector) -> Vector { FastMath.tanh(v) }
+    }
+
+    public struct Logistic: VectorOperation {
+        @inlinable public init() {}
+        @inlinable @inline(__always) public func apply(_ v: Vector) -> Vector { FastMath.sigmoid(v) }
+    }
+
+    public struct ErrorFunction: VectorOperation {
+        @inlinable public init() {}
+        @inlinable @inline(__always) public func apply(_ v: Vector) -> Vector { FastMath.erf(v) }
+    }
+}
+
+/// A lane-wise function on eight floats, for ``FastMath/map(_:_:count:_:)``.
+public protocol VectorOperation {
+    func apply(_ v: SIMD8<Float>) -> SIMD8<Float>
 }

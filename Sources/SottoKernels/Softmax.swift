@@ -18,7 +18,7 @@ public enum Softmax {
             p.update(repeating: 0, count: n)
             return
         }
-        FastMath.map(p, p, count: n) { v in FastMath.exp(v - peak) }
+        FastMath.map(p, p, count: n, ShiftedExponential(shift: peak))
         var sum: Float = 0
         for i in 0..<n { sum += p[i] }
         let inv = 1 / sum
@@ -36,4 +36,11 @@ public enum Softmax {
             }
         }
     }
+}
+
+/// e^(x − shift), lane-wise.
+public struct ShiftedExponential: VectorOperation {
+    public let shift: Float
+    @inlinable public init(shift: Float) { self.shift = shift }
+    @inlinable @inline(__always) public func apply(_ v: SIMD8<Float>) -> SIMD8<Float> { FastMath.exp(v - shift) }
 }

@@ -22,14 +22,16 @@ func parseOptions() -> Options {
         }
     }
     if o.sections.isEmpty || o.sections.contains("all") {
-        o.sections = ["sgemm", "conv", "convt", "lstm", "math", "gemv", "attention", "stft", "norm"]
+        o.sections = ["sgemm", "conv", "convalgo", "convt", "lstm", "math", "gemv", "attention", "stft"]
     }
     return o
 }
 
+/// With one thread the clock is this thread's CPU time, which time-sharing with other processes
+/// on a busy machine does not inflate; with more threads it is wall-clock time.
 func now() -> Double {
     var ts = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &ts)
+    clock_gettime(KernelThreads.count == 1 ? CLOCK_THREAD_CPUTIME_ID : CLOCK_MONOTONIC, &ts)
     return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
 }
 
@@ -77,7 +79,8 @@ let options = parseOptions()
 KernelThreads.set(options.threads)
 var rng = Random(state: 42)
 let coreType = String(cString: openblas_get_corename())
-print("kernel-bench: threads \(KernelThreads.count), OpenBLAS core \(coreType), runs \(options.runs) (medians)")
+print("kernel-bench: threads \(KernelThreads.count), OpenBLAS core \(coreType), runs \(options.runs) (medians), "
+      + (KernelThreads.count == 1 ? "thread CPU time" : "wall-clock time"))
 
 if options.sections.contains("sgemm") {
     print("\n## sgemm (row-major, no transpose)")
@@ -119,5 +122,184 @@ if options.sections.contains("convalgo") {
             row += " \(fmt(flops / t / 1e9)) |"
         }
         print(row)
+    }
+}
+
+if options.sections.contains("conv") {
+    print("\n## conv1d (C→C, 'same' padding, stride 1, bias), default algorithm")
+    print("| C | k | dil | T | ms | GFLOP/s |")
+    print("|---|---|---|---|---|---|")
+    let ws = Workspace()
+    for s in convShapes() {
+        let x = rng.tensor([s.c, s.t])
+        let conv = Conv1d(weight: rng.tensor([s.c, s.c, s.k]), bias: rng.tensor([s.c]),
+                          padding: .same(kernelSize: s.k, dilation: s.d), dilation: s.d)
+        let y = Tensor(zeros: [s.c, s.t])
+        let t = measure(runs: options.runs) { conv.apply(x, into: y, workspace: ws) }
+        print("| \(s.c) | \(s.k) | \(s.d) | \(s.t) | \(fmt(t * 1e3, 2)) | \(fmt(2 * Double(s.c * s.c * s.k * s.t) / t / 1e9)) |")
+    }
+    print("\n| depthwise C | k | stride | T | ms | GFLOP/s |")
+    print("|---|---|---|---|---|---|")
+    for (c, k, st, t) in [(192, 3, 1, 2000), (512, 3, 2, 4000), (256, 7, 1, 12000)] {
+        let x = rng.tensor([c, t])
+        let conv = Conv1d(weight: rng.tensor([c, 1, k]), bias: rng.tensor([c]), stride: st,
+                          padding: .same(kernelSize: k), groups: c)
+        let y = Tensor(zeros: [c, conv.outputLength(inputLength: t)])
+        let time = measure(runs: options.runs) { conv.apply(x, into: y, workspace: ws) }
+        print("| \(c) | \(k) | \(st) | \(t) | \(fmt(time * 1e3, 3)) | \(fmt(2 * Double(c * k * y.shape[1]) / time / 1e9)) |")
+    }
+}
+
+if options.sections.contains("convt") {
+    print("\n## transposed conv1d (HiFi-GAN / iSTFTNet upsamplers)")
+    print("| Cin | Cout | k | stride | pad | T in | ms | GFLOP/s |")
+    print("|---|---|---|---|---|---|---|---|")
+    let ws = Workspace()
+    for (ci, co, k, st, p, t) in [(512, 256, 20, 10, 5, 200), (256, 128, 12, 6, 3, 2000), (256, 128, 16, 8, 4, 400),
+                                  (128, 64, 16, 8, 4, 3200), (64, 32, 8, 4, 2, 25600)] {
+        let x = rng.tensor([ci, t])
+        let conv = ConvTranspose1d(weight: rng.tensor([ci, co, k]), bias: rng.tensor([co]), stride: st, padding: p)
+        let y = Tensor(zeros: [co, conv.outputLength(inputLength: t)])
+        let time = measure(runs: options.runs) { conv.apply(x, into: y, workspace: ws) }
+        print("| \(ci) | \(co) | \(k) | \(st) | \(p) | \(t) | \(fmt(time * 1e3, 2)) | \(fmt(2 * Double(ci * co * k * t) / time / 1e9)) |")
+    }
+    let depthwise = ConvTranspose1d(weight: rng.tensor([512, 1, 3]), bias: nil, stride: 2, padding: 1, outputPadding: 1, groups: 512)
+    let x = rng.tensor([512, 1000])
+    let y = Tensor(zeros: [512, depthwise.outputLength(inputLength: 1000)])
+    let time = measure(runs: options.runs) { depthwise.apply(x, into: y, workspace: ws) }
+    print("| 512 (depthwise) | 512 | 3 | 2 | 1 | 1000 | \(fmt(time * 1e3, 3)) | \(fmt(2 * Double(512 * 3 * 1000) / time / 1e9)) |")
+}
+
+if options.sections.contains("lstm") {
+    print("\n## bidirectional LSTM")
+    print("| in | H | T | ms | µs/step |")
+    print("|---|---|---|---|---|")
+    let ws = Workspace()
+    for (input, h, t) in [(512, 256, 100), (640, 256, 400), (192, 96, 200)] {
+        func w() -> LSTMWeights {
+            LSTMWeights(inputWeight: rng.tensor([4 * h, input]), hiddenWeight: rng.tensor([4 * h, h]),
+                        inputBias: rng.tensor([4 * h]), hiddenBias: rng.tensor([4 * h]))
+        }
+        let lstm = LSTM(forward: w(), backward: w())
+        let x = rng.tensor([t, input])
+        let y = Tensor(zeros: [t, 2 * h])
+        let time = measure(runs: options.runs) { lstm.apply(x, into: y, workspace: ws) }
+        print("| \(input) | \(h) | \(t) | \(fmt(time * 1e3, 2)) | \(fmt(time * 1e6 / Double(t))) |")
+    }
+}
+
+if options.sections.contains("math") {
+    print("\n## elementwise math, 1 thread, 64K floats in cache (Melt/s)")
+    print("| function | fast | libm | speed-up |")
+    print("|---|---|---|---|")
+    let n = 1 << 16
+    let x = rng.tensor([n])
+    for i in 0..<n { x.pointer[i] *= 20 }
+    let y = Tensor(zeros: [n])
+    let xp = x.pointer, yp = y.pointer
+    let cases: [(String, () -> Void, () -> Void)] = [
+        ("sin", { FastMath.sin(xp, into: yp, count: n) }, { for i in 0..<n { yp[i] = sinf(xp[i]) } }),
+        ("cos", { FastMath.cos(xp, into: yp, count: n) }, { for i in 0..<n { yp[i] = cosf(xp[i]) } }),
+        ("exp", { FastMath.exp(xp, into: yp, count: n) }, { for i in 0..<n { yp[i] = expf(xp[i]) } }),
+        ("log(|x|)", { FastMath.log(xp, into: yp, count: n) }, { for i in 0..<n { yp[i] = logf(xp[i]) } }),
+        ("tanh", { FastMath.tanh(xp, into: yp, count: n) }, { for i in 0..<n { yp[i] = tanhf(xp[i]) } }),
+        ("erf", { FastMath.erf(xp, into: yp, count: n) }, { for i in 0..<n { yp[i] = erff(xp[i]) } }),
+        ("sigmoid", { FastMath.sigmoid(xp, into: yp, count: n) }, { for i in 0..<n { yp[i] = 1 / (1 + expf(-xp[i])) } }),
+        ("gelu (erf)", { Activation.gelu.apply(xp, into: yp, count: n) },
+         { for i in 0..<n { yp[i] = 0.5 * xp[i] * (1 + erff(xp[i] * 0.70710678)) } }),
+    ]
+    let saved = KernelThreads.count
+    KernelThreads.set(1)
+    for (name, fast, libm) in cases {
+        if name == "log(|x|)" { for i in 0..<n { xp[i] = abs(xp[i]) + 1e-3 } }
+        let tf = measure(runs: options.runs, fast)
+        let tl = measure(runs: options.runs, libm)
+        print("| \(name) | \(fmt(Double(n) / tf / 1e6, 0)) | \(fmt(Double(n) / tl / 1e6, 0)) | \(fmt(tl / tf)) |")
+    }
+    let c = 128, t = 12000
+    let xs = rng.tensor([c, t]), ys = Tensor(zeros: [c, t]), alpha = rng.tensor([c])
+    let ts = measure(runs: options.runs) { Snake.apply(xs, alpha: alpha, into: ys) }
+    print("| Snake [128, 12000] | \(fmt(Double(c * t) / ts / 1e6, 0)) | | |")
+    KernelThreads.set(saved)
+    let ts2 = measure(runs: options.runs) { Snake.apply(xs, alpha: alpha, into: ys) }
+    print("| Snake [128, 12000], \(saved) threads | \(fmt(Double(c * t) / ts2 / 1e6, 0)) | | |")
+}
+
+if options.sections.contains("gemv") {
+    print("\n## GEMV (decoding): weight bytes streamed per second")
+    print("| rows×cols | fp32 sgemv GB/s | bf16 GB/s | int8 GB/s | fp32 µs | bf16 µs | int8 µs |")
+    print("|---|---|---|---|---|---|---|")
+    for (rows, cols) in [(1024, 3072), (3072, 1024), (2048, 6144)] {
+        let w = rng.tensor([rows, cols])
+        let x = rng.tensor([cols]), y = Tensor(zeros: [rows])
+        let bf = BFloat16Matrix(converting: w)
+        let q = Int8Matrix(quantizing: w)
+        let t32 = measure(runs: options.runs) { BLAS.matvec(w, x, into: y) }
+        let t16 = measure(runs: options.runs) { bf.multiply(x, into: y) }
+        let t8 = measure(runs: options.runs) { q.multiply(x, into: y) }
+        let n = Double(rows * cols)
+        print("| \(rows)×\(cols) | \(fmt(4 * n / t32 / 1e9)) | \(fmt(2 * n / t16 / 1e9)) | \(fmt(n / t8 / 1e9)) | \(fmt(t32 * 1e6)) | \(fmt(t16 * 1e6)) | \(fmt(t8 * 1e6)) |")
+    }
+    print("\n| 1024×3072 by path | scalar µs | AVX2 µs | AVX-512 µs |")
+    print("|---|---|---|---|")
+    let w = rng.tensor([1024, 3072]), x = rng.tensor([3072]), y = Tensor(zeros: [1024])
+    let bf = BFloat16Matrix(converting: w), q = Int8Matrix(quantizing: w)
+    var row8 = "| int8 |", row16 = "| bf16 |"
+    for path in [KernelPath.scalar, .avx2, .avx512] {
+        row8 += " \(fmt(measure(runs: options.runs) { q.multiply(x, into: y, path: path) } * 1e6)) |"
+        row16 += " \(fmt(measure(runs: options.runs) { bf.multiply(x, into: y, path: path) } * 1e6)) |"
+    }
+    print(row8)
+    print(row16)
+}
+
+if options.sections.contains("attention") {
+    print("\n## attention")
+    print("| case | ms |")
+    print("|---|---|")
+    let ws = Workspace()
+    do {
+        let t = 200, heads = 12, d = 64
+        let q = rng.tensor([t, heads * d]), k = rng.tensor([t, heads * d]), v = rng.tensor([t, heads * d])
+        let out = Tensor(zeros: [t, heads * d])
+        let time = measure(runs: options.runs) {
+            Attention.apply(query: q, key: k, value: v, heads: heads, kvHeads: heads, into: out, workspace: ws)
+        }
+        print("| ALBERT-like T 200, 12×64 | \(fmt(time * 1e3, 3)) |")
+    }
+    do {
+        let heads = 16, kv = 8, d = 128, past = 1000
+        var cache = KVCache(capacity: 2048, kvHeads: kv, headDim: d)
+        cache.append(keys: rng.tensor([past, kv * d]), values: rng.tensor([past, kv * d]))
+        let q = rng.tensor([1, heads * d]), out = Tensor(zeros: [1, heads * d])
+        let time = measure(runs: options.runs) {
+            Attention.apply(query: q, key: cache.keys, value: cache.values, heads: heads, kvHeads: kv, mask: .causal,
+                            into: out, workspace: ws)
+        }
+        print("| decode 1 query vs 1000 cached, GQA 16/8×128 | \(fmt(time * 1e3, 3)) |")
+    }
+}
+
+if options.sections.contains("stft") {
+    print("\n## STFT / iSTFT")
+    print("| n_fft | hop | samples | forward ms | inverse ms |")
+    print("|---|---|---|---|---|")
+    let ws = Workspace()
+    for (n, hop, len) in [(20, 5, 72000), (1024, 256, 240000)] {
+        let stft = STFT(fftSize: n, hopSize: hop, window: Window.hann(n))
+        let x = rng.tensor([len])
+        let (re, im) = stft.forward(x, workspace: ws)
+        let realCopy = re.copied(), imagCopy = im.copied()
+        let tf = measure(runs: options.runs) {
+            let m = ws.mark()
+            _ = stft.forward(x, workspace: ws)
+            ws.release(to: m)
+        }
+        let ti = measure(runs: options.runs) {
+            let m = ws.mark()
+            _ = stft.inverse(real: realCopy, imag: imagCopy, workspace: ws)
+            ws.release(to: m)
+        }
+        print("| \(n) | \(hop) | \(len) | \(fmt(tf * 1e3, 3)) | \(fmt(ti * 1e3, 3)) |")
     }
 }
