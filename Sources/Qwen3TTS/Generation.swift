@@ -89,11 +89,16 @@ extension Qwen3Model {
     /// Generates codec frames for `request`, handing each frame to `onFrame` as it exists.
     public func generate(_ request: Qwen3PromptRequest, settings: GenerationSettings, cancellation: CancellationFlag? = nil,
                          onFrame: ([Int]) throws -> Void = { _ in }) throws -> GenerationResult {
+        // One generation at a time per model: the caches below are per call, but the kernels'
+        // thread pool is shared and two takes at once would only halve each other's speed.
+        generationLock.lock()
+        defer { generationLock.unlock() }
+        let t = configuration.talker
         let builder = PromptBuilder(configuration: configuration, tokenizer: tokenizer, talker: talker)
+        let predictorCache = codePredictor.decoder.makeCache(capacity: t.codeGroups + 1)
         let clock = ContinuousClock()
         let started = clock.now
         let prompt = try builder.build(request)
-        let t = configuration.talker
         let cache = talker.decoder.makeCache(capacity: prompt.prefillCount + settings.maxFrames + 1)
         var (hidden, logits) = talker.forward(prompt.prefill, count: prompt.prefillCount, cache: cache)
         let prefillSeconds = (clock.now - started).seconds
@@ -114,7 +119,8 @@ extension Qwen3Model {
             let predictorStart = clock.now
             var firstEmbedding = [Float](repeating: 0, count: talker.hiddenSize)
             firstEmbedding.withUnsafeMutableBufferPointer { talker.codecEmbedding.gather(first, into: $0.baseAddress!) }
-            let predicted = codePredictor.predict(talkerHidden: hidden, firstCodeEmbedding: firstEmbedding) { _, scores in
+            let predicted = codePredictor.predict(talkerHidden: hidden, firstCodeEmbedding: firstEmbedding,
+                                                 cache: predictorCache) { _, scores in
                 settings.codePredictor.choose(scores, generator: &generator)
             }
             predictorSeconds += (clock.now - predictorStart).seconds

@@ -13,6 +13,7 @@ public final class Qwen3Model: @unchecked Sendable {
     public let codec: CodecDecoder
     public let precision: WeightPrecision
     let weights: SafetensorsArchive
+    let generationLock = NSLock()
 
     /// Loads `folder`; every missing or mismatched piece is reported with the file it concerns.
     public init(folder: URL, precision: WeightPrecision = .fp32) throws {

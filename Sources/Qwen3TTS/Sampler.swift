@@ -39,6 +39,13 @@ public struct TokenSampling: Sendable, Equatable {
     public var topK: Int
     public var topP: Double
 
+    public init(greedy: Bool, temperature: Double, topK: Int, topP: Double) {
+        self.greedy = greedy
+        self.temperature = temperature
+        self.topK = topK
+        self.topP = topP
+    }
+
     /// Applies temperature, top-k and top-p (in that order) and draws, or takes the arg-max.
     func choose(_ scores: [Float], generator: inout SeededGenerator) -> Int {
         if greedy || temperature <= 0 { return Self.argmax(scores) }

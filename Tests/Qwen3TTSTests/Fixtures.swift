@@ -9,12 +9,12 @@ enum Qwen3Fixtures {
     static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/qwen3")
     static let tokenizerDirectory = SottoPaths().modelsDirectory().appendingPathComponent("qwen3-tokenizer")
 
-    static let goldens: [String: Any] = {
+    nonisolated(unsafe) static let goldens: [String: Any] = {
         let data = try! Data(contentsOf: directory.appendingPathComponent("goldens.json"))
         return try! JSONSerialization.jsonObject(with: data) as! [String: Any]
     }()
 
-    static let arrays: ZipArchive = try! ZipArchive(directory.appendingPathComponent("goldens.npz"))
+    nonisolated(unsafe) static let arrays: ZipArchive = try! ZipArchive(directory.appendingPathComponent("goldens.npz"))
 
     static func array(_ name: String) throws -> [Float] { try arrays.numpyArray(named: name).values }
 

@@ -5,7 +5,7 @@ import Testing
 
 /// Greedy generations against the reference, stage by stage: prefill embeddings, talker hidden
 /// states, codes (exact) and the decoded waveform.
-@Suite struct Qwen3GenerationTests {
+@Suite(.serialized) struct Qwen3GenerationTests {
     static let models: [String: Qwen3Model] = {
         var models: [String: Qwen3Model] = [:]
         for kind in ["customvoice-0b6", "customvoice-1b7", "voicedesign-1b7"] {

@@ -17,6 +17,8 @@ public final class CodecDecoder: @unchecked Sendable {
     let blocks: [DecoderBlock]
     let finalActivation: SnakeBeta
     let outputConvolution: CausalConvolution
+    /// The streaming state belongs to one utterance at a time.
+    private let lock = NSLock()
 
     struct ConvNeXtBlock {
         let depthwise: CausalDepthwiseConvolution
@@ -158,6 +160,12 @@ public final class CodecDecoder: @unchecked Sendable {
 
     /// Forgets the previous utterance: the next frames start a new one.
     public func reset() {
+        lock.lock()
+        defer { lock.unlock() }
+        resetState()
+    }
+
+    private func resetState() {
         preConvolution.reset()
         transformer.reset()
         for (up, block) in upsampling { up.reset(); block.depthwise.reset() }
@@ -172,6 +180,12 @@ public final class CodecDecoder: @unchecked Sendable {
     /// Decodes the next frames of the current utterance (each `quantizers` codes) into
     /// `frames.count × samplesPerFrame` samples in [-1, 1].
     public func decodeNext(_ frames: [[Int]]) throws -> [Float] {
+        lock.lock()
+        defer { lock.unlock() }
+        return try decodeFrames(frames)
+    }
+
+    private func decodeFrames(_ frames: [[Int]]) throws -> [Float] {
         guard !frames.isEmpty else { return [] }
         let half = config.codebookDim / 2, dim = config.codebookDim
         var quantized = Signal(zeros: frames.count, channels: dim)
@@ -211,17 +225,19 @@ public final class CodecDecoder: @unchecked Sendable {
     /// Decodes a whole utterance the way the reference's `decode` does: in pieces of 300 frames,
     /// each starting afresh with 25 frames of left context.
     public func decodeLikeReference(_ frames: [[Int]], chunk: Int = 300, leftContext: Int = 25) throws -> [Float] {
+        lock.lock()
+        defer { lock.unlock() }
         var samples: [Float] = []
         var start = 0
         while start < frames.count {
             let end = min(start + chunk, frames.count)
             let context = start - leftContext > 0 ? leftContext : start
-            reset()
-            let piece = try decodeNext(Array(frames[(start - context) ..< end]))
+            resetState()
+            let piece = try decodeFrames(Array(frames[(start - context) ..< end]))
             samples += piece[(context * samplesPerFrame)...]
             start = end
         }
-        reset()
+        resetState()
         return samples
     }
 }

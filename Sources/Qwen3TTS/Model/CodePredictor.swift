@@ -11,7 +11,6 @@ public final class CodePredictor: @unchecked Sendable {
     let heads: [LinearWeights]
     /// Maps the talker's width to the predictor's (1.7B models); nil when the widths agree.
     let inputProjection: LinearWeights?
-    let cache: KVCache
     let talkerWidth: Int
 
     var groups: Int { heads.count }
@@ -37,18 +36,18 @@ public final class CodePredictor: @unchecked Sendable {
         } else {
             inputProjection = nil
         }
-        cache = decoder.makeCache(capacity: codeGroups + 1)
     }
 
     var residentBytes: Int {
         decoder.residentBytes + codecEmbeddings.reduce(0) { $0 + $1.residentBytes } + heads.reduce(0) { $0 + $1.residentBytes }
-            + (inputProjection?.residentBytes ?? 0) + cache.residentBytes
+            + (inputProjection?.residentBytes ?? 0)
     }
 
     /// Predicts codebooks 1…15 for one frame. `talkerHidden` is the talker's final-normed state,
     /// `firstCodeEmbedding` the talker's embedding of codebook 0; `choose(group, logits)` picks
     /// each code. Also returns the summed embeddings of codebooks 1…15 (the next talker input needs them).
-    func predict(talkerHidden: [Float], firstCodeEmbedding: [Float], choose: (Int, [Float]) -> Int) -> (codes: [Int], embeddingSum: [Float]) {
+    func predict(talkerHidden: [Float], firstCodeEmbedding: [Float], cache: KVCache,
+                 choose: (Int, [Float]) -> Int) -> (codes: [Int], embeddingSum: [Float]) {
         cache.reset()
         let h = config.dimensions.hiddenSize
         var codes: [Int] = []
