@@ -81,6 +81,7 @@ let package = Package(
             name: "sotto",
             dependencies: [
                 "SottoCore", "SottoMetrics", "SottoAudio", "SottoPhonemes", "SottoStudio", "COpenBLAS",
+                "Qwen3TTS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings),
@@ -91,7 +92,8 @@ let package = Package(
         .testTarget(name: "SottoPhonemesTests", dependencies: ["SottoPhonemes"]),
         .testTarget(name: "SottoKernelsTests", dependencies: ["SottoKernels"]),
         .testTarget(name: "SottoONNXTests", dependencies: ["SottoONNX", "SottoCore"]),
-        .testTarget(name: "Qwen3TTSTests", dependencies: ["Qwen3TTS", "SottoKernels", "SottoCore"]),
+        .testTarget(name: "Qwen3TTSTests", dependencies: ["Qwen3TTS", "SottoKernels", "SottoCore"],
+                    exclude: ["Fixtures"]),
         .testTarget(name: "SottoStudioTests", dependencies: ["SottoStudio", "SottoCore", "sotto"]),
         // Runs the built sotto binary end to end.
         .testTarget(name: "CLITests", dependencies: ["SottoCore", "sotto"]),
