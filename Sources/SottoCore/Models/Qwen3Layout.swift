@@ -37,7 +37,9 @@ enum Qwen3Layout {
                 let dialect = dialects[name] as? String
                 return VoiceInfo(id: name, detail: dialect.map { "dialect: \($0)" })
             }
-            languages = ((talker["codec_language_id"] as? [String: Any]) ?? [:]).keys.sorted()
+            // Dialects are chosen by the speaker, not asked for directly.
+            languages = ((talker["codec_language_id"] as? [String: Any]) ?? [:]).keys
+                .filter { !$0.hasSuffix("_dialect") }.sorted()
             let type = (config["tts_model_type"] as? String).map {
                 ["custom_voice": "CustomVoice", "voice_design": "VoiceDesign", "base": "Base"][$0] ?? $0
             }
