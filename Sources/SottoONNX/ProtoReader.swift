@@ -89,7 +89,7 @@ struct ProtoReader {
             let lengthStart = position
             let length = try varint()
             guard length <= UInt64(end - position) else {
-                throw ProtoFailure(offset: lengthStart, reason: "truncated: field \(number) claims \(length) bytes but only \(end - position) remain")
+                throw ProtoFailure(offset: lengthStart, reason: "truncated: field \(number) needs \(length) bytes, only \(end - position) remain")
             }
             field.payload = position ..< position + Int(length)
             position += Int(length)
