@@ -1,19 +1,16 @@
 /// 1-D convolution over `[channels, time]` (PyTorch `Conv1d` with batch 1).
 ///
-/// The weight is given in PyTorch's layout `[out, in/groups, kernel]`. Paths:
+/// The weight is given in PyTorch's layout `[out, in/groups, kernel]` and rearranged once into one
+/// `[out/groups, in/groups]` matrix per tap. Paths:
 /// - kernel 1, stride 1, no padding: one sgemm straight from the input;
 /// - depthwise (one input and one output channel per group): a direct vectorised loop;
-/// - otherwise the input is padded once, then for tiles along time the taps are gathered into a
-///   column buffer (im2col) and multiplied by the weight in one sgemm per tile and group.
+/// - otherwise the input is padded once (and, for stride > 1, split into `stride` phases so that
+///   every tap reads a dense row), then for tiles along time each tap adds one sgemm whose input
+///   is the padded signal shifted by the tap's offset, read in place through the leading
+///   dimension. Measured on this project's machine this beat im2col + one large sgemm by about
+///   10–20 % at Kokoro's shapes (the column copy costs more than the extra passes over the
+///   output tile, which stays in cache).
 public struct Conv1d: Sendable {
-    /// How a general convolution turns into sgemm calls (both exact; the bench compares them).
-    public enum Algorithm: Sendable {
-        /// Gather taps into a time-tiled column buffer, one sgemm with K = in/groups·kernel.
-        case im2col
-        /// One sgemm per tap reading the shifted padded input (K = in/groups), stride 1 only.
-        case shiftedTaps
-    }
-
     public let inChannels: Int
     public let outChannels: Int
     public let kernelSize: Int
@@ -22,13 +19,13 @@ public struct Conv1d: Sendable {
     public let groups: Int
     public let padding: Padding
     public let bias: Tensor?
-    public var algorithm: Algorithm = .im2col
-    /// Floats of column buffer per tile (the tile is sized so the buffer stays in L2).
-    public var columnBudget: Int = 1 << 16
+    /// Input floats per time tile (in/groups × tile width); the tile's input and output stay in
+    /// cache across the taps.
+    public var tileBudget: Int = 1 << 18
 
-    /// `[out, in/groups·kernel]`: PyTorch's layout flattened, which is already what im2col wants.
+    /// `[out, in/groups·kernel]`: PyTorch's layout flattened (used by the 1×1 and depthwise paths).
     let weight: Tensor
-    /// `[groups, kernel, out/groups, in/groups]`, only for `.shiftedTaps`.
+    /// `[groups, kernel, out/groups, in/groups]`.
     let tapWeights: Tensor
 
     public init(weight: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Padding = .none,
@@ -104,13 +101,9 @@ public struct Conv1d: Sendable {
             } else if isDepthwise {
                 depthwise(input, y, workspace: workspace)
             } else {
-                let padded = padding(input, workspace: workspace)
+                let phases = phasedPadding(input, workspace: workspace)
                 fillBias(y)
-                if algorithm == .shiftedTaps && stride == 1 {
-                    shiftedTaps(padded, y)
-                } else {
-                    im2col(padded, y, workspace: workspace)
-                }
+                shiftedTaps(phases, y)
             }
         }
     }
@@ -123,66 +116,64 @@ public struct Conv1d: Sendable {
         }
     }
 
-    private func padding(_ x: Tensor, workspace: Workspace) -> Tensor {
-        let padded = workspace.tensor([inChannels, x.shape[1] + padding.left + padding.right])
-        let n = x.shape[1]
-        parallelFor(inChannels, minimumPerThread: max(1, 65536 / max(n, 1))) { range in
-            for c in range {
-                padding.padRow(x.pointer + c * x.rowStride, count: n, into: padded.pointer + c * padded.shape[1])
-            }
-        }
-        return padded
-    }
-
-    private func im2col(_ padded: Tensor, _ y: Tensor, workspace: Workspace) {
-        let inPerGroup = inChannels / groups, outPerGroup = outChannels / groups
-        let rows = inPerGroup * kernelSize
-        let outLength = y.shape[1]
-        let tile = min(outLength, max(32, columnBudget / rows / 16 * 16))
-        let paddedLength = padded.shape[1]
-        let beta: Float = bias == nil ? 0 : 1
-        workspace.withScratch(rows * tile) { columns in
-            var t0 = 0
-            while t0 < outLength {
-                let width = min(tile, outLength - t0)
-                for g in 0..<groups {
-                    let src = padded.pointer + g * inPerGroup * paddedLength
-                    for i in 0..<inPerGroup {
-                        let row = src + i * paddedLength + t0 * stride
-                        for j in 0..<kernelSize {
-                            let dst = columns + (i * kernelSize + j) * width
-                            let tap = row + j * dilation
-                            if stride == 1 {
-                                dst.update(from: tap, count: width)
-                            } else {
-                                for t in 0..<width { dst[t] = tap[t * stride] }
-                            }
-                        }
-                    }
-                    BLAS.sgemm(m: outPerGroup, n: width, k: rows, a: weight.pointer + g * outPerGroup * rows, lda: rows,
-                               b: columns, ldb: width, beta: beta,
-                               c: y.pointer + g * outPerGroup * y.rowStride + t0, ldc: y.rowStride)
+    /// The padded input split into `stride` phases `[stride, in, L]`: phase r holds samples
+    /// r, r + stride, r + 2·stride, … so that tap offset o reads phase o % stride from column
+    /// o / stride onwards, one dense row per channel. Stride 1 is plain padding.
+    private func phasedPadding(_ x: Tensor, workspace: Workspace) -> Tensor {
+        let length = x.shape[1]
+        let paddedLength = length + padding.left + padding.right
+        let phaseLength = (paddedLength + stride - 1) / stride
+        let phases = workspace.tensor([stride, inChannels, phaseLength])
+        let grain = max(1, 65536 / max(paddedLength, 1))
+        if stride == 1 {
+            parallelFor(inChannels, minimumPerThread: grain) { range in
+                for c in range {
+                    padding.padRow(x.pointer + c * x.rowStride, count: length, into: phases.pointer + c * phaseLength)
                 }
-                t0 += width
+            }
+            return phases
+        }
+        let parts = parallelPartCount(inChannels, minimumPerThread: grain)
+        workspace.withScratch(parts * paddedLength) { scratch in
+            parallelParts(inChannels, minimumPerThread: grain) { part, range in
+                let row = scratch + part * paddedLength
+                for c in range {
+                    padding.padRow(x.pointer + c * x.rowStride, count: length, into: row)
+                    for r in 0..<stride {
+                        let dst = phases.pointer + (r * inChannels + c) * phaseLength
+                        var u = 0
+                        var i = r
+                        while i < paddedLength {
+                            dst[u] = row[i]
+                            u += 1
+                            i += stride
+                        }
+                        if u < phaseLength { (dst + u).update(repeating: 0, count: phaseLength - u) }
+                    }
+                }
             }
         }
+        return phases
     }
 
-    private func shiftedTaps(_ padded: Tensor, _ y: Tensor) {
+    private func shiftedTaps(_ phases: Tensor, _ y: Tensor) {
         let inPerGroup = inChannels / groups, outPerGroup = outChannels / groups
         let outLength = y.shape[1]
-        let tile = min(outLength, max(64, columnBudget / inPerGroup / 16 * 16))
-        let paddedLength = padded.shape[1]
+        let tile = min(outLength, max(64, tileBudget / inPerGroup / 16 * 16))
+        let phaseLength = phases.shape[2]
         var t0 = 0
         while t0 < outLength {
             let width = min(tile, outLength - t0)
             for g in 0..<groups {
                 for j in 0..<kernelSize {
+                    let offset = j * dilation
+                    let phase = offset % stride, shift = offset / stride
                     let beta: Float = (j == 0 && bias == nil) ? 0 : 1
                     BLAS.sgemm(m: outPerGroup, n: width, k: inPerGroup,
                                a: tapWeights.pointer + (g * kernelSize + j) * outPerGroup * inPerGroup, lda: inPerGroup,
-                               b: padded.pointer + g * inPerGroup * paddedLength + t0 + j * dilation, ldb: paddedLength,
-                               beta: beta, c: y.pointer + g * outPerGroup * y.rowStride + t0, ldc: y.rowStride)
+                               b: phases.pointer + (phase * inChannels + g * inPerGroup) * phaseLength + t0 + shift,
+                               ldb: phaseLength, beta: beta,
+                               c: y.pointer + g * outPerGroup * y.rowStride + t0, ldc: y.rowStride)
                 }
             }
             t0 += width

@@ -3,7 +3,7 @@ import Glibc
 import SottoKernels
 
 // Measures the kernels on this machine. Speed is reported, never asserted.
-// Usage: kernel-bench [--threads N] [--runs N] [sgemm|conv|convalgo|convt|lstm|math|gemv|attention|stft|all]
+// Usage: kernel-bench [--threads N] [--runs N] [sgemm|conv|convtile|convt|lstm|math|gemv|attention|stft|all]
 
 struct Options {
     var threads = KernelThreads.processorCount
@@ -22,7 +22,7 @@ func parseOptions() -> Options {
         }
     }
     if o.sections.isEmpty || o.sections.contains("all") {
-        o.sections = ["sgemm", "conv", "convalgo", "convt", "lstm", "math", "gemv", "attention", "stft"]
+        o.sections = ["sgemm", "conv", "convt", "lstm", "math", "gemv", "attention", "stft"]
     }
     return o
 }
@@ -100,25 +100,22 @@ func convShapes() -> [(c: Int, k: Int, d: Int, t: Int)] {
      (128, 3, 1, 12000), (128, 7, 3, 12000), (128, 11, 5, 12000), (512, 5, 1, 400)]
 }
 
-if options.sections.contains("convalgo") {
-    print("\n## conv1d algorithms (C→C, 'same' padding, stride 1): GFLOP/s")
-    print("| C | k | dil | T | im2col 32K | im2col 64K | im2col 128K | im2col 256K | taps 32K | taps 64K | taps 256K |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+if options.sections.contains("convtile") {
+    print("\n## conv1d time-tile size (input floats per tile), GFLOP/s")
+    let budgets = [1 << 16, 1 << 18, 1 << 20, 1 << 24]
+    print("| C | k | dil | T |" + budgets.map { " \($0 >> 10)K |" }.joined())
+    print("|---|---|---|---|" + String(repeating: "---|", count: budgets.count))
     let ws = Workspace()
     for s in convShapes() {
         let x = rng.tensor([s.c, s.t])
         let w = rng.tensor([s.c, s.c, s.k])
         var row = "| \(s.c) | \(s.k) | \(s.d) | \(s.t) |"
         let flops = 2 * Double(s.c * s.c * s.k * s.t)
-        for (algo, budget) in [(Conv1d.Algorithm.im2col, 1 << 15), (.im2col, 1 << 16), (.im2col, 1 << 17), (.im2col, 1 << 18),
-                               (.shiftedTaps, 1 << 15), (.shiftedTaps, 1 << 16), (.shiftedTaps, 1 << 18)] {
+        for budget in budgets {
             var conv = Conv1d(weight: w, bias: rng.tensor([s.c]), padding: .same(kernelSize: s.k, dilation: s.d), dilation: s.d)
-            conv.algorithm = algo
-            conv.columnBudget = budget
+            conv.tileBudget = budget
             let y = Tensor(zeros: [s.c, s.t])
-            let t = measure(runs: options.runs) {
-                conv.apply(x, into: y, workspace: ws)
-            }
+            let t = measure(runs: options.runs) { conv.apply(x, into: y, workspace: ws) }
             row += " \(fmt(flops / t / 1e9)) |"
         }
         print(row)

@@ -109,18 +109,14 @@ let convCases: [ConvCase] = [
         let padding = Padding(left: c.left, right: c.right, mode: c.mode)
         let ref = referenceConv1d(x: x, weight: w, bias: b, stride: c.stride, padding: padding, dilation: c.dilation,
                                   groups: c.groups)
-        for algorithm in [Conv1d.Algorithm.im2col, .shiftedTaps] {
-            for budget in [1 << 16, 64] {  // a tiny budget forces many time tiles
-                var conv = Conv1d(weight: w, bias: b, stride: c.stride, padding: padding, dilation: c.dilation,
-                                  groups: c.groups)
-                conv.algorithm = algorithm
-                conv.columnBudget = budget
-                let ws = Workspace()
-                let y = conv(x, workspace: ws)
-                #expect(y.shape == [c.cout, ref.length], "\(c)")
-                expectClose(y.toArray(), ref.values, tolerance: { dotTolerance(ref.absSums[$0]) },
-                            "\(c) \(algorithm) budget \(budget)")
-            }
+        for budget in [1 << 18, 64] {  // a tiny budget forces many time tiles
+            var conv = Conv1d(weight: w, bias: b, stride: c.stride, padding: padding, dilation: c.dilation,
+                              groups: c.groups)
+            conv.tileBudget = budget
+            let ws = Workspace()
+            let y = conv(x, workspace: ws)
+            #expect(y.shape == [c.cout, ref.length], "\(c)")
+            expectClose(y.toArray(), ref.values, tolerance: { dotTolerance(ref.absSums[$0]) }, "\(c) budget \(budget)")
         }
     }
 
