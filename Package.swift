@@ -91,7 +91,7 @@ let package = Package(
         .testTarget(name: "SottoAudioTests", dependencies: ["SottoAudio", "CAlsa"]),
         .testTarget(name: "SottoPhonemesTests", dependencies: ["SottoPhonemes"]),
         .testTarget(name: "SottoKernelsTests", dependencies: ["SottoKernels"]),
-        .testTarget(name: "SottoONNXTests", dependencies: ["SottoONNX", "SottoCore"]),
+        .testTarget(name: "SottoONNXTests", dependencies: ["SottoONNX", "SottoCore"], exclude: ["Fixtures"]),
         .testTarget(name: "Qwen3TTSTests", dependencies: ["Qwen3TTS", "SottoKernels", "SottoCore"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "SottoStudioTests", dependencies: ["SottoStudio", "SottoCore", "sotto"]),

@@ -69,18 +69,4 @@ import Testing
         #expect((15_600_000 ... 15_700_000).contains(floats.elements))
         #expect(summary.total(for: .int8) == nil)
     }
-
-    @Test func parsingIsFast() throws {
-        // Warm the page cache and the allocator, then take the best of a few loads.
-        for url in [RealModels.kokoroURL, RealModels.piperURL] {
-            _ = try ONNXModel(contentsOf: url)
-            var best = Double.infinity
-            for _ in 0 ..< 5 {
-                best = min(best, try measure { _ = try ONNXModel(contentsOf: url) })
-            }
-            print("parse \(url.lastPathComponent): \(String(format: "%.2f", best * 1000)) ms")
-            // Structure only: weights stay in the map, so a load is far below reading 92 MB.
-            #expect(best < 0.25, "parsing \(url.lastPathComponent) took \(best) s")
-        }
-    }
 }

@@ -27,13 +27,6 @@ enum RealModels {
     }
 }
 
-/// Seconds taken by `body`, on the monotonic clock.
-func measure(_ body: () throws -> Void) rethrows -> Double {
-    let start = DispatchTime.now().uptimeNanoseconds
-    try body()
-    return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-}
-
 /// What the fixture script recorded about a weight: checksums, leading values and samples.
 struct WeightSummary: Decodable {
     let shape: [Int]
