@@ -70,6 +70,15 @@ let package = Package(
         // Engines, one architecture per folder; language-blind (ids in, audio out).
         .target(name: "Qwen3TTS", dependencies: ["SottoKernels", "SottoCore"],
                 swiftSettings: numericSwiftSettings),
+        .target(name: "Kokoro", dependencies: ["SottoKernels", "SottoONNX", "SottoCore"],
+                swiftSettings: numericSwiftSettings),
+        .target(name: "Piper", dependencies: ["SottoKernels", "SottoONNX", "SottoCore"],
+                swiftSettings: numericSwiftSettings),
+        // Text front ends (sentences, espeak-ng phonemes, ids, chunking) that turn the
+        // language-blind models into speech engines.
+        .target(name: "SottoEngines",
+                dependencies: ["Kokoro", "Piper", "SottoPhonemes", "SottoCore", "SottoMetrics", "SottoKernels"],
+                swiftSettings: swiftSettings),
 
         // The studio: the ncurses front end (`sotto` with no arguments).
         .target(name: "SottoStudio",
@@ -81,7 +90,7 @@ let package = Package(
             name: "sotto",
             dependencies: [
                 "SottoCore", "SottoMetrics", "SottoAudio", "SottoPhonemes", "SottoStudio", "COpenBLAS",
-                "Qwen3TTS",
+                "Qwen3TTS", "SottoEngines",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings),
@@ -94,6 +103,12 @@ let package = Package(
         .testTarget(name: "SottoONNXTests", dependencies: ["SottoONNX", "SottoCore"], exclude: ["Fixtures"]),
         .testTarget(name: "Qwen3TTSTests", dependencies: ["Qwen3TTS", "SottoKernels", "SottoCore"],
                     exclude: ["Fixtures"]),
+        .testTarget(name: "KokoroTests", dependencies: ["Kokoro", "SottoKernels", "SottoONNX", "SottoCore"],
+                    exclude: ["Fixtures"]),
+        .testTarget(name: "PiperTests", dependencies: ["Piper", "SottoKernels", "SottoONNX", "SottoCore"],
+                    exclude: ["Fixtures"]),
+        .testTarget(name: "SottoEnginesTests",
+                    dependencies: ["SottoEngines", "Kokoro", "Piper", "SottoPhonemes", "SottoCore"]),
         .testTarget(name: "SottoStudioTests", dependencies: ["SottoStudio", "SottoCore", "sotto"]),
         // Runs the built sotto binary end to end.
         .testTarget(name: "CLITests", dependencies: ["SottoCore", "sotto"]),
