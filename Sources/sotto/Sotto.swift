@@ -1,17 +1,55 @@
 import ArgumentParser
 import Foundation
 import SottoCore
+import SottoStudio
 
 struct Sotto: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sotto",
         abstract: "A terminal text-to-speech studio with its own inference engine.",
-        discussion: "With no command, sotto opens the studio.",
-        subcommands: [Say.self, Models.self, Voices.self, Phonemes.self, Bench.self, Info.self],
+        discussion: "With no command, sotto opens the studio (press ? in it for every key).",
+        subcommands: [OpenStudio.self, Say.self, Models.self, Voices.self, Phonemes.self, Tokens.self, Bench.self, Info.self],
         defaultSubcommand: nil)
 
+    @OptionGroup var studio: StudioFlags
+
     mutating func run() throws {
-        print(Sotto.helpMessage())
+        try studio.open()
+    }
+}
+
+/// `sotto studio`: the same as `sotto` with no command.
+struct OpenStudio: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "studio",
+        abstract: "Open the studio: type, choose voices, synthesize, A/B-listen, watch the metrics.")
+
+    @OptionGroup var studio: StudioFlags
+
+    func run() throws {
+        try studio.open()
+    }
+}
+
+/// The studio's options, shared by `sotto` and `sotto studio`.
+struct StudioFlags: ParsableArguments {
+    @OptionGroup var location: ModelDirectoryOptions
+
+    @Option(help: ArgumentHelp("Studio theme: a file name in Themes/ or ~/.config/sotto/themes/ (ink, paper, mono, amber).",
+                               valueName: "name"))
+    var theme: String?
+
+    @Option(help: ArgumentHelp("ALSA playback device (default: the studio settings, else \"default\").", valueName: "name"))
+    var device: String?
+
+    @Flag(name: .customLong("new-session"), help: "Start a new session instead of reopening the last one.")
+    var newSession = false
+
+    func open() throws {
+        try runReportingErrors {
+            try Studio.run(StudioOptions(registry: engineRegistry, modelsDirectory: location.modelsDirectory,
+                                         theme: theme, device: device, newSession: newSession))
+        }
     }
 }
 

@@ -1,0 +1,137 @@
+import Foundation
+import SottoAudio
+import SottoCore
+
+extension StudioModel {
+    /// Space: stop if something plays, else play the selected take from the start.
+    func playOrStopSelected() {
+        if playbackSnapshot.isActive {
+            playback.stop()
+        } else {
+            playSelected(from: .start)
+        }
+    }
+
+    func playSelected(from position: PlaybackPosition) {
+        guard let row = selectedTakeRow else {
+            error(manifest.takes.isEmpty ? "no takes yet: type some text and press s" : "select a take to play")
+            return
+        }
+        play(takeID: row.takeID, from: position)
+    }
+
+    /// Plays a take (finished or still being synthesized).
+    public func play(takeID: Int, from position: PlaybackPosition) {
+        if let job = jobs.first(where: { $0.takeID == takeID }) {
+            guard let buffer = job.buffer else {
+                info("take #\(takeID) has no audio yet; it plays as soon as it has")
+                return
+            }
+            playback.play(takeID: takeID, buffer: buffer, file: nil, from: position)
+            return
+        }
+        guard let take = take(takeID) else {
+            error("there is no take #\(takeID)")
+            return
+        }
+        let cached = library.cached(takeID)
+        let file = take.audioFile.map { session.audioURL($0) }
+        guard cached != nil || file != nil else {
+            error("take #\(takeID) has no saved audio")
+            return
+        }
+        playback.play(takeID: takeID, buffer: cached, file: file, from: position)
+    }
+
+    /// Switches between the takes marked A and B, at the same position when one is playing.
+    public func toggleAB() {
+        guard let a = manifest.markA, let b = manifest.markB else {
+            error("mark two takes first: select one and press a, another and press b")
+            return
+        }
+        let snapshot = playbackSnapshot
+        let target: ABSlot
+        let position: PlaybackPosition
+        if snapshot.isActive, snapshot.takeID == a {
+            (target, position) = (.b, .samePosition)
+        } else if snapshot.isActive, snapshot.takeID == b {
+            (target, position) = (.a, .samePosition)
+        } else {
+            target = lastABSide == .a ? .b : .a
+            position = .start
+        }
+        lastABSide = target
+        let takeID = target == .a ? a : b
+        if let index = takeRows.firstIndex(where: { $0.takeID == takeID }) {
+            takeCursor.set(index, count: takeRows.count)
+        }
+        play(takeID: takeID, from: position)
+        info("\(target.rawValue): take #\(takeID)" + (position == .samePosition ? " from the same position" : ""))
+    }
+
+    // MARK: Blind test
+
+    public func startBlindTest() {
+        guard let a = manifest.markA, let b = manifest.markB, take(a) != nil, take(b) != nil else {
+            error("a blind test compares the takes marked A and B: mark two takes first (a, b)")
+            return
+        }
+        playback.stop()
+        blind = BlindTest(takeA: a, takeB: b, using: &random)
+        overlay = .blind
+        overlayScroll = 0
+    }
+
+    func closeBlindTest() {
+        playback.stop()
+        blind = nil
+        if overlay == .blind { overlay = nil }
+    }
+
+    func handleBlind(_ key: Key) {
+        guard var test = blind else {
+            overlay = nil
+            return
+        }
+        if key == .escape {
+            closeBlindTest()
+            return
+        }
+        guard let action = KeyMap.blindAction(for: key) else {
+            if key == .control("c") { playback.stop() }
+            return
+        }
+        let playing = playbackSnapshot.isActive
+        switch action {
+        case .blindSample1, .blindSample2:
+            let index = action == .blindSample1 ? 0 : 1
+            let switching = playing && test.current != index
+            test.select(index)
+            blind = test
+            if !test.isRevealed {
+                play(takeID: test.currentTake, from: switching ? .samePosition : (playing ? .samePosition : .start))
+            }
+        case .blindSwitch:
+            test.toggle()
+            blind = test
+            if playing && !test.isRevealed { play(takeID: test.currentTake, from: .samePosition) }
+        case .playStop:
+            if playing { playback.stop() } else { play(takeID: test.currentTake, from: .start) }
+        case .blindPick, .blindNoPreference:
+            let choice: BlindTest.Choice = action == .blindPick ? .sample(test.current) : .noPreference
+            if let vote = test.vote(choice, date: Date()) {
+                manifest.votes.append(vote)
+                blind = test
+                playback.stop()
+                info("blind vote recorded: preferred \(vote.preferredLetter)")
+                saveNow()
+            }
+        case .blindNextRound:
+            guard test.isRevealed else { return }
+            test.nextRound(using: &random)
+            blind = test
+        default:
+            break
+        }
+    }
+}

@@ -1,0 +1,131 @@
+import Foundation
+import SottoAudio
+import SottoCore
+
+extension StudioModel {
+    /// Writes the session now (in the background): after a take, a mark, a vote.
+    public func saveNow() {
+        manifest.text = text.text
+        manifest.settings = settings
+        manifest.modelID = activeModelID
+        manifest.updatedAt = Date()
+        textDirtySince = nil
+        writer.save(manifest, to: session)
+    }
+
+    /// Writes the session after the current burst of changes (settings, text).
+    func saveSoon() {
+        if textDirtySince == nil { textDirtySince = now }
+    }
+
+    /// Starts an empty session; the current one stays on disk as it is.
+    public func startNewSession() {
+        stopEverything()
+        lane.settle(timeout: 30)
+        for event in lane.takeEvents() { apply(event) }
+        saveNow()
+        writer.flush()
+        do {
+            let (handle, fresh) = try SessionStore(root: environment.sessionsDirectory).create()
+            let previous = manifest.id
+            session = handle
+            manifest = fresh
+            manifest.nextTakeID = 1
+            blind = nil
+            library.forgetAll()
+            takeCursor = ListCursor()
+            saveNow()
+            info("new session \(fresh.id) (the previous one, \(previous), is kept)")
+        } catch {
+            self.error("could not start a new session: \(SottoError.describe(error))")
+        }
+    }
+
+    /// Writes a take to `path` as WAV, FLAC or Ogg by its extension; relative paths are from the
+    /// folder the studio was started in, `~` is the home folder.
+    public func export(takeReference: String?, to rawPath: String) {
+        let takeID: Int
+        if let reference = takeReference {
+            guard let resolved = resolveTake(reference) else { return }
+            takeID = resolved
+        } else if let selected = selectedTake {
+            takeID = selected.id
+        } else {
+            error(manifest.takes.isEmpty ? "no takes to export yet" : "select a take to export")
+            return
+        }
+        guard let take = take(takeID) else { return }
+        let path = Self.expandPath(rawPath)
+        guard AudioFileFormat(path: path) != nil else {
+            error("cannot tell the format of \(rawPath): end it in .wav, .flac or .ogg")
+            return
+        }
+        let source = library.cached(takeID)
+        let file = take.audioFile.map { session.audioURL($0) }
+        let library = self.library
+        do {
+            let buffer: PlaybackBuffer
+            if let source, source.isFinished {
+                buffer = source
+            } else if let file {
+                buffer = try library.load(takeID, from: file)
+            } else {
+                throw SottoError("take #\(takeID) has no saved audio")
+            }
+            try AudioFile.write(samples: buffer.samples(), sampleRate: buffer.sampleRate, to: path)
+            info("take #\(takeID) written to \(path)")
+        } catch {
+            self.error("export failed: \(SottoError.describe(error))")
+        }
+    }
+
+    func promptExport() {
+        guard let take = selectedTake else {
+            error(manifest.takes.isEmpty ? "no takes to export yet" : "select a take to export")
+            return
+        }
+        let voice = (take.settings.voice ?? "take").replacingOccurrences(of: ":", with: "-").replacingOccurrences(of: ",", with: "+")
+        openCommandLine("export take-\(take.id)-\(voice).wav")
+    }
+
+    /// A take id from "7", "#7", "A" or "B".
+    func resolveTake(_ reference: String) -> Int? {
+        let word = reference.trimming(" ")
+        switch word.lowercased() {
+        case "a":
+            guard let a = manifest.markA else { error("no take is marked A"); return nil }
+            return a
+        case "b":
+            guard let b = manifest.markB else { error("no take is marked B"); return nil }
+            return b
+        default:
+            let digits = word.hasPrefix("#") ? String(word.dropFirst()) : word
+            guard let id = Int(digits) else {
+                error("\"\(reference)\" is not a take: give its number, A or B")
+                return nil
+            }
+            guard take(id) != nil || jobs.contains(where: { $0.takeID == id }) else {
+                error("there is no take #\(id)")
+                return nil
+            }
+            return id
+        }
+    }
+
+    static func expandPath(_ path: String) -> String {
+        if path == "~" { return NSHomeDirectory() }
+        if path.hasPrefix("~/") { return NSHomeDirectory() + path.dropFirst(1) }
+        return path
+    }
+
+    /// Saves everything and stops the worker threads; call before leaving.
+    public func shutdown() {
+        lane.cancelAll()
+        playback.shutdown()
+        // A take cut short by quitting is still kept: wait for the lane to write it.
+        lane.shutdown()
+        for event in lane.takeEvents() { apply(event) }
+        saveNow()
+        writer.flush()
+    }
+}

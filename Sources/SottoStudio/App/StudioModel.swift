@@ -1,0 +1,320 @@
+import Foundation
+import SottoAudio
+import SottoCore
+import SottoMetrics
+
+/// The studio's state and everything that changes it, with no terminal in sight: keys come in
+/// through `handle(_:)`, time passes through `tick()`, and the screen is drawn from what is here.
+/// Lives on the screen's thread; the engine lane, the playback controller and the session writer
+/// do the slow work elsewhere and are polled.
+public final class StudioModel {
+    public let environment: StudioEnvironment
+    public let lane: EngineLane
+    public let playback: PlaybackController
+    public let library: TakeAudioLibrary
+    public let writer = SessionWriter()
+    public let themes: ThemeLibrary
+    public let presetLibrary: PresetLibrary
+
+    // Models
+    public internal(set) var models: [ModelDescriptor]
+    public internal(set) var modelCursor = ListCursor()
+    public internal(set) var modelFilter = FilterQuery("")
+    public internal(set) var activeModelID: String?
+    public internal(set) var loadFailures: [String: String] = [:]
+    /// Loads asked for and not yet reported, so the pane can say "queued".
+    public internal(set) var requestedLoads: Set<String> = []
+
+    // Voices and presets
+    public internal(set) var presets: [Preset] = []
+    public internal(set) var voiceCursor = ListCursor()
+    public internal(set) var voiceFilter = FilterQuery("")
+
+    // Text and controls
+    public internal(set) var text = TextBuffer()
+    public internal(set) var settings = VoiceSettings()
+    public internal(set) var controlIndex = 0
+    public internal(set) var fieldEditor = TextBuffer(singleLine: true)
+
+    // Takes
+    public internal(set) var session: SessionHandle
+    public internal(set) var manifest: SessionManifest
+    public internal(set) var takeCursor = ListCursor()
+    public internal(set) var takeFilter = FilterQuery("")
+    public internal(set) var blind: BlindTest?
+    /// The slot `t` plays next when nothing is playing.
+    public internal(set) var lastABSide: ABSlot = .b
+    public internal(set) var jobs: [SynthesisJob] = []
+
+    // Screen state
+    public internal(set) var focus: Pane = .text
+    public internal(set) var mode: InputMode = .normal
+    public internal(set) var overlay: Overlay?
+    public internal(set) var overlayScroll = 0
+    public internal(set) var commandLine = TextBuffer(singleLine: true)
+    public internal(set) var commandHistory: [String] = []
+    public internal(set) var historyIndex: Int?
+    public internal(set) var completionState: (prefix: String, options: [String], index: Int)?
+    public internal(set) var log = StatusLog()
+    public internal(set) var theme: Theme
+    public internal(set) var themeName: String
+    public internal(set) var config: StudioConfig
+    public internal(set) var shouldQuit = false
+    /// The text pane's inside, for moving the cursor by screen rows; set when the pane is drawn.
+    public var textViewport = (width: 40, height: 8)
+    /// The first screen row of the text shown; kept between frames so the view does not jump.
+    public var textTopRow = 0
+    public internal(set) var memory: ProcessMemory.Reading?
+    var memoryReadAt = -1.0
+    var textDirtySince: Double?
+    var random: StudioRandom
+    var lastPlaybackPhase: PlaybackSnapshot.Phase = .idle
+
+    public init(environment: StudioEnvironment) throws {
+        self.environment = environment
+        random = StudioRandom(seed: environment.randomSeed)
+        config = environment.config
+        library = TakeAudioLibrary()
+        playback = PlaybackController(output: environment.output, library: library)
+        lane = EngineLane(registry: environment.registry, playback: playback, library: library)
+        themes = environment.resources.themeLibrary
+        presetLibrary = environment.resources.presetLibrary
+        models = ModelCatalog(directory: environment.modelsDirectory).models
+
+        let store = SessionStore(root: environment.sessionsDirectory)
+        var sessionNotes: [String] = []
+        if environment.newSession {
+            (session, manifest) = try store.create()
+        } else {
+            let opened = try store.openLastOrCreate()
+            (session, manifest, sessionNotes) = (opened.session, opened.manifest, opened.notes)
+        }
+
+        theme = .fallback
+        themeName = Theme.fallback.name
+        let now = environment.clock()
+        if let problem = environment.configProblem { log.error(problem, at: now) }
+        chooseInitialTheme()
+        reloadPresets()
+        restoreFromManifest()
+        for note in sessionNotes { log.info(note, at: now) }
+        if models.isEmpty {
+            log.error("no models in \(environment.modelsDirectory.path)", at: now)
+        }
+        loadActiveModelIfPossible()
+    }
+
+    // MARK: Derived state
+
+    public var now: Double { environment.clock() }
+
+    public var activeModel: ModelDescriptor? {
+        activeModelID.flatMap { id in models.first { $0.id == id } }
+    }
+
+    public var loadedModels: [String: LoadedModel] { lane.loadedModels }
+
+    /// What the active model can do: the engine's word once loaded, the files' guess before.
+    public var capabilities: EngineCapabilities {
+        guard let model = activeModel else { return [] }
+        return loadedModels[model.id]?.capabilities ?? ModelTraits.expectedCapabilities(of: model)
+    }
+
+    public var activeVoices: [VoiceInfo] {
+        guard let model = activeModel else { return [] }
+        return loadedModels[model.id]?.voices ?? model.voices
+    }
+
+    public var activeLanguages: [String] {
+        guard let model = activeModel, capabilities.contains(.languages) else { return [] }
+        return loadedModels[model.id]?.languages ?? model.languages
+    }
+
+    /// The voice a take would use when none is chosen.
+    public var defaultVoice: String? {
+        guard let model = activeModel else { return nil }
+        return loadedModels[model.id]?.defaultVoice ?? activeVoices.first?.id
+    }
+
+    public var controlFields: [ControlField] { ControlField.fields(for: capabilities) }
+
+    public var visibleModels: [ModelDescriptor] {
+        models.filter { modelFilter.matches([$0.name, $0.kind.rawValue, $0.kind.displayName, $0.variant ?? ""]) }
+    }
+
+    public var voiceRows: [VoiceRow] {
+        VoiceRow.rows(voices: activeVoices, languages: activeLanguages, kind: activeModel?.kind, presets: presets,
+                      presetFitsModel: { [weak self] in self?.preset($0, fits: self?.activeModel) ?? false },
+                      filter: voiceFilter)
+    }
+
+    public var takes: [Take] { manifest.takes }
+
+    /// The takes list as shown: saved takes (filtered) and then takes being synthesized.
+    public var takeRows: [TakeRow] {
+        let saved = manifest.takes.filter { take in
+            takeFilter.matches(["#\(take.id)", take.text, take.voiceLabel, take.configurationLabel])
+        }.map(TakeRow.saved)
+        return saved + jobs.map(TakeRow.pending)
+    }
+
+    public var selectedTakeRow: TakeRow? {
+        let rows = takeRows
+        return rows.indices.contains(takeCursor.index) ? rows[takeCursor.index] : nil
+    }
+
+    public var selectedTake: Take? {
+        if case .saved(let take)? = selectedTakeRow { return take }
+        return nil
+    }
+
+    public func take(_ id: Int) -> Take? { manifest.takes.first { $0.id == id } }
+
+    public var markA: Int? { manifest.markA }
+    public var markB: Int? { manifest.markB }
+
+    /// The job whose metrics show live: the one running, else the newest queued.
+    public var liveJob: SynthesisJob? {
+        jobs.first { $0.progress.phase != .queued } ?? jobs.last
+    }
+
+    public var playbackSnapshot: PlaybackSnapshot { playback.snapshot() }
+
+    /// Whether something animates (so the screen redraws often).
+    public var isBusy: Bool {
+        !jobs.isEmpty || lane.activity != .idle || playbackSnapshot.isActive || !requestedLoads.isEmpty
+    }
+
+    func preset(_ preset: Preset, fits model: ModelDescriptor?) -> Bool {
+        guard let model else { return false }
+        let reference = preset.model.lowercased()
+        let named = reference == model.name.lowercased() || reference == model.id.lowercased()
+            || reference == model.kind.rawValue
+        guard named, let variant = preset.variant?.lowercased() else { return named }
+        return (model.variant ?? "").lowercased().contains(variant)
+    }
+
+    /// The model a preset asks for: its reference resolved as `-m` would, narrowed to its variant.
+    func model(for preset: Preset) throws -> ModelDescriptor {
+        let catalog = ModelCatalog(directory: environment.modelsDirectory, models: models)
+        let resolved = try catalog.resolve(preset.model)
+        guard let variant = preset.variant?.lowercased(), !(resolved.variant ?? "").lowercased().contains(variant) else {
+            return resolved
+        }
+        let fitting = models.filter { $0.kind == resolved.kind && ($0.variant ?? "").lowercased().contains(variant) }
+        guard let model = fitting.first(where: \.isComplete) ?? fitting.first else {
+            throw SottoError("no \(resolved.kind.displayName) \(preset.variant!) model in \(environment.modelsDirectory.path)")
+        }
+        return model
+    }
+
+    // MARK: Messages
+
+    public func info(_ text: String) { log.info(text, at: now) }
+    public func error(_ text: String) { log.error(text, at: now) }
+    public func error(_ error: any Error) { log.error(SottoError.describe(error), at: now) }
+
+    // MARK: Setup
+
+    func chooseInitialTheme() {
+        let requested = environment.themeOverride ?? config.theme
+        let names = themes.names()
+        var candidates: [String] = []
+        if let requested { candidates.append(requested) }
+        // With few or no colours the 16-colour theme is the safe choice.
+        candidates.append(environment.terminalColors >= 256 ? "ink" : "mono")
+        candidates += ["ink", "mono"] + names
+        for (index, name) in candidates.enumerated() {
+            do {
+                theme = try themes.load(name)
+                themeName = theme.name
+                return
+            } catch {
+                if index == 0, requested != nil { self.error(error) }
+            }
+        }
+        if names.isEmpty {
+            let searched = themes.directories.map(\.path).joined(separator: ", ")
+            info("no theme files found (looked in \(searched)); using terminal colours")
+        }
+    }
+
+    func reloadPresets() {
+        let (found, problems) = presetLibrary.load()
+        presets = found
+        for problem in problems { error("voice preset \(problem)") }
+    }
+
+    func restoreFromManifest() {
+        text = TextBuffer(manifest.text)
+        settings = manifest.settings
+        if let id = manifest.modelID, models.contains(where: { $0.id == id }) {
+            activeModelID = id
+        } else {
+            if let id = manifest.modelID { info("model \(id) from the last session is not in the models folder") }
+            activeModelID = preferredModel()?.id
+        }
+        if let index = models.firstIndex(where: { $0.id == activeModelID }) {
+            modelCursor.set(index, count: models.count)
+        }
+        takeCursor.set(max(0, takeRows.count - 1), count: takeRows.count)
+        pinMarkedTakes()
+        if !manifest.takes.isEmpty {
+            info("session \(manifest.id): \(manifest.takes.count) take\(manifest.takes.count == 1 ? "" : "s")")
+        }
+    }
+
+    /// The Piper voice Scripts/setup installs when it can run, else the first usable model.
+    func preferredModel() -> ModelDescriptor? {
+        let registry = environment.registry
+        let usable = models.filter { $0.isComplete && registry.supports($0.kind) }
+        return usable.first { $0.kind == .piper && $0.name == "en_US-joe-medium" }
+            ?? usable.first
+            ?? models.first { $0.isComplete }
+            ?? models.first
+    }
+
+    func loadActiveModelIfPossible() {
+        guard let model = activeModel, model.isComplete, environment.registry.supports(model.kind),
+              loadedModels[model.id] == nil else { return }
+        requestLoad(model)
+    }
+
+    func requestLoad(_ model: ModelDescriptor) {
+        guard loadedModels[model.id] == nil, !requestedLoads.contains(model.id) else { return }
+        if let problem = unsupportedReason(model) {
+            loadFailures[model.id] = problem
+            error(problem)
+            return
+        }
+        loadFailures[model.id] = nil
+        requestedLoads.insert(model.id)
+        lane.load(model)
+    }
+
+    /// Why `model` cannot be loaded by this build, before trying.
+    func unsupportedReason(_ model: ModelDescriptor) -> String? {
+        let registry = environment.registry
+        guard !registry.supports(model.kind) else { return nil }
+        let supported = registry.kinds.map(\.displayName)
+        return "\(model.kind.displayName) models are not supported by this build of sotto ("
+            + (supported.isEmpty ? "it has no speech engines" : "it runs \(supported.joined(separator: ", "))") + ")"
+    }
+
+    func pinMarkedTakes() {
+        library.pin(Set([manifest.markA, manifest.markB].compactMap { $0 }))
+    }
+}
+
+/// A row of the Takes pane.
+public enum TakeRow {
+    case saved(Take)
+    case pending(SynthesisJob)
+
+    public var takeID: Int {
+        switch self {
+        case .saved(let take): return take.id
+        case .pending(let job): return job.takeID
+        }
+    }
+}

@@ -1,0 +1,111 @@
+/// The title bar (session, model, activity), the tab row of single-pane mode, and the status bar
+/// (mode, key hints, the latest message or error).
+enum Bars {
+    static func drawTitle(_ context: DrawContext, region: Region) {
+        guard region.height > 0 else { return }
+        let studio = context.model
+        var left = " Sotto studio · session \(studio.manifest.id) · \(studio.takes.count) take\(studio.takes.count == 1 ? "" : "s")"
+        if let model = studio.activeModel { left += " · \(model.name)" }
+        let right = activity(context) + " theme \(studio.themeName) "
+        region.fillRow(0, left, style: .header)
+        let rightWidth = DisplayWidth.of(right)
+        if region.width - DisplayWidth.of(left) > rightWidth + 1 {
+            region.put(right, row: 0, column: region.width - rightWidth, style: .header)
+        }
+    }
+
+    static func activity(_ context: DrawContext) -> String {
+        let studio = context.model
+        let spinner = context.glyphs.spinnerFrame(at: context.now)
+        switch studio.lane.activity {
+        case .loading(let modelID, let since, _):
+            let name = studio.models.first { $0.id == modelID }?.name ?? modelID
+            return "\(spinner) loading \(name) \(Formatting.shortSeconds(context.now - since)) ·"
+        case .synthesizing(let takeID):
+            return "\(spinner) synthesizing #\(takeID) ·"
+        case .idle:
+            return studio.jobs.isEmpty ? "" : "\(spinner) queued ·"
+        }
+    }
+
+    static func drawTabs(_ context: DrawContext, region: Region) {
+        region.fillRow(0, "", style: .header)
+        let focus = context.model.focus
+        // Full names if they fit, else short ones, else numbers with only the focused pane named.
+        let variants: [(Pane) -> String] = [
+            { " \($0.number) \($0.description) " },
+            { " \($0.number) \($0.description.prefix(3)) " },
+            { $0 == focus ? " \($0.number) \($0.description) " : " \($0.number) " },
+        ]
+        let labels = variants.lazy.map { name in Pane.allCases.map(name) }
+            .first { DisplayWidth.of($0.joined()) <= region.width } ?? Pane.allCases.map(variants[2])
+        var column = 0
+        for (pane, label) in zip(Pane.allCases, labels) {
+            let style: StyleRole = pane == focus ? .titleFocus : .header
+            region.put(label, row: 0, column: column, style: style)
+            column += DisplayWidth.of(label)
+        }
+    }
+
+    static func hints(for studio: StudioModel) -> String {
+        if let overlay = studio.overlay {
+            switch overlay {
+            case .blind: return "1/2 listen · t switch · Space play/stop · Enter pick · = no preference · n next round · Esc leave"
+            default: return "↑↓ scroll · Esc close"
+            }
+        }
+        switch studio.mode {
+        case .normal:
+            return "? help  : command  i edit  s synth  Space play  a/b mark  t A↔B  B blind  Tab pane  q quit"
+        case .editingText:
+            return "Esc done  F5/^R synth  ^Z undo  ^Y redo  ^C stop  (? help after Esc)"
+        case .commandLine:
+            return "Enter run · Tab complete · ↑↓ history · Esc cancel"
+        case .filter:
+            return "type to filter · Enter keep · Esc clear"
+        case .field:
+            return "Enter set · Esc cancel"
+        }
+    }
+
+    static func drawStatus(_ context: DrawContext, region: Region) {
+        guard region.height > 0 else { return }
+        let studio = context.model
+        let (badge, badgeStyle) = modeBadge(studio)
+        region.fillRow(0, "", style: .status)
+        region.put(badge, row: 0, column: 0, style: badgeStyle)
+        let start = DisplayWidth.of(badge) + 1
+        let width = region.width - start
+        guard width > 0 else { return }
+        if studio.mode == .commandLine && studio.overlay == nil {
+            ControlsPane.drawEditor(studio.commandLine, in: region, row: 0, column: start + 1, width: width - 1)
+            region.put(":", row: 0, column: start, style: .status)
+            return
+        }
+        let hints = hints(for: studio)
+        if let message = studio.log.current(at: context.now) {
+            let text = (message.isError ? context.glyphs.failed + " " : "") + message.text
+            let shortHints = studio.mode == .normal && studio.overlay == nil ? "? help  : cmd  q quit" : ""
+            let hintRoom = DisplayWidth.of(shortHints) + 2
+            let messageWidth = width - (width - DisplayWidth.of(text) > hintRoom || width > 60 ? hintRoom : 0)
+            region.put(DisplayWidth.truncate(text, to: messageWidth), row: 0, column: start, style: message.isError ? .error : .status)
+            if messageWidth < width, !shortHints.isEmpty {
+                region.put(shortHints, row: 0, column: region.width - DisplayWidth.of(shortHints), style: .statusKey)
+            }
+        } else {
+            region.put(DisplayWidth.truncate(hints, to: width), row: 0, column: start, style: .statusKey)
+        }
+    }
+
+    static func modeBadge(_ studio: StudioModel) -> (String, StyleRole) {
+        if studio.overlay == .blind { return (" BLIND ", .titleFocus) }
+        if studio.overlay != nil { return (" HELP ", .titleFocus) }
+        switch studio.mode {
+        case .normal: return (" \(studio.focus.description.uppercased()) ", .titleFocus)
+        case .editingText: return (" EDIT ", .titleFocus)
+        case .commandLine: return (" CMD ", .titleFocus)
+        case .filter: return (" FILTER ", .titleFocus)
+        case .field(let field): return (" \(field.rawValue.uppercased()) ", .titleFocus)
+        }
+    }
+}

@@ -1,0 +1,154 @@
+import Foundation
+import SottoCore
+
+/// Panels over the panes: help, messages, blind-test tallies, and the blind test itself.
+enum Overlays {
+    struct Line {
+        var text: String
+        var style: StyleRole = .overlay
+        init(_ text: String, _ style: StyleRole = .overlay) {
+            self.text = text
+            self.style = style
+        }
+    }
+
+    static func draw(_ overlay: Overlay, context: DrawContext, canvas: Canvas) {
+        let title: String
+        let lines: [Line]
+        switch overlay {
+        case .help: (title, lines) = ("Keys and commands", help(context))
+        case .messages: (title, lines) = ("Messages", messages(context))
+        case .tally: (title, lines) = ("Blind test results", tally(context.model))
+        case .blind: (title, lines) = ("Blind A/B test", blind(context))
+        }
+        let width = min(84, canvas.width - 2)
+        let height = min(lines.count + 2, canvas.height - 2)
+        guard width >= 10, height >= 3 else { return }
+        let rect = Rect(row: (canvas.height - height) / 2, column: (canvas.width - width) / 2, width: width, height: height)
+        let region = Region(canvas: canvas, rect: rect)
+        region.clear(style: .overlay)
+        let visible = height - 2
+        let maxScroll = max(0, lines.count - visible)
+        let scroll = min(context.model.overlayScroll, maxScroll)
+        let detail = maxScroll > 0 ? "\(scroll + 1)-\(scroll + visible) of \(lines.count)" : ""
+        let inner = PaneFrame.draw(region, title: title, detail: detail, focused: true, glyphs: context.glyphs)
+        for (row, line) in lines.dropFirst(scroll).prefix(visible).enumerated() {
+            inner.fillRow(row, " " + line.text, style: line.style)
+        }
+    }
+
+    static func help(_ context: DrawContext) -> [Line] {
+        let studio = context.model
+        var current: [KeyContext] = []
+        switch studio.mode {
+        case .editingText: current = [.editing]
+        case .commandLine, .filter, .field: current = [.line]
+        case .normal:
+            switch studio.focus {
+            case .models: current = [.models]
+            case .voices: current = [.voices]
+            case .text: current = [.text]
+            case .controls: current = [.controls]
+            case .takes: current = [.takes]
+            case .metrics: current = []
+            }
+            current.append(.global)
+        }
+        var lines: [Line] = []
+        for (keyContext, bindings) in KeyMap.helpSections(current: current) {
+            lines.append(Line(keyContext.rawValue, .accent))
+            for binding in bindings {
+                lines.append(Line("  " + DisplayWidth.pad(binding.keyLabel, to: 23) + " " + binding.summary))
+            }
+            lines.append(Line(""))
+        }
+        lines.append(Line("Commands (type : first; Tab completes)", .accent))
+        for spec in CommandParser.specs {
+            let usage = ":" + spec.name + (spec.arguments.isEmpty ? "" : " " + spec.arguments)
+            lines.append(Line("  " + DisplayWidth.pad(usage, to: 23) + " " + spec.summary))
+        }
+        lines.append(Line(""))
+        lines.append(Line("Where things are", .accent))
+        let resources = studio.environment.resources
+        lines.append(Line("  session         \(studio.session.folder.path)"))
+        lines.append(Line("  models          \(studio.environment.modelsDirectory.path)"))
+        lines.append(Line("  your themes     \(resources.userThemes.path)"))
+        lines.append(Line("  your presets    \(resources.userVoices.path)"))
+        lines.append(Line("  settings        \(resources.configFile.path)"))
+        return lines
+    }
+
+    static func messages(_ context: DrawContext) -> [Line] {
+        let messages = context.model.log.messages.reversed()
+        guard !messages.isEmpty else { return [Line("No messages yet.", .dim)] }
+        return messages.map { message in
+            let age = Formatting.shortSeconds(context.now - message.at)
+            return Line(DisplayWidth.padLeft(age, to: 7) + " ago  " + message.text, message.isError ? .error : .overlay)
+        }
+    }
+
+    static func tally(_ studio: StudioModel) -> [Line] {
+        let votes = studio.manifest.votes
+        guard !votes.isEmpty else {
+            return [Line("No blind votes yet. Mark two takes A and B, then press B.", .dim)]
+        }
+        let takes = Dictionary(studio.takes.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        var lines = [Line("\(votes.count) vote\(votes.count == 1 ? "" : "s") in this session", .accent), Line("")]
+        for grouping in Tally.Grouping.allCases {
+            let tallies = Tally.tallies(of: votes, takes: takes, by: grouping)
+            lines.append(Line("By \(grouping.rawValue)", .accent))
+            if tallies.isEmpty { lines.append(Line("  (every vote compared takes of the same \(grouping.rawValue))", .dim)) }
+            for tally in tallies {
+                let score = String(format: "%3.0f%%", tally.score * 100)
+                lines.append(Line("  \(score)  \(tally.wins)W \(tally.losses)L \(tally.ties)T  \(tally.label)"))
+            }
+            lines.append(Line(""))
+        }
+        lines.append(Line("Votes, newest first", .accent))
+        for vote in votes.reversed().prefix(30) {
+            let choice = vote.preferred.map { "preferred \(vote.preferredLetter) (#\($0))" } ?? "no preference"
+            lines.append(Line("  A #\(vote.takeA) vs B #\(vote.takeB): \(choice)"))
+        }
+        return lines
+    }
+
+    static func blind(_ context: DrawContext) -> [Line] {
+        let studio = context.model
+        guard let test = studio.blind else { return [] }
+        let snapshot = context.playback
+        var lines = [Line("Round \(test.round). Two takes, labels hidden, order shuffled.", .dim), Line("")]
+        for index in 0..<2 {
+            let selected = test.current == index
+            let playing = snapshot.isActive && snapshot.takeID == test.take(forSample: index)
+            var text = (selected ? context.glyphs.active : " ") + " Sample \(index + 1)"
+            if playing { text += "  \(context.glyphs.play) \(Formatting.clock(snapshot.playheadSeconds))" }
+            if let letter = test.revealedLetter(forSample: index), let take = studio.take(test.take(forSample: index)) {
+                text += "  = \(letter): take #\(take.id) · \(take.configurationLabel)"
+            }
+            lines.append(Line(text, selected ? .selection : .overlay))
+        }
+        lines.append(Line(""))
+        switch test.phase {
+        case .listening:
+            lines.append(Line("1 / 2 listen (switching keeps the position) · t or ←→ switch · Space play/stop"))
+            lines.append(Line("Enter: I prefer the selected sample · =: no preference"))
+        case .revealed(let vote):
+            let pickedSample = vote.preferred.flatMap { vote.order.firstIndex(of: $0) }.map { "sample \($0 + 1)" }
+            let verdict = vote.preferred == nil ? "You had no preference." : "You preferred \(pickedSample ?? "?"), which is \(vote.preferredLetter)."
+            lines.append(Line(verdict, .success))
+            lines.append(Line("n: another round (reshuffled) · Esc: leave (votes are kept; :tally shows them)"))
+        }
+        let takes = Dictionary(studio.takes.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let votes = studio.manifest.votes.filter { Set([$0.takeA, $0.takeB]) == Set([test.takeA, test.takeB]) }
+        if test.isRevealed, !votes.isEmpty {
+            let forA = votes.filter { $0.preferred == test.takeA }.count
+            let forB = votes.filter { $0.preferred == test.takeB }.count
+            lines.append(Line(""))
+            lines.append(Line("These two takes: A \(forA) · B \(forB) · no preference \(votes.count - forA - forB)", .accent))
+            for tally in Tally.tallies(of: studio.manifest.votes, takes: takes, by: .configuration).prefix(4) {
+                lines.append(Line(String(format: "  %3.0f%%  ", tally.score * 100) + "\(tally.wins)W \(tally.losses)L \(tally.ties)T  \(tally.label)", .dim))
+            }
+        }
+        return lines
+    }
+}

@@ -1,0 +1,106 @@
+import SottoAudio
+
+/// The waveform of the take playing (or selected) with a moving playhead, and what playback is
+/// doing or why it cannot.
+enum PlaybackStrip {
+    struct Source {
+        var takeID: Int
+        var label: String
+        var levels: [Double]
+        var seconds: Double
+    }
+
+    static func draw(_ context: DrawContext, region: Region, source: Source?) {
+        let layout = context.layout
+        let snapshot = context.playback
+        if layout.mode == .single {
+            drawCompact(context, region: region, source: source)
+            return
+        }
+        let inner = PaneFrame.draw(region, title: "Playback", detail: "device \(snapshot.deviceName)", focused: false, glyphs: context.glyphs)
+        guard inner.height > 0 else { return }
+        let waveRows = max(1, inner.height - 1)
+        let isShowingPlayback = source != nil && snapshot.takeID == source?.takeID && snapshot.phase != .idle
+        let headColumn: Int? = {
+            guard let source, isShowingPlayback, source.seconds > 0 else { return nil }
+            return min(inner.width - 1, Int(snapshot.playheadSeconds / source.seconds * Double(inner.width)))
+        }()
+        if let source {
+            drawWave(source.levels, in: inner, rows: waveRows, headColumn: headColumn, blind: context.isBlind,
+                     glyphs: context.glyphs)
+        } else {
+            inner.put("No take selected.", row: 0, style: .dim)
+        }
+        let (status, style) = statusLine(context, source: source)
+        inner.fillRow(inner.height - 1, status, style: style)
+    }
+
+    static func drawWave(_ levels: [Double], in region: Region, rows: Int, headColumn: Int?, blind: Bool, glyphs: Glyphs) {
+        let width = region.width
+        for column in 0..<min(width, levels.count) {
+            let isHead = column == headColumn
+            let played = headColumn.map { column < $0 } ?? false
+            // During a blind test the shape could give the takes away: show only progress.
+            let level = blind ? 0.3 : levels[column]
+            let units = level * Double(rows * 8)
+            for row in 0..<rows {
+                let fromBottom = rows - 1 - row
+                let fill = min(max(units - Double(fromBottom * 8), 0), 8) / 8
+                var glyph = glyphs.level(fill)
+                if isHead && glyph == " " { glyph = glyphs.vertical }
+                let style: StyleRole = isHead ? .playhead : (played ? .waveformPlayed : .waveform)
+                region.put(glyph, row: row, column: column, style: style)
+            }
+        }
+    }
+
+    static func statusLine(_ context: DrawContext, source: Source?) -> (String, StyleRole) {
+        let snapshot = context.playback
+        let glyphs = context.glyphs
+        let name = context.isBlind ? blindName(context, takeID: snapshot.takeID) : (source?.label ?? "")
+        let total = source?.seconds ?? snapshot.availableSeconds
+        switch snapshot.phase {
+        case .playing:
+            let growing = snapshot.isGrowing ? " (still synthesizing)" : ""
+            return ("\(glyphs.play) \(name)  \(Formatting.clock(snapshot.playheadSeconds)) / \(Formatting.clock(max(total, snapshot.availableSeconds)))\(growing)", .playing)
+        case .opening:
+            return ("\(glyphs.spinnerFrame(at: context.now)) opening \(snapshot.deviceName)…", .accent)
+        case .waitingForAudio:
+            return ("\(glyphs.spinnerFrame(at: context.now)) \(name): plays as soon as the first audio exists", .accent)
+        case .failed(let message):
+            return ("playback unavailable: \(message)", .error)
+        case .finished, .stopped, .idle:
+            if let error = snapshot.lastError { return ("playback unavailable: \(error)", .error) }
+            let position = snapshot.phase == .stopped ? "  stopped at \(Formatting.clock(snapshot.playheadSeconds))" : ""
+            return ("\(glyphs.stop) \(name.isEmpty ? "nothing playing" : name)  \(Formatting.clock(total))\(position) · Space plays", .dim)
+        }
+    }
+
+    static func blindName(_ context: DrawContext, takeID: Int?) -> String {
+        guard let test = context.model.blind, let takeID, let index = test.order.firstIndex(of: takeID) else { return "blind test" }
+        return "sample \(index + 1)"
+    }
+
+    static func drawCompact(_ context: DrawContext, region: Region, source: Source?) {
+        let (status, style) = statusLine(context, source: source)
+        let statusWidth = min(DisplayWidth.of(status), max(10, region.width / 2))
+        region.fillRow(0, DisplayWidth.truncate(status, to: statusWidth), style: style)
+        let waveWidth = region.width - statusWidth - 1
+        guard waveWidth > 3, let source else { return }
+        let wave = region.sub(Rect(row: 0, column: statusWidth + 1, width: waveWidth, height: 1))
+        let snapshot = context.playback
+        let head: Int? = snapshot.takeID == source.takeID && snapshot.isActive && source.seconds > 0
+            ? min(waveWidth - 1, Int(snapshot.playheadSeconds / source.seconds * Double(waveWidth))) : nil
+        let levels = resample(source.levels, to: waveWidth)
+        drawWave(levels, in: wave, rows: 1, headColumn: head, blind: context.isBlind, glyphs: context.glyphs)
+    }
+
+    static func resample(_ levels: [Double], to count: Int) -> [Double] {
+        guard !levels.isEmpty, count > 0 else { return [] }
+        return (0..<count).map { column in
+            let start = column * levels.count / count
+            let end = max(start + 1, (column + 1) * levels.count / count)
+            return levels[start..<min(end, levels.count)].max() ?? 0
+        }
+    }
+}

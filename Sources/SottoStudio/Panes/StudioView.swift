@@ -1,0 +1,93 @@
+import SottoAudio
+
+/// Draws the whole studio onto a canvas. Keeps the waveform of the take on show between frames,
+/// recomputing it only when the take, its length or the strip's width changes.
+public final class StudioView {
+    public var glyphs: Glyphs
+    private var waveKey: (takeID: Int, frames: Int, columns: Int)?
+    private var waveLevels: [Double] = []
+
+    public init(glyphs: Glyphs) {
+        self.glyphs = glyphs
+    }
+
+    public func draw(_ studio: StudioModel, on canvas: Canvas) {
+        canvas.hideCursor()
+        let layout = StudioLayout(width: canvas.width, height: canvas.height, focus: studio.focus)
+        let full = Region(canvas: canvas, rect: Rect(row: 0, column: 0, width: canvas.width, height: canvas.height))
+        full.clear()
+        let context = DrawContext(model: studio, glyphs: glyphs, now: studio.now, playback: studio.playbackSnapshot, layout: layout)
+        if layout.mode == .tooSmall {
+            drawTooSmall(canvas: canvas, context: context)
+            return
+        }
+        Bars.drawTitle(context, region: Region(canvas: canvas, rect: layout.titleBar))
+        if let tabs = layout.tabs { Bars.drawTabs(context, region: Region(canvas: canvas, rect: tabs)) }
+        for (pane, rect) in layout.panes {
+            let region = Region(canvas: canvas, rect: rect)
+            switch pane {
+            case .models: ModelsPane.draw(context, region: region)
+            case .voices: VoicesPane.draw(context, region: region)
+            case .text: TextPane.draw(context, region: region)
+            case .controls: ControlsPane.draw(context, region: region)
+            case .takes: TakesPane.draw(context, region: region)
+            case .metrics: MetricsPane.draw(context, region: region)
+            }
+        }
+        let stripRegion = Region(canvas: canvas, rect: layout.playback)
+        let columns = layout.mode == .single ? max(1, layout.playback.width / 2) : max(1, layout.playback.width - 2)
+        PlaybackStrip.draw(context, region: stripRegion, source: waveSource(studio, context: context, columns: columns))
+        Bars.drawStatus(context, region: Region(canvas: canvas, rect: layout.statusBar))
+        if let overlay = studio.overlay {
+            Overlays.draw(overlay, context: context, canvas: canvas)
+        }
+    }
+
+    /// The take the strip shows: the one playing, else the selected one (or its live synthesis).
+    func waveSource(_ studio: StudioModel, context: DrawContext, columns: Int) -> PlaybackStrip.Source? {
+        let snapshot = context.playback
+        let takeID: Int?
+        if snapshot.phase != .idle, let playing = snapshot.takeID, snapshot.lastError == nil || snapshot.isActive {
+            takeID = playing
+        } else {
+            takeID = studio.selectedTakeRow?.takeID
+        }
+        guard let takeID else { return nil }
+        let buffer: PlaybackBuffer?
+        var label = "take #\(takeID)"
+        if let job = studio.jobs.first(where: { $0.takeID == takeID }) {
+            buffer = job.buffer
+            label += " · \(job.model.name) (synthesizing)"
+        } else if let take = studio.take(takeID) {
+            buffer = studio.library.cached(takeID)
+            if buffer == nil, let file = take.audioFile { studio.library.prefetch(takeID, from: studio.session.audioURL(file)) }
+            let mark = takeID == studio.markA ? " A" : takeID == studio.markB ? " B" : ""
+            label += mark + " · " + take.voiceLabel
+            if buffer == nil {
+                let missing = studio.library.failure(takeID)
+                return PlaybackStrip.Source(takeID: takeID, label: label + (missing == nil ? " (reading…)" : " (audio missing)"),
+                                            levels: [], seconds: take.seconds)
+            }
+        } else {
+            return nil
+        }
+        guard let buffer else {
+            return PlaybackStrip.Source(takeID: takeID, label: label, levels: [], seconds: 0)
+        }
+        let frames = buffer.frameCount
+        if waveKey.map({ $0 != (takeID, frames, columns) }) ?? true {
+            waveLevels = Waveform.levels(buffer.samples(), columns: columns, totalFrames: buffer.isFinished ? nil : nil)
+            waveKey = (takeID, frames, columns)
+        }
+        return PlaybackStrip.Source(takeID: takeID, label: label, levels: waveLevels,
+                                    seconds: Double(frames) / Double(buffer.sampleRate))
+    }
+
+    func drawTooSmall(canvas: Canvas, context: DrawContext) {
+        let lines = ["Sotto needs", "\(StudioLayout.minimumWidth)×\(StudioLayout.minimumHeight) or more", "(now \(canvas.width)×\(canvas.height))", "q quits"]
+        for (index, line) in lines.enumerated() where index < canvas.height {
+            let clipped = DisplayWidth.clip(line, to: canvas.width)
+            canvas.put(clipped, row: index, column: max(0, (canvas.width - DisplayWidth.of(clipped)) / 2), style: .text)
+        }
+    }
+}

@@ -1,0 +1,95 @@
+import SottoMetrics
+
+/// The session's takes, oldest first, with the A and B marks, what is playing, and the takes
+/// being synthesized at the end.
+enum TakesPane {
+    static func draw(_ context: DrawContext, region: Region) {
+        let studio = context.model
+        let rows = studio.takeRows
+        var detail = ""
+        if !context.isBlind {
+            detail = [studio.markA.map { "A #\($0)" }, studio.markB.map { "B #\($0)" }].compactMap { $0 }.joined(separator: " ")
+        }
+        if !studio.takeFilter.isEmpty { detail = "/\(studio.takeFilter.text) " + detail }
+        let inner = context.frame(region, pane: .takes, title: "Takes (\(studio.takes.count))", detail: detail)
+        guard inner.height > 0 else { return }
+        if context.isBlind {
+            inner.put("Hidden during the blind test.", row: 0, style: .dim)
+            return
+        }
+        let filterLine = context.filterLine(for: .takes)
+        let previewRows = inner.height >= 5 && !rows.isEmpty ? 1 : 0
+        let listRows = inner.height - previewRows - (filterLine == nil ? 0 : 1)
+        if rows.isEmpty {
+            inner.put(studio.takes.isEmpty ? "No takes yet: s synthesizes." : "Nothing matches the filter.", row: 0, style: .dim)
+        }
+        var cursor = studio.takeCursor
+        cursor.scroll(visibleRows: max(1, listRows), count: rows.count)
+        for row in 0..<max(0, listRows) {
+            let index = cursor.top + row
+            guard index < rows.count else { break }
+            let selected = index == studio.takeCursor.index
+            let focusedStyle: StyleRole = context.isFocused(.takes) ? .selection : .selectionInactive
+            switch rows[index] {
+            case .saved(let take):
+                drawTake(take, row: row, in: inner, selected: selected, selectedStyle: focusedStyle, context: context)
+            case .pending(let job):
+                let text = pendingLine(job, width: inner.width, context: context)
+                inner.fillRow(row, text, style: selected ? focusedStyle : .accent)
+            }
+        }
+        if let filterLine {
+            inner.fillRow(inner.height - 1 - previewRows, "/" + filterLine, style: .input)
+        }
+        if previewRows == 1, let row = studio.selectedTakeRow {
+            let text: String
+            switch row {
+            case .saved(let take): text = take.text
+            case .pending(let job): text = job.text
+            }
+            inner.fillRow(inner.height - 1, "“" + Formatting.oneLine(text) + "”", style: .dim)
+        }
+    }
+
+    static func drawTake(_ take: Take, row: Int, in region: Region, selected: Bool, selectedStyle: StyleRole,
+                         context: DrawContext) {
+        let studio = context.model
+        let mark = take.id == studio.markA ? "A" : take.id == studio.markB ? "B" : " "
+        let playing = context.playback.takeID == take.id && context.playback.isActive
+        let id = "#\(take.id)"
+        var right = Formatting.shortSeconds(take.seconds)
+        if region.width >= 34, let rtf = take.metrics.realTimeFactor.rtf { right += String(format: " %5.2f", rtf) }
+        switch take.outcome {
+        case .complete: break
+        case .cancelled: right = "cut " + right
+        case .failed: right = "err " + right
+        }
+        let prefix = mark + (playing ? context.glyphs.play : " ") + " " + DisplayWidth.pad(id, to: 4) + " "
+        let labelWidth = max(1, region.width - DisplayWidth.of(prefix) - DisplayWidth.of(right) - 1)
+        let label = DisplayWidth.pad(DisplayWidth.truncate(take.voiceName + " · " + take.model.name, to: labelWidth), to: labelWidth)
+        let style: StyleRole = selected ? selectedStyle : (playing ? .playing : .text)
+        region.fillRow(row, prefix + label + " " + right, style: style)
+        if !selected, mark != " " {
+            region.put(mark, row: row, column: 0, style: mark == "A" ? .markA : .markB)
+        }
+        if !selected, take.outcome != .complete {
+            region.put(right, row: row, column: region.width - DisplayWidth.of(right), style: .warning)
+        }
+    }
+
+    static func pendingLine(_ job: SynthesisJob, width: Int, context: DrawContext) -> String {
+        let progress = job.progress
+        let spinner = context.glyphs.spinnerFrame(at: context.now)
+        let state: String
+        switch progress.phase {
+        case .queued: state = "queued"
+        case .loadingModel: state = "loading \(job.model.name)"
+        case .synthesizing: state = "synthesizing " + Formatting.shortSeconds(progress.audioSeconds)
+        case .saving, .finished: state = "saving"
+        }
+        let elapsed = Formatting.shortSeconds(context.now - job.requestedAt)
+        let left = " " + spinner + " " + DisplayWidth.pad("#\(job.takeID)", to: 4) + " " + state
+        let room = width - DisplayWidth.of(left) - DisplayWidth.of(elapsed) - 1
+        return room > 0 ? left + String(repeating: " ", count: room + 1) + elapsed : left
+    }
+}

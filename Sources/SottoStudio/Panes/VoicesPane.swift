@@ -1,0 +1,45 @@
+/// The active model's voices or speakers, its languages, and the voice presets.
+enum VoicesPane {
+    static func draw(_ context: DrawContext, region: Region) {
+        let studio = context.model
+        let rows = studio.voiceRows
+        let title = studio.activeModel.map { "Voices · \($0.name)" } ?? "Voices"
+        let detail = studio.voiceFilter.isEmpty ? "" : "/\(studio.voiceFilter.text)"
+        let inner = context.frame(region, pane: .voices, title: title, detail: detail)
+        guard inner.height > 0 else { return }
+        let filterLine = context.filterLine(for: .voices)
+        let listRows = inner.height - (filterLine == nil ? 0 : 1)
+        if studio.activeModel == nil {
+            inner.put("Choose a model in the Models pane.", row: 0, style: .dim)
+        }
+        let currentVoice = studio.settings.voice ?? studio.defaultVoice
+        var cursor = studio.voiceCursor
+        cursor.scroll(visibleRows: max(1, listRows), count: rows.count)
+        let titleWidth = min(max(12, inner.width * 45 / 100), 22)
+        for row in 0..<max(0, listRows) {
+            let index = cursor.top + row
+            guard index < rows.count else { break }
+            let item = rows[index]
+            if item.kind == .heading {
+                inner.fillRow(row, item.title, style: .label)
+                continue
+            }
+            let isCurrent: Bool
+            switch item.kind {
+            case .voice(let id): isCurrent = id == currentVoice
+            case .language(let language): isCurrent = language == studio.settings.language
+            default: isCurrent = false
+            }
+            let marker = isCurrent ? context.glyphs.active : " "
+            let selected = index == studio.voiceCursor.index
+            let style: StyleRole = selected ? (context.isFocused(.voices) ? .selection : .selectionInactive) : (isCurrent ? .accent : .text)
+            let text = marker + DisplayWidth.pad(DisplayWidth.truncate(item.title, to: titleWidth), to: titleWidth) + " "
+            inner.fillRow(row, text, style: style)
+            inner.put(DisplayWidth.truncate(item.detail, to: max(0, inner.width - DisplayWidth.of(text))),
+                      row: row, column: DisplayWidth.of(text), style: selected ? style : .dim)
+        }
+        if let filterLine {
+            inner.fillRow(inner.height - 1, "/" + filterLine, style: .input)
+        }
+    }
+}

@@ -1,0 +1,163 @@
+import Foundation
+import Glibc
+import SottoCore
+
+/// Studio sessions on disk, one folder each under the sessions directory:
+///
+///     <id>/session.json          the manifest (replaced atomically)
+///     <id>/takes/take-0007.wav   each take's audio (32-bit float WAV, written before it is referenced)
+///     <id>/takes/take-0007.json  each take's record, written before the manifest names it
+///     last                       the id of the session opened most recently
+///
+/// Every write is a temporary file renamed into place, so a crash or `kill -9` at any moment
+/// leaves the previous state or the next, and a take whose manifest update was lost is
+/// recovered from its record on the next open.
+public struct SessionStore: Sendable {
+    public let root: URL
+
+    public init(root: URL) {
+        self.root = root
+    }
+
+    /// Opens the session used last, if it is still there and no other studio has it open;
+    /// otherwise the newest free session; otherwise a new one. `notes` says what happened when it
+    /// was not the plain case (recovered takes, a session left alone because it was busy).
+    public func openLastOrCreate(now: Date = Date()) throws -> (session: SessionHandle, manifest: SessionManifest, notes: [String]) {
+        var notes: [String] = []
+        var candidates = listIDs().reversed().map { $0 }
+        if let last = lastID(), let index = candidates.firstIndex(of: last) {
+            candidates.remove(at: index)
+            candidates.insert(last, at: 0)
+        }
+        for id in candidates {
+            do {
+                guard let handle = try SessionHandle(store: self, id: id, create: false) else {
+                    if id == candidates.first { notes.append("session \(id) is open in another studio; using another") }
+                    continue
+                }
+                let (manifest, recovered) = try handle.readManifest()
+                if recovered > 0 {
+                    notes.append("recovered \(recovered) take\(recovered == 1 ? "" : "s") from an interrupted save")
+                }
+                try rememberLast(id)
+                return (handle, manifest, notes)
+            } catch {
+                notes.append("session \(id) could not be read (\(SottoError.describe(error))); it was left as it is")
+            }
+        }
+        let (handle, manifest) = try create(now: now)
+        return (handle, manifest, notes)
+    }
+
+    /// A new, empty session.
+    public func create(now: Date = Date()) throws -> (SessionHandle, SessionManifest) {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.dateFormat = "yyyy-MM-dd_HHmmss"
+        let base = formatter.string(from: now)
+        var id = base
+        var suffix = 2
+        while FileManager.default.fileExists(atPath: root.appendingPathComponent(id).path) {
+            id = "\(base)-\(suffix)"
+            suffix += 1
+        }
+        guard let handle = try SessionHandle(store: self, id: id, create: true) else {
+            throw SottoError("cannot lock the new session \(id)")
+        }
+        let manifest = SessionManifest(id: id, createdAt: now)
+        try handle.writeManifest(manifest)
+        try rememberLast(id)
+        return (handle, manifest)
+    }
+
+    /// Session ids on disk, oldest first (ids sort by creation time).
+    public func listIDs() -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? [])
+            .filter { !$0.hasPrefix(".") && FileManager.default.fileExists(atPath: root.appendingPathComponent("\($0)/session.json").path) }
+            .sorted()
+    }
+
+    public func lastID() -> String? {
+        guard let text = try? String(contentsOf: root.appendingPathComponent("last"), encoding: .utf8) else { return nil }
+        let id = text.trimming(" \n")
+        return id.isEmpty ? nil : id
+    }
+
+    func rememberLast(_ id: String) throws {
+        try AtomicFile.write(id + "\n", to: root.appendingPathComponent("last"))
+    }
+}
+
+/// An open session, locked against a second studio writing to it at the same time.
+public final class SessionHandle: Sendable {
+    public let id: String
+    public let folder: URL
+    private let lockDescriptor: Int32
+
+    public static let manifestName = "session.json"
+
+    /// Nil when another process holds the session's lock.
+    init?(store: SessionStore, id: String, create: Bool) throws {
+        self.id = id
+        folder = store.root.appendingPathComponent(id)
+        if create {
+            try FileManager.default.createDirectory(at: folder.appendingPathComponent("takes"), withIntermediateDirectories: true)
+        }
+        let descriptor = open(folder.appendingPathComponent(".lock").path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            throw SottoError("cannot open \(folder.path)/.lock: \(String(cString: strerror(errno)))")
+        }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            close(descriptor)
+            return nil
+        }
+        lockDescriptor = descriptor
+    }
+
+    deinit {
+        flock(lockDescriptor, LOCK_UN)
+        close(lockDescriptor)
+    }
+
+    public var takesFolder: URL { folder.appendingPathComponent("takes") }
+    public var manifestURL: URL { folder.appendingPathComponent(Self.manifestName) }
+
+    public static func audioFileName(takeID: Int) -> String { String(format: "take-%04d.wav", takeID) }
+    static func recordFileName(takeID: Int) -> String { String(format: "take-%04d.json", takeID) }
+
+    public func audioURL(_ fileName: String) -> URL { takesFolder.appendingPathComponent(fileName) }
+
+    /// The manifest, plus any take whose record exists but which the manifest does not name yet
+    /// (the studio stopped between the two writes). Returns how many were recovered.
+    public func readManifest() throws -> (SessionManifest, Int) {
+        let data = try Data(contentsOf: manifestURL)
+        var manifest = try SessionManifest.decoder.decode(SessionManifest.self, from: data)
+        guard manifest.format <= SessionManifest.currentFormat else {
+            throw SottoError("session \(id) was written by a newer Sotto (format \(manifest.format))")
+        }
+        let known = Set(manifest.takes.map(\.id))
+        var recovered = 0
+        let records = ((try? FileManager.default.contentsOfDirectory(atPath: takesFolder.path)) ?? [])
+            .filter { $0.hasPrefix("take-") && $0.hasSuffix(".json") }.sorted()
+        for record in records {
+            guard let data = try? Data(contentsOf: takesFolder.appendingPathComponent(record)),
+                  let take = try? SessionManifest.decoder.decode(Take.self, from: data),
+                  !known.contains(take.id) else { continue }
+            manifest.takes.append(take)
+            manifest.nextTakeID = max(manifest.nextTakeID, take.id + 1)
+            recovered += 1
+        }
+        manifest.takes.sort { $0.id < $1.id }
+        return (manifest, recovered)
+    }
+
+    public func writeManifest(_ manifest: SessionManifest) throws {
+        try AtomicFile.write(try SessionManifest.encoder.encode(manifest), to: manifestURL)
+    }
+
+    /// Writes a take's record beside its audio; called after the audio and before the manifest.
+    public func writeRecord(_ take: Take) throws {
+        let url = takesFolder.appendingPathComponent(Self.recordFileName(takeID: take.id))
+        try AtomicFile.write(try SessionManifest.encoder.encode(take), to: url)
+    }
+}

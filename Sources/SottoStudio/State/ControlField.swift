@@ -1,0 +1,43 @@
+import SottoCore
+
+/// A line of the Controls pane.
+public enum ControlField: String, CaseIterable, Sendable {
+    case speed
+    case voice
+    case instruct
+    case description
+    case language
+    case seed
+
+    /// The fields a model with `capabilities` uses, in display order.
+    public static func fields(for capabilities: EngineCapabilities) -> [ControlField] {
+        var fields: [ControlField] = []
+        if capabilities.contains(.speed) { fields.append(.speed) }
+        if capabilities.contains(.voices) || capabilities.contains(.speakers) { fields.append(.voice) }
+        if capabilities.contains(.instruct) { fields.append(.instruct) }
+        if capabilities.contains(.voiceDesign) { fields.append(.description) }
+        if capabilities.contains(.languages) { fields.append(.language) }
+        if capabilities.contains(.seed) { fields.append(.seed) }
+        return fields
+    }
+
+    public func label(speakers: Bool) -> String {
+        switch self {
+        case .speed: return "Speed"
+        case .voice: return speakers ? "Speaker" : "Voice"
+        case .instruct: return "Style"
+        case .description: return "Design"
+        case .language: return "Language"
+        case .seed: return "Seed"
+        }
+    }
+
+    /// What the field shows when empty.
+    public var placeholder: String {
+        switch self {
+        case .instruct: return "emotion or style, e.g. whispering, amused"
+        case .description: return "describe the voice, e.g. a warm low voice, slow"
+        default: return ""
+        }
+    }
+}
