@@ -52,6 +52,12 @@ struct Bench: ParsableCommand {
     @Option(help: "Seed for models that sample.")
     var seed: UInt64 = 1
 
+    @Option(name: .customLong("noise-scale"), help: "Piper: noise on the latent (0 makes the take deterministic).")
+    var noiseScale: Double?
+
+    @Option(name: .customLong("noise-w"), help: "Piper: noise on the durations.")
+    var noiseW: Double?
+
     @Flag(help: "Print JSON (one object) instead of a table.")
     var json = false
 
@@ -106,7 +112,10 @@ struct Bench: ParsableCommand {
             var timed: [Run] = []
             for (name, body) in selected {
                 for index in 0 ..< warmup + runs {
-                    let request = SynthesisRequest(text: body, voice: voice, instruct: instruct, seed: seed)
+                    var sampling = SamplingOptions()
+                    sampling.noiseScale = noiseScale
+                    sampling.noiseW = noiseW
+                    let request = SynthesisRequest(text: body, voice: voice, instruct: instruct, seed: seed, sampling: sampling)
                     var meter = SynthesisMeter()
                     _ = try engine.synthesize(request, cancellation: CancellationFlag()) { chunk in
                         if coldFirstAudio == nil { coldFirstAudio = ProcessClock.secondsSinceStart() }

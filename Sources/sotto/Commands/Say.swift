@@ -48,6 +48,12 @@ struct Say: ParsableCommand {
     @Option(name: .customLong("max-frames"), help: "Stop generating after this many codec frames.")
     var maxFrames: Int?
 
+    @Option(name: .customLong("noise-scale"), help: "Piper: noise on the latent (0 makes the take deterministic).")
+    var noiseScale: Double?
+
+    @Option(name: .customLong("noise-w"), help: "Piper: noise on the durations.")
+    var noiseW: Double?
+
     @Option(name: [.short, .customLong("output")], help: "Write the audio to this file.")
     var output: String?
 
@@ -125,6 +131,8 @@ struct Say: ParsableCommand {
         var sampling = SamplingOptions()
         sampling.greedy = greedy
         sampling.maxFrames = maxFrames
+        sampling.noiseScale = noiseScale
+        sampling.noiseW = noiseW
         let request = SynthesisRequest(
             text: text, voice: voice ?? speaker, instruct: instruct, voiceDescription: design,
             language: language, speed: speed, seed: seed, sampling: sampling)
