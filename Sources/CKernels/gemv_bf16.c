@@ -85,26 +85,37 @@ static void gemv_bf16_avx512(const uint16_t *w, size_t rows, size_t cols, const 
         mid[c] = bf16_truncate(rest);
         lo[c] = bf16_truncate(rest - bf16_value(mid[c]));
     }
-    for (size_t r = 0; r < rows; r += 2) {
-        size_t count = rows - r < 2 ? rows - r : 2;
-        const uint16_t *w0 = w + r * cols, *w1 = count > 1 ? w0 + cols : w0;
-        __m512 a0 = _mm512_setzero_ps(), b0 = a0, c0 = a0, a1 = a0, b1 = a0, c1 = a0;
-        for (size_t c = 0; c < cols; c += 32) {
-            __mmask32 m = cols - c >= 32 ? ~(__mmask32)0 : (((__mmask32)1 << (cols - c)) - 1);
-            __m512bh xh = (__m512bh)_mm512_maskz_loadu_epi16(m, hi + c);
-            __m512bh xm = (__m512bh)_mm512_maskz_loadu_epi16(m, mid + c);
-            __m512bh xl = (__m512bh)_mm512_maskz_loadu_epi16(m, lo + c);
-            __m512bh v0 = (__m512bh)_mm512_maskz_loadu_epi16(m, w0 + c);
-            __m512bh v1 = (__m512bh)_mm512_maskz_loadu_epi16(m, w1 + c);
-            a0 = _mm512_dpbf16_ps(a0, v0, xh);
-            b0 = _mm512_dpbf16_ps(b0, v0, xm);
-            c0 = _mm512_dpbf16_ps(c0, v0, xl);
-            a1 = _mm512_dpbf16_ps(a1, v1, xh);
-            b1 = _mm512_dpbf16_ps(b1, v1, xm);
-            c1 = _mm512_dpbf16_ps(c1, v1, xl);
+    size_t body = cols & ~(size_t)31;
+    __mmask32 tail = (__mmask32)((1ull << (cols - body)) - 1);
+    for (size_t r = 0; r < rows; r += 4) {
+        size_t count = rows - r < 4 ? rows - r : 4;
+        const uint16_t *wr[4];
+        for (size_t i = 0; i < 4; i++) wr[i] = w + (r + (i < count ? i : 0)) * cols;
+        __m512 acc[4] = {_mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps()};
+        __m512 low[4] = {_mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps()};
+        size_t c = 0;
+        for (; c < body; c += 32) {
+            __m512bh xh = (__m512bh)_mm512_loadu_si512(hi + c);
+            __m512bh xm = (__m512bh)_mm512_loadu_si512(mid + c);
+            __m512bh xl = (__m512bh)_mm512_loadu_si512(lo + c);
+            for (size_t i = 0; i < 4; i++) {
+                __m512bh v = (__m512bh)_mm512_loadu_si512(wr[i] + c);
+                acc[i] = _mm512_dpbf16_ps(acc[i], v, xh);
+                // mid and lo are ≥ 2^8 smaller: one accumulator for both loses nothing.
+                low[i] = _mm512_dpbf16_ps(_mm512_dpbf16_ps(low[i], v, xm), v, xl);
+            }
         }
-        y[r] = _mm512_reduce_add_ps(_mm512_add_ps(a0, _mm512_add_ps(b0, c0)));
-        if (count > 1) y[r + 1] = _mm512_reduce_add_ps(_mm512_add_ps(a1, _mm512_add_ps(b1, c1)));
+        if (c < cols) {
+            __m512bh xh = (__m512bh)_mm512_maskz_loadu_epi16(tail, hi + c);
+            __m512bh xm = (__m512bh)_mm512_maskz_loadu_epi16(tail, mid + c);
+            __m512bh xl = (__m512bh)_mm512_maskz_loadu_epi16(tail, lo + c);
+            for (size_t i = 0; i < 4; i++) {
+                __m512bh v = (__m512bh)_mm512_maskz_loadu_epi16(tail, wr[i] + c);
+                acc[i] = _mm512_dpbf16_ps(acc[i], v, xh);
+                low[i] = _mm512_dpbf16_ps(_mm512_dpbf16_ps(low[i], v, xm), v, xl);
+            }
+        }
+        for (size_t i = 0; i < count; i++) y[r + i] = _mm512_reduce_add_ps(_mm512_add_ps(acc[i], low[i]));
     }
     if (parts != stack_parts) free(parts);
 }

@@ -140,15 +140,8 @@ public struct Conv1d: Sendable {
                 for c in range {
                     padding.padRow(x.pointer + c * x.rowStride, count: length, into: row)
                     for r in 0..<stride {
-                        let dst = phases.pointer + (r * inChannels + c) * phaseLength
-                        var u = 0
-                        var i = r
-                        while i < paddedLength {
-                            dst[u] = row[i]
-                            u += 1
-                            i += stride
-                        }
-                        if u < phaseLength { (dst + u).update(repeating: 0, count: phaseLength - u) }
+                        Self.extractPhase(row, count: paddedLength, stride: stride, phase: r,
+                                          into: phases.pointer + (r * inChannels + c) * phaseLength, length: phaseLength)
                     }
                 }
             }
@@ -183,26 +176,86 @@ public struct Conv1d: Sendable {
     private func depthwise(_ x: Tensor, _ y: Tensor, workspace: Workspace) {
         let length = x.shape[1], outLength = y.shape[1]
         let paddedLength = length + padding.left + padding.right
+        let phaseLength = (paddedLength + stride - 1) / stride
+        // Per thread: the padded row, and its stride phases (so every tap reads densely).
+        let slot = paddedLength + stride * phaseLength + 8
         let grain = max(1, 32768 / max(outLength * kernelSize, 1))
         let parts = parallelPartCount(outChannels, minimumPerThread: grain)
-        workspace.withScratch(parts * paddedLength) { scratch in
+        workspace.withScratch(parts * slot) { scratch in
             parallelParts(outChannels, minimumPerThread: grain) { part, range in
-                let row = scratch + part * paddedLength
+                let row = scratch + part * slot
+                let phases = stride == 1 ? row : row + paddedLength
                 for c in range {
                     padding.padRow(x.pointer + c * x.rowStride, count: length, into: row)
-                    let out = y.pointer + c * y.rowStride
-                    let w = weight.pointer + c * kernelSize
-                    out.update(repeating: bias?.pointer[c] ?? 0, count: outLength)
-                    for j in 0..<kernelSize {
-                        let tap = row + j * dilation
-                        let wj = w[j]
-                        if stride == 1 {
-                            for t in 0..<outLength { out[t] += wj * tap[t] }
-                        } else {
-                            for t in 0..<outLength { out[t] += wj * tap[t * stride] }
+                    if stride > 1 {
+                        for r in 0..<stride {
+                            Self.extractPhase(row, count: paddedLength, stride: stride, phase: r,
+                                              into: phases + r * phaseLength, length: phaseLength)
                         }
                     }
+                    Self.depthwiseRow(phases: phases, phaseLength: phaseLength, stride: stride, dilation: dilation,
+                                      weights: weight.pointer + c * kernelSize, kernelSize: kernelSize,
+                                      bias: bias?.pointer[c] ?? 0, out: y.pointer + c * y.rowStride, count: outLength)
                 }
+            }
+        }
+    }
+
+    /// dst[u] = row[u·stride + phase] for every sample in range, zeros after (up to `length`).
+    @inline(__always)
+    static func extractPhase(_ row: UnsafePointer<Float>, count: Int, stride: Int, phase: Int,
+                             into dst: UnsafeMutablePointer<Float>, length: Int) {
+        let available = phase < count ? (count - phase + stride - 1) / stride : 0
+        let src = row + phase
+        for u in 0..<available { dst[u] = src[u &* stride] }
+        if available < length { (dst + available).update(repeating: 0, count: length - available) }
+    }
+
+    /// out[t] = bias + Σ_j w[j]·row[t·stride + j·dilation], reading tap j from phase
+    /// (j·dilation) % stride; eight outputs are accumulated in registers across all taps.
+    @inline(__always)
+    static func depthwiseRow(phases: UnsafePointer<Float>, phaseLength: Int, stride: Int, dilation: Int,
+                             weights: UnsafePointer<Float>, kernelSize: Int, bias: Float,
+                             out: UnsafeMutablePointer<Float>, count: Int) {
+        typealias V = SIMD8<Float>
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: kernelSize) { taps in
+            // Where tap j starts in the phase buffer (divisions hoisted out of the loops).
+            for j in 0..<kernelSize {
+                let offset = j * dilation
+                taps[j] = (offset % stride) * phaseLength + offset / stride
+            }
+            var t = 0
+            // Four independent accumulators hide the multiply-add latency across taps.
+            while t + 32 <= count {
+                var a0 = V(repeating: bias), a1 = a0, a2 = a0, a3 = a0
+                for j in 0..<kernelSize {
+                    let src = UnsafeRawPointer(phases + taps[j] + t)
+                    let w = weights[j]
+                    a0 = a0.addingProduct(src.loadUnaligned(as: V.self), w)
+                    a1 = a1.addingProduct(src.loadUnaligned(fromByteOffset: 32, as: V.self), w)
+                    a2 = a2.addingProduct(src.loadUnaligned(fromByteOffset: 64, as: V.self), w)
+                    a3 = a3.addingProduct(src.loadUnaligned(fromByteOffset: 96, as: V.self), w)
+                }
+                let dst = UnsafeMutableRawPointer(out + t)
+                dst.storeBytes(of: a0, as: V.self)
+                dst.storeBytes(of: a1, toByteOffset: 32, as: V.self)
+                dst.storeBytes(of: a2, toByteOffset: 64, as: V.self)
+                dst.storeBytes(of: a3, toByteOffset: 96, as: V.self)
+                t += 32
+            }
+            while t + 8 <= count {
+                var acc = V(repeating: bias)
+                for j in 0..<kernelSize {
+                    acc = acc.addingProduct(UnsafeRawPointer(phases + taps[j] + t).loadUnaligned(as: V.self), weights[j])
+                }
+                UnsafeMutableRawPointer(out + t).storeBytes(of: acc, as: V.self)
+                t += 8
+            }
+            while t < count {
+                var acc = bias
+                for j in 0..<kernelSize { acc += weights[j] * phases[taps[j] + t] }
+                out[t] = acc
+                t += 1
             }
         }
     }
