@@ -1,0 +1,205 @@
+#!/usr/bin/env python3
+"""Sotto against onnxruntime on the same ONNX model, voice, texts and machine.
+
+    python3 Scripts/bench/compare_onnxruntime.py kokoro [--threads 1,2] [--rounds 3] [--runs 5]
+    python3 Scripts/bench/compare_onnxruntime.py piper  [...]
+
+Both runtimes receive exactly the same model inputs: the ids come from `sotto tokens`, so the
+comparison measures inference, not phonemization. Each round runs Sotto (`sotto bench`, one
+process: load, one warm-up, then --runs timed runs per text) and an onnxruntime worker process
+doing the same, alternating which goes first. Reported: per text and thread count the median of
+the round medians, real-time factor (compute / audio), the ratio between the two, load time,
+cold start (process start to first audio) and peak resident memory.
+
+onnxruntime and numpy are needed only here, never by Sotto; the script installs them into a venv
+($SOTTO_BENCH_VENV, default ~/.cache/sotto/bench-venv) with pip on first use.
+Build Sotto first: `swift build -c release --product sotto`.
+"""
+import argparse
+import json
+import os
+import pathlib
+import statistics
+import subprocess
+import sys
+import time
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+TEXTS = {
+    "short": "Hello world.",
+    "medium": "The quick brown fox jumps over the lazy dog, too.",
+    "long": "Text to speech engines turn written words into natural sounding audio. This paragraph is a "
+            "little longer, so that we can measure how the latency grows with the number of phonemes the "
+            "model has to read out loud.",
+}
+MODELS = {"kokoro": ("kokoro:kokoro-v1.0-int8", "jf_alpha"), "piper": ("piper:en_US-joe-medium", None)}
+
+
+# ---------------------------------------------------------------- the onnxruntime side
+def seconds_since_process_start():
+    with open("/proc/self/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    with open("/proc/uptime") as f:
+        uptime = float(f.read().split()[0])
+    return uptime - int(fields[19]) / os.sysconf("SC_CLK_TCK")
+
+
+def worker(spec):
+    """Runs in the venv: loads the model with onnxruntime and times the given inputs."""
+    import resource
+
+    import numpy as np
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = spec["threads"]
+    options.inter_op_num_threads = 1
+    started = time.perf_counter()
+    session = ort.InferenceSession(spec["model_path"], sess_options=options, providers=["CPUExecutionProvider"])
+    load_seconds = time.perf_counter() - started
+    kind = spec["kind"]
+    if kind == "kokoro":
+        voices = np.load(spec["voices_path"])
+        voice = voices[spec["voice"]]
+
+    def run(ids):
+        if kind == "kokoro":
+            style = voice[min(len(ids) - 2, 510) - 1]
+            feeds = {"tokens": np.array([ids], dtype=np.int64), "style": style.reshape(1, 256).astype(np.float32),
+                     "speed": np.array([1.0], dtype=np.float32)}
+        else:
+            feeds = {"input": np.array([ids], dtype=np.int64), "input_lengths": np.array([len(ids)], dtype=np.int64),
+                     "scales": np.array([0.0, 1.0, 0.0], dtype=np.float32)}
+        return session.run(None, feeds)[0].size
+
+    cold_first_audio = None
+    results = {}
+    for name, chunks in spec["inputs"].items():
+        times, audio = [], []
+        for index in range(spec["warmup"] + spec["runs"]):
+            t0 = time.perf_counter()
+            samples = 0
+            for ids in chunks:
+                samples += run(ids)
+                if cold_first_audio is None:
+                    cold_first_audio = seconds_since_process_start()
+            elapsed = time.perf_counter() - t0
+            if index >= spec["warmup"]:
+                times.append(elapsed)
+                audio.append(samples / spec["sample_rate"])
+        results[name] = {"seconds": times, "audio_seconds": audio}
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"load_seconds": load_seconds, "cold_first_audio_seconds": cold_first_audio,
+                      "peak_rss_mb": peak, "texts": results}))
+
+
+# ---------------------------------------------------------------- the driver
+def venv_python():
+    venv = pathlib.Path(os.environ.get("SOTTO_BENCH_VENV", pathlib.Path.home() / ".cache/sotto/bench-venv"))
+    python = venv / "bin/python"
+    if not python.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    probe = subprocess.run([str(python), "-c", "import onnxruntime, numpy"], capture_output=True)
+    if probe.returncode != 0:
+        subprocess.run([str(python), "-m", "pip", "install", "--quiet", "onnxruntime", "numpy"], check=True)
+    return str(python)
+
+
+def sotto_json(sotto, *args):
+    out = subprocess.run([sotto, *args, "--json"], capture_output=True, text=True)
+    if out.returncode != 0:
+        sys.exit(f"sotto {' '.join(args)} failed: {out.stderr.strip()}")
+    return json.loads(out.stdout)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("model", choices=sorted(MODELS))
+    parser.add_argument("--threads", default="1,2")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--texts", default="short,medium,long")
+    parser.add_argument("--sotto", default=str(ROOT / ".build/release/sotto"))
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        return worker(json.loads(pathlib.Path(args.worker).read_text()))
+
+    model_id, voice = MODELS[args.model]
+    texts = args.texts.split(",")
+    listing = {m["id"]: m for m in sotto_json(args.sotto, "models")}
+    if model_id not in listing or not listing[model_id]["complete"]:
+        sys.exit(f"{model_id} is not installed and complete; run Scripts/setup")
+    model = listing[model_id]
+    files = {f["role"]: f["path"] for f in model["files"]}
+    voice_args = ["-v", voice] if voice else []
+    inputs = {name: [c["ids"] for c in sotto_json(args.sotto, "tokens", "-m", model_id, *voice_args, TEXTS[name])]
+              for name in texts}
+    sample_rate = 24000 if args.model == "kokoro" else 22050
+    python = venv_python()
+    noise = ["--noise-scale", "0", "--noise-w", "0"] if args.model == "piper" else []
+    env = dict(os.environ)
+    cpu_flags = open("/proc/cpuinfo").read()
+    if "OPENBLAS_CORETYPE" not in env and all(f in cpu_flags for f in ("avx512f", "avx512bw", "avx512vl", "avx512dq")):
+        env["OPENBLAS_CORETYPE"] = "SkylakeX"
+
+    rows = {}
+    for threads in [int(t) for t in args.threads.split(",")]:
+        spec = {"kind": args.model, "model_path": model["path"], "voices_path": files.get("voices"), "voice": voice,
+                "threads": threads, "runs": args.runs, "warmup": 1, "inputs": inputs, "sample_rate": sample_rate}
+        spec_path = pathlib.Path(f"/tmp/sotto-bench-spec-{os.getpid()}.json")
+        spec_path.write_text(json.dumps(spec))
+        for round_index in range(args.rounds):
+            order = ["sotto", "ort"] if round_index % 2 == 0 else ["ort", "sotto"]
+            for side in order:
+                if side == "sotto":
+                    out = subprocess.run([args.sotto, "bench", "-m", model_id, *voice_args, "--texts", ",".join(texts),
+                                          "--runs", str(args.runs), "--warmup", "1", "--threads", str(threads),
+                                          *noise, "--json"], capture_output=True, text=True, env=env)
+                    if out.returncode != 0:
+                        sys.exit(f"sotto bench failed: {out.stderr.strip()}")
+                    report = json.loads(out.stdout)
+                    per_text = {name: ([r["seconds"] for r in report["runs"] if r["text"] == name],
+                                       [r["audio_seconds"] for r in report["runs"] if r["text"] == name]) for name in texts}
+                else:
+                    out = subprocess.run([python, __file__, args.model, "--worker", str(spec_path)],
+                                         capture_output=True, text=True)
+                    if out.returncode != 0:
+                        sys.exit(f"onnxruntime worker failed: {out.stderr.strip()[-2000:]}")
+                    report = json.loads(out.stdout)
+                    per_text = {name: (v["seconds"], v["audio_seconds"]) for name, v in report["texts"].items()}
+                for name, (seconds, audio) in per_text.items():
+                    entry = rows.setdefault((threads, name, side), {"medians": [], "audio": [], "load": [], "cold": [], "rss": []})
+                    entry["medians"].append(statistics.median(seconds))
+                    entry["audio"].append(statistics.median(audio))
+                    entry["load"].append(report["load_seconds"])
+                    entry["cold"].append(report["cold_first_audio_seconds"])
+                    entry["rss"].append(report["peak_rss_mb"])
+        spec_path.unlink()
+
+    print(f"{model_id} on {cpu_model()}, {os.cpu_count()} cores; {args.rounds} rounds × {args.runs} warm runs, interleaved")
+    print("| text | threads | Sotto s | onnxruntime s | Sotto RTF | onnxruntime RTF | speed-up | Sotto peak MB | onnxruntime peak MB |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for threads in [int(t) for t in args.threads.split(",")]:
+        for name in texts:
+            s, o = rows[(threads, name, "sotto")], rows[(threads, name, "ort")]
+            sm, om = statistics.median(s["medians"]), statistics.median(o["medians"])
+            sa, oa = statistics.median(s["audio"]), statistics.median(o["audio"])
+            print(f"| {name} | {threads} | {sm:.3f} | {om:.3f} | {sm / sa:.3f} | {om / oa:.3f} | {om / sm:.2f}× "
+                  f"| {max(s['rss']):.0f} | {max(o['rss']):.0f} |")
+    for threads in [int(t) for t in args.threads.split(",")]:
+        s, o = rows[(threads, texts[0], "sotto")], rows[(threads, texts[0], "ort")]
+        print(f"threads {threads}: load Sotto {statistics.median(s['load']):.3f} s, onnxruntime "
+              f"{statistics.median(o['load']):.3f} s; cold start (process start to first audio) Sotto "
+              f"{statistics.median(s['cold']):.3f} s, onnxruntime {statistics.median(o['cold']):.3f} s")
+
+
+def cpu_model():
+    for line in open("/proc/cpuinfo"):
+        if line.startswith("model name"):
+            return line.split(":", 1)[1].strip()
+    return "unknown CPU"
+
+
+if __name__ == "__main__":
+    main()
