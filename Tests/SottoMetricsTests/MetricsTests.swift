@@ -90,7 +90,10 @@ import Testing
         #expect(during.residentBytes - before.residentBytes > 256 << 20)
         block.deallocate()
         let after = try #require(ProcessMemory.read())
-        #expect(after.peakResidentBytes >= during.residentBytes)
+        // The kernel batches per-thread RSS counters (up to 64 page faults per thread) before
+        // it updates the high-water mark, so the peak may trail an RSS reading by a few pages.
+        let counterSlack = 2 << 20
+        #expect(after.peakResidentBytes >= during.residentBytes - counterSlack)
         if ProcessMemory.resetPeak() {
             let reset = try #require(ProcessMemory.read())
             #expect(reset.peakResidentBytes < during.residentBytes)
