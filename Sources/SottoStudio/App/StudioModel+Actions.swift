@@ -44,8 +44,6 @@ extension StudioModel {
         case .quit: shouldQuit = true
         case .leaveEditing:
             mode = .normal
-            text.moveToLineStart()
-            text.moveToLineEnd()
             saveSoon()
         case .undo:
             text.undo()

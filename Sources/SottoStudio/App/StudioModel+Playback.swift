@@ -77,6 +77,8 @@ extension StudioModel {
             return
         }
         playback.stop()
+        // Whatever the status bar said about A and B would give the samples away.
+        log.dismiss()
         blind = BlindTest(takeA: a, takeB: b, using: &random)
         overlay = .blind
         overlayScroll = 0

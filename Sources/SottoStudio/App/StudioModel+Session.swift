@@ -126,6 +126,7 @@ extension StudioModel {
         lane.shutdown()
         for event in lane.takeEvents() { apply(event) }
         saveNow()
-        writer.flush()
+        writer.shutdown()
+        library.shutdown()
     }
 }

@@ -15,6 +15,10 @@ public struct KeyValueFile: Equatable, Sendable {
     public struct ParseError: Error, Equatable, Sendable, CustomStringConvertible {
         public var line: Int
         public var message: String
+        public init(line: Int, message: String) {
+            self.line = line
+            self.message = message
+        }
         public var description: String { "line \(line): \(message)" }
     }
 

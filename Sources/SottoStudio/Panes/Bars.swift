@@ -34,7 +34,7 @@ enum Bars {
         // Full names if they fit, else short ones, else numbers with only the focused pane named.
         let variants: [(Pane) -> String] = [
             { " \($0.number) \($0.description) " },
-            { " \($0.number) \($0.description.prefix(3)) " },
+            { "\($0.number) \($0.description.prefix(3)) " },
             { $0 == focus ? " \($0.number) \($0.description) " : " \($0.number) " },
         ]
         let labels = variants.lazy.map { name in Pane.allCases.map(name) }

@@ -76,6 +76,12 @@ public final class TakeAudioLibrary: Sendable {
         state.withLock { $0.pinned = takeIDs }
     }
 
+    /// Ends the background reader (reads in progress finish).
+    public func shutdown() {
+        loader.discardPending()
+        loader.shutdown(timeout: 2)
+    }
+
     public func forgetAll() {
         state.withLock { state in
             state.entries.removeAll()

@@ -40,9 +40,17 @@ public final class SessionWriter: Sendable {
         worker.drain(timeout: timeout)
     }
 
+    /// Writes what is pending and ends the writer's thread.
+    public func shutdown() {
+        worker.shutdown(timeout: 10)
+    }
+
     private func write() {
         let (manifest, handle) = pending.withLock { state -> (SessionManifest?, SessionHandle?) in
-            defer { state.manifest = nil }
+            defer {
+                state.manifest = nil
+                state.handle = nil
+            }
             return (state.manifest, state.handle)
         }
         guard let manifest, let handle else { return }

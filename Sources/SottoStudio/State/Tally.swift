@@ -5,6 +5,13 @@ public struct Tally: Equatable, Sendable {
     public var losses: Int
     public var ties: Int
 
+    public init(label: String, wins: Int, losses: Int, ties: Int) {
+        self.label = label
+        self.wins = wins
+        self.losses = losses
+        self.ties = ties
+    }
+
     public var comparisons: Int { wins + losses + ties }
     /// Share of comparisons won, counting a tie as half.
     public var score: Double { comparisons == 0 ? 0 : (Double(wins) + Double(ties) / 2) / Double(comparisons) }

@@ -13,6 +13,10 @@ public struct SoftWrap: Sendable {
     public struct VisualPosition: Equatable, Sendable {
         public var row: Int
         public var column: Int
+        public init(row: Int, column: Int) {
+            self.row = row
+            self.column = column
+        }
     }
 
     public let lines: [[Character]]
