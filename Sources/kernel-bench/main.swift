@@ -219,7 +219,7 @@ if options.sections.contains("math") {
     print("| Snake [128, 12000] | \(fmt(Double(c * t) / ts / 1e6, 0)) | | |")
     KernelThreads.set(saved)
     let ts2 = measure(runs: options.runs) { Snake.apply(xs, alpha: alpha, into: ys) }
-    print("| Snake [128, 12000], \(saved) threads | \(fmt(Double(c * t) / ts2 / 1e6, 0)) | | |")
+    if saved > 1 { print("| Snake [128, 12000], \(saved) threads | \(fmt(Double(c * t) / ts2 / 1e6, 0)) | | |") }
 }
 
 if options.sections.contains("gemv") {

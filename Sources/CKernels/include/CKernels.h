@@ -21,7 +21,8 @@ typedef enum {
 
 /// Best path this CPU supports for the int8 kernels (AVX512 means AVX-512 VNNI + BW).
 int sotto_int8_best_path(void);
-/// Best path this CPU supports for the bf16 kernels (AVX512 means AVX-512 BF16 + BW).
+/// Highest path this CPU supports for the bf16 kernels (AVX512 means AVX-512 BF16 + BW).
+/// SOTTO_PATH_BEST nevertheless picks AVX2 for bf16 GEMV, which measured faster.
 int sotto_bf16_best_path(void);
 
 /// Symmetric per-vector quantisation: q[i] = round(x[i] / scale) in [-127, 127] with
