@@ -1,6 +1,8 @@
 /// Keys and values of past positions for one attention layer, `[capacity, kvHeads·headDim]`
 /// each, filled front to back. Views from ``keys`` and ``values`` cover the filled rows and can
 /// be passed straight to ``Attention/apply(query:key:value:heads:kvHeads:mask:queryOffset:scale:into:workspace:)``.
+/// The storage is allocated once at `capacity`; copies of a cache share it, so keep one cache per
+/// layer and sequence.
 public struct KVCache: Sendable {
     public let capacity: Int
     public let width: Int

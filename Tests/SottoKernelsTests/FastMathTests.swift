@@ -190,3 +190,33 @@ import Testing
         #expect(masked == [0, 0])
     }
 }
+
+@Suite struct GateTests {
+    @Test func tanhSigmoidGateOnChannelHalves() {
+        var rng = SeededRandom(seed: 60)
+        let c = 13, t = 37
+        let x = rng.tensor([2 * c, t], -6, 6)
+        let y = Tensor(zeros: [c, t])
+        Gates.tanhSigmoid(x.sliced(axis: 0, 0..<c), x.sliced(axis: 0, c..<2 * c), into: y)
+        var reference = [Double]()
+        for ch in 0..<c {
+            for s in 0..<t {
+                reference.append(Foundation.tanh(Double(x[ch, s])) / (1 + Foundation.exp(-Double(x[c + ch, s]))))
+            }
+        }
+        // Product of two values each within 2e-7 of the truth and bounded by 1.
+        expectClose(y.toArray(), reference, tolerance: { _ in 5e-7 }, "tanh·sigmoid")
+    }
+
+    @Test func swiGLU() {
+        var rng = SeededRandom(seed: 61)
+        let gate = rng.tensor([5, 37], -8, 8), up = rng.tensor([5, 37], -2, 2)
+        let y = Tensor(zeros: [5, 37])
+        Gates.swiGLU(gate: gate, up: up, into: y)
+        let reference = zip(gate.toArray(), up.toArray()).map { g, u in
+            Double(g) / (1 + Foundation.exp(-Double(g))) * Double(u)
+        }
+        // |silu(g)| ≤ 8 with relative error ~3e-7, times |up| ≤ 2.
+        expectClose(y.toArray(), reference, tolerance: { _ in 1e-5 }, "SwiGLU")
+    }
+}

@@ -51,6 +51,21 @@ import Testing
         expectClose(im.toArray(), ref.im.flatMap { $0 }, tolerance: { _ in tol }, "STFT imag n \(n)")
     }
 
+    @Test(arguments: [20, 128])
+    func uncentredWithShortWindow(n: Int) {
+        var rng = SeededRandom(seed: UInt64(n + 5))
+        let signal = rng.floats(3 * n + 11)
+        let short = Window.hann(n - 4)  // zero-padded by 2 on each side, as torch does
+        let full = [Float](repeating: 0, count: 2) + short + [Float](repeating: 0, count: 2)
+        let stft = STFT(fftSize: n, hopSize: n / 4, window: short, center: false)
+        #expect(stft.window == full)
+        let (re, im) = stft.forward(Tensor(shape: [signal.count], values: signal), workspace: Workspace())
+        let ref = Self.reference(signal: signal, n: n, hop: n / 4, window: full, center: false)
+        #expect(re.shape[1] == 1 + (signal.count - n) / (n / 4))
+        expectClose(re.toArray(), ref.re.flatMap { $0 }, tolerance: { _ in 2e-6 * Double(n) }, "uncentred real")
+        expectClose(im.toArray(), ref.im.flatMap { $0 }, tolerance: { _ in 2e-6 * Double(n) }, "uncentred imag")
+    }
+
     @Test(arguments: [(20, 5), (16, 4), (1024, 256), (96, 24), (100, 25), (30, 10)])
     func roundTripIsIdentity(n: Int, hop: Int) {
         var rng = SeededRandom(seed: UInt64(n + 1))
