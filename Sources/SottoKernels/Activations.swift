@@ -83,31 +83,36 @@ func forEachDenseRun(_ x: Tensor, _ y: Tensor,
 public enum Snake {
     /// y = x + (1/α[c])·sin²(α[c]·x).
     public static func apply(_ x: Tensor, alpha: Tensor, into y: Tensor) {
-        let a = alpha.contiguous().toArray()
-        applyPerChannel(x, y, channels: a.count) { c in (a[c], 1 / a[c]) }
+        let a = alpha.contiguous()
+        withExtendedLifetime(a) {
+            let ap = a.pointer
+            applyPerChannel(x, y, channels: a.count) { c in (ap[c], 1 / ap[c]) }
+        }
     }
 
     /// SnakeBeta: y = x + 1/(β[c] + 1e-9)·sin²(α[c]·x), with α and β already exponentiated.
     public static func applyBeta(_ x: Tensor, alpha: Tensor, beta: Tensor, into y: Tensor) {
-        let a = alpha.contiguous().toArray()
-        let b = beta.contiguous().toArray()
+        let a = alpha.contiguous(), b = beta.contiguous()
         precondition(a.count == b.count, "alpha and beta differ in length")
-        applyPerChannel(x, y, channels: a.count) { c in (a[c], 1 / (b[c] + 1e-9)) }
+        withExtendedLifetime((a, b)) {
+            let ap = a.pointer, bp = b.pointer
+            applyPerChannel(x, y, channels: a.count) { c in (ap[c], 1 / (bp[c] + 1e-9)) }
+        }
     }
 
+    /// Per channel c, `coefficients(c)` gives (α, scale) for y = x + scale·sin²(α·x).
     private static func applyPerChannel(_ x: Tensor, _ y: Tensor, channels: Int, _ coefficients: (Int) -> (Float, Float)) {
         precondition(x.rank == 2 && x.shape[0] == channels, "Snake needs [channels, time] with \(channels) channels, got \(x.shape)")
         precondition(x.shape == y.shape, "shapes differ: \(x.shape) vs \(y.shape)")
         let xs = x.hasDenseRows ? x : x.contiguous()
         let ys = y.hasDenseRows ? y : Tensor(zeros: y.shape)
         let t = x.shape[1]
-        let coeffs = (0..<channels).map(coefficients)
         withExtendedLifetime((xs, ys)) {
             let xp = xs.pointer, yp = ys.pointer
             let xStride = xs.strides[0], yStride = ys.strides[0]
             parallelFor(channels, minimumPerThread: max(1, 16384 / max(t, 1))) { range in
                 for c in range {
-                    let (alpha, scale) = coeffs[c]
+                    let (alpha, scale) = coefficients(c)
                     FastMath.map(xp + c * xStride, yp + c * yStride, count: t, SnakeOperation(alpha: alpha, scale: scale))
                 }
             }
