@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "CKernelsTiles.h"
 
 #ifdef __cplusplus
 extern "C" {
