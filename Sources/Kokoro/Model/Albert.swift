@@ -1,0 +1,82 @@
+import SottoKernels
+
+/// ALBERT as Kokoro uses it (PL-BERT): 128-d embeddings projected to 768, then one shared
+/// transformer layer applied 12 times (12 heads, tanh-GELU feed-forward of 2048, post-norms).
+/// Input ids `[T]`, output the last hidden state `[T, 768]`.
+struct Albert: Sendable {
+    let wordEmbeddings: Tensor
+    let positionEmbeddings: Tensor
+    let tokenTypeEmbeddings: Tensor
+    let embeddingNorm: (weight: Tensor, bias: Tensor, eps: Float)
+    let mapping: Linear
+    let query: Linear, key: Linear, value: Linear, dense: Linear
+    let attentionNorm: (weight: Tensor, bias: Tensor, eps: Float)
+    let ffn: Linear, ffnOutput: Linear
+    let outputNorm: (weight: Tensor, bias: Tensor, eps: Float)
+    let heads = 12
+    let repeats = 12
+
+    init(_ weights: KokoroWeights) throws {
+        let root = "encoder.bert"
+        wordEmbeddings = try weights.embedding("\(root).embeddings.word_embeddings")
+        positionEmbeddings = try weights.embedding("\(root).embeddings.position_embeddings")
+        tokenTypeEmbeddings = try weights.embedding("\(root).embeddings.token_type_embeddings")
+        embeddingNorm = try weights.layerNorm("\(root).embeddings.LayerNorm")
+        mapping = try weights.linear("\(root).encoder.embedding_hidden_mapping_in")
+        let layer = "\(root).encoder.albert_layer_groups.0.albert_layers.0"
+        query = try weights.linear("\(layer).attention.query")
+        key = try weights.linear("\(layer).attention.key")
+        value = try weights.linear("\(layer).attention.value")
+        dense = try weights.linear("\(layer).attention.dense")
+        attentionNorm = try weights.layerNorm("\(layer).attention.LayerNorm")
+        ffn = try weights.linear("\(layer).ffn")
+        ffnOutput = try weights.linear("\(layer).ffn_output")
+        // The fused SkipLayerNormalization nodes carry no module scope; their parameters keep
+        // their state-dict names.
+        outputNorm = (try weights.parameter("\(layer).full_layer_layer_norm.weight"),
+                      try weights.parameter("\(layer).full_layer_layer_norm.bias"), 1e-12)
+    }
+
+    /// Largest sequence the position table covers.
+    var maxPositions: Int { positionEmbeddings.shape[0] }
+    var vocabularySize: Int { wordEmbeddings.shape[0] }
+
+    func callAsFunction(_ ids: [Int], workspace: Workspace) -> Tensor {
+        let t = ids.count
+        let width = wordEmbeddings.shape[1]
+        let embedded = workspace.tensor([t, width])
+        for (position, id) in ids.enumerated() {
+            let row = embedded.pointer + position * width
+            let word = wordEmbeddings.pointer + id * width
+            let place = positionEmbeddings.pointer + position * width
+            let type = tokenTypeEmbeddings.pointer
+            for i in 0..<width { row[i] = word[i] + place[i] + type[i] }
+        }
+        Norms.layerNorm(rowsOf: embedded, weight: embeddingNorm.weight, bias: embeddingNorm.bias,
+                        eps: embeddingNorm.eps, into: embedded)
+        let hidden = mapping(embedded, workspace: workspace)
+        let size = hidden.shape[1]
+        let q = workspace.tensor([t, size]), k = workspace.tensor([t, size]), v = workspace.tensor([t, size])
+        let context = workspace.tensor([t, size])
+        let attended = workspace.tensor([t, size])
+        let inner = workspace.tensor([t, ffn.outFeatures])
+        let next = workspace.tensor([t, size])
+        for _ in 0..<repeats {
+            query.apply(hidden, into: q)
+            key.apply(hidden, into: k)
+            value.apply(hidden, into: v)
+            Attention.apply(query: q, key: k, value: v, heads: heads, kvHeads: heads, into: context, workspace: workspace)
+            dense.apply(context, into: attended)
+            Elementwise.add(attended, hidden, into: attended)
+            Norms.layerNorm(rowsOf: attended, weight: attentionNorm.weight, bias: attentionNorm.bias,
+                            eps: attentionNorm.eps, into: attended)
+            ffn.apply(attended, into: inner)
+            Activation.geluTanh.apply(inPlace: inner)
+            ffnOutput.apply(inner, into: next)
+            Elementwise.add(next, attended, into: next)
+            Norms.layerNorm(rowsOf: next, weight: outputNorm.weight, bias: outputNorm.bias, eps: outputNorm.eps, into: next)
+            hidden.copy(from: next)
+        }
+        return hidden
+    }
+}

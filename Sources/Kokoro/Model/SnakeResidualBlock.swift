@@ -1,0 +1,39 @@
+import SottoKernels
+
+/// The generator's AdaINResBlock1: three rounds of AdaIN → Snake → dilated conv → AdaIN →
+/// Snake → conv, each added back onto the input. Works in place on `[C, T]`.
+struct SnakeResidualBlock: Sendable {
+    struct Round: Sendable {
+        let norm1: AdaptiveInstanceNorm, norm2: AdaptiveInstanceNorm
+        let alpha1: Tensor, alpha2: Tensor
+        let conv1: Convolution, conv2: Convolution
+    }
+    let rounds: [Round]
+
+    init(_ weights: KokoroWeights, _ module: String) throws {
+        rounds = try (0..<3).map { i in
+            let c1 = try weights.conv("\(module).convs1.\(i)")
+            return Round(norm1: try AdaptiveInstanceNorm(weights, "\(module).adain1.\(i)"),
+                         norm2: try AdaptiveInstanceNorm(weights, "\(module).adain2.\(i)"),
+                         alpha1: try weights.parameter("\(module).alpha1.\(i)", shape: [c1.inChannels]),
+                         alpha2: try weights.parameter("\(module).alpha2.\(i)", shape: [c1.outChannels]),
+                         conv1: c1, conv2: try weights.conv("\(module).convs2.\(i)"))
+        }
+    }
+
+    /// x ← block(x); `x` must have dense rows.
+    func apply(_ x: Tensor, style: Tensor, workspace: Workspace) {
+        let mark = workspace.mark()
+        defer { workspace.release(to: mark) }
+        let h = workspace.tensor(x.shape), h2 = workspace.tensor(x.shape)
+        for round in rounds {
+            round.norm1.apply(x, style: style, into: h, workspace: workspace)
+            Snake.apply(h, alpha: round.alpha1, into: h)
+            round.conv1.apply(h, into: h2, workspace: workspace)
+            round.norm2.apply(h2, style: style, into: h2, workspace: workspace)
+            Snake.apply(h2, alpha: round.alpha2, into: h2)
+            round.conv2.apply(h2, into: h, workspace: workspace)
+            Elementwise.add(x, h, into: x)
+        }
+    }
+}
