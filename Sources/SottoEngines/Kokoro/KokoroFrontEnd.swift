@@ -1,0 +1,71 @@
+import Kokoro
+import SottoCore
+import SottoPhonemes
+
+/// One inference call's input: the text it speaks, its phonemes after mapping, and the ids.
+public struct KokoroChunk: Sendable, Equatable {
+    public var text: String
+    public var phonemes: String
+    /// Pads included: `[0, …, 0]`.
+    public var ids: [Int]
+    /// Phoneme symbols the vocabulary does not have (left out of `ids`).
+    public var dropped: [Unicode.Scalar]
+
+    /// Phoneme tokens without the pads; picks the voice's style row.
+    public var phonemeCount: Int { ids.count - 2 }
+}
+
+/// Text → sentences → espeak-ng IPA → Kokoro phonemes → chunks of at most 510 tokens.
+///
+/// Each sentence is one chunk when it fits, so the first audio arrives after the first
+/// sentence; a longer sentence is packed clause by clause (and a clause that alone exceeds the
+/// limit is cut between words). Chunks never span sentences: Kokoro was trained on single
+/// utterances, and short chunks keep time to first audio low.
+public struct KokoroFrontEnd: Sendable {
+    public let phonemizer: Phonemizer
+    public let vocabulary: KokoroVocabulary
+    public let mapping: KokoroPhonemeMapping
+    public let limit: Int
+
+    public init(language: String = "en-us", vocabulary: KokoroVocabulary = .v1, mapping: KokoroPhonemeMapping = .misaki,
+                limit: Int = KokoroModel.maxPhonemes) throws {
+        do {
+            phonemizer = try Phonemizer(voice: language)
+        } catch {
+            throw SottoError("espeak-ng has no voice for the language '\(language)'", hint: "\(error)")
+        }
+        self.vocabulary = vocabulary
+        self.mapping = mapping
+        self.limit = limit
+    }
+
+    var british: Bool { phonemizer.voice.lowercased().hasPrefix("en-gb") }
+    var english: Bool { phonemizer.voice.lowercased().hasPrefix("en") }
+
+    /// The mapped phoneme string for espeak output (misaki folding only applies to English).
+    public func map(_ espeak: String) -> String {
+        let mapped = english ? mapping.apply(espeak, british: british) : espeak
+        // Runs of spaces become one, as kokoro-onnx and misaki join words.
+        return mapped.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
+    }
+
+    public func chunks(_ text: String) throws -> [KokoroChunk] {
+        let clauses: [PhonemeClause]
+        do { clauses = try phonemizer.clauses(text) } catch {
+            throw SottoError("espeak-ng could not phonemize the text", hint: "\(error)")
+        }
+        let packer = ChunkPacker(limit: limit)
+        var chunks: [KokoroChunk] = []
+        for sentence in clauses.sentences() {
+            let members = Array(sentence)
+            for packed in packer.pack(members, punctuation: .full, measure: { vocabulary.count(map($0)) }) {
+                let phonemes = map(packed.phonemes)
+                let (ids, dropped) = vocabulary.encode(phonemes)
+                // A chunk of punctuation alone has nothing to say.
+                guard ids.dropFirst().dropLast().contains(where: { !KokoroVocabulary.punctuationIDs.contains($0) }) else { continue }
+                chunks.append(KokoroChunk(text: String(text[packed.range]), phonemes: phonemes, ids: ids, dropped: dropped))
+            }
+        }
+        return chunks
+    }
+}

@@ -1,0 +1,121 @@
+import Foundation
+import Kokoro
+import SottoCore
+import SottoEngines
+import Testing
+
+/// The real int8 model from Scripts/setup, loaded once for the suite.
+enum KokoroEngineFixture {
+    static let engine: Result<KokoroEngine, SottoError> = {
+        do {
+            let folder = SottoPaths().modelsDirectory().appendingPathComponent("kokoro-v1.0-int8")
+            let onnx = folder.appendingPathComponent("kokoro-v1.0.int8.onnx")
+            let model = ModelDescriptor(name: "kokoro-v1.0-int8", kind: .kokoro, url: onnx, files: [
+                ModelFile(role: "weights", url: onnx),
+                ModelFile(role: "voices", url: folder.appendingPathComponent("voices_ja.npz")),
+                ModelFile(role: "vocab", url: folder.appendingPathComponent("vocab.json")),
+            ])
+            guard let engine = try KokoroLoader().load(model, options: LoadOptions()) as? KokoroEngine else {
+                return .failure(SottoError("the Kokoro loader made another engine"))
+            }
+            return .success(engine)
+        } catch {
+            return .failure(SottoError("\(SottoError.describe(error)); run Scripts/setup to install the models"))
+        }
+    }()
+}
+
+@Suite(.serialized) struct KokoroEngineTests {
+    func run(_ request: SynthesisRequest) throws -> (chunks: [AudioChunk], summary: SynthesisSummary) {
+        let engine = try KokoroEngineFixture.engine.get()
+        var chunks: [AudioChunk] = []
+        let summary = try engine.synthesize(request, cancellation: CancellationFlag()) { chunks.append($0) }
+        return (chunks, summary)
+    }
+
+    @Test func speaksOneChunkPerSentenceAsSoonAsEachExists() throws {
+        let (chunks, summary) = try run(SynthesisRequest(text: "Hello world. How are you?", voice: "jf_alpha"))
+        #expect(chunks.map(\.index) == [0, 1])
+        #expect(chunks.map(\.text) == ["Hello world.", "How are you?"])
+        for chunk in chunks {
+            #expect(chunk.sampleRate == 24_000)
+            #expect(chunk.samples.count % KokoroModel.samplesPerFrame == 0)
+            // Between half a second and four seconds of speech, at a speaking level, not clipped.
+            #expect(chunk.seconds > 0.5 && chunk.seconds < 4, "\(chunk.seconds) s")
+            let rms = (chunk.samples.reduce(0) { $0 + Double($1) * Double($1) } / Double(chunk.samples.count)).squareRoot()
+            #expect(rms > 0.02 && rms < 0.3, "RMS \(rms)")
+            #expect(chunk.samples.allSatisfy { $0.isFinite && abs($0) < 1 })
+        }
+        #expect(summary.stages.map(\.name) == ["phonemes", "prosody", "decoder", "generator"])
+        #expect(summary.notes.isEmpty)
+    }
+
+    @Test func speedShortensTheTake() throws {
+        let normal = try run(SynthesisRequest(text: "The quick brown fox jumps over the lazy dog.", voice: "jf_alpha"))
+        let fast = try run(SynthesisRequest(text: "The quick brown fox jumps over the lazy dog.", voice: "jf_alpha", speed: 1.5))
+        let ratio = Double(fast.chunks[0].samples.count) / Double(normal.chunks[0].samples.count)
+        #expect(ratio > 0.55 && ratio < 0.8, "speed 1.5 gave \(ratio) of the length")
+    }
+
+    @Test func blendedVoiceLiesBetweenItsParts() throws {
+        let engine = try KokoroEngineFixture.engine.get()
+        let a = try engine.voicePack.style(VoiceMix("jf_alpha"), phonemes: 10)
+        let b = try engine.voicePack.style(VoiceMix("jm_kumo"), phonemes: 10)
+        let mix = try engine.voicePack.style(VoiceMix(parsing: "jf_alpha:0.7,jm_kumo:0.3"), phonemes: 10)
+        for i in 0..<a.count { #expect(abs(mix[i] - (0.7 * a[i] + 0.3 * b[i])) < 1e-5) }
+        let (chunks, _) = try run(SynthesisRequest(text: "Hello world.", voice: "jf_alpha:0.7,jm_kumo:0.3"))
+        #expect(chunks.count == 1 && chunks[0].seconds > 0.5)
+    }
+
+    @Test func tokensAreWhatTheModelReceives() throws {
+        let engine = try KokoroEngineFixture.engine.get()
+        let tokens = try engine.tokenize(SynthesisRequest(text: "Hello world."))
+        #expect(tokens == [TokenChunk(text: "Hello world.", phonemes: "həlˈO wˈɜɹld.",
+                                      ids: [0, 50, 83, 54, 156, 31, 16, 65, 156, 87, 123, 54, 46, 4, 0])])
+    }
+
+    @Test func badInputGetsClearErrors() throws {
+        for text in ["", "  ", "?!…", "🙂🙂"] {
+            do {
+                let (chunks, _) = try run(SynthesisRequest(text: text, voice: "jf_alpha"))
+                // espeak may read a symbol aloud; then it must be real audio.
+                #expect(!chunks.isEmpty && chunks.allSatisfy { !$0.samples.isEmpty }, "\(text.debugDescription)")
+            } catch let error as SottoError {
+                #expect(error.message.contains("nothing to say"), "\(text.debugDescription): \(error)")
+            }
+        }
+        #expect(throws: SottoError.self) { try run(SynthesisRequest(text: "Hi.", voice: "af_nobody")) }
+        #expect(throws: SottoError.self) { try run(SynthesisRequest(text: "Hi.", voice: "jf_alpha:2,nobody:1")) }
+        #expect(throws: SottoError.self) { try run(SynthesisRequest(text: "Hi.", voice: "jf_alpha", speed: 0)) }
+        #expect(throws: SottoError.self) { try run(SynthesisRequest(text: "Hi.", voice: "jf_alpha", speed: .nan)) }
+    }
+
+    @Test func cancellationStopsBetweenChunks() throws {
+        let engine = try KokoroEngineFixture.engine.get()
+        let flag = CancellationFlag()
+        var delivered = 0
+        #expect(throws: SynthesisCancelled.self) {
+            _ = try engine.synthesize(SynthesisRequest(text: "One. Two. Three.", voice: "jf_alpha"), cancellation: flag) { _ in
+                delivered += 1
+                flag.cancel()
+            }
+        }
+        #expect(delivered == 1)
+    }
+
+    @Test func truncatedModelFileIsRefused() throws {
+        let folder = SottoPaths().modelsDirectory().appendingPathComponent("kokoro-v1.0-int8")
+        let source = folder.appendingPathComponent("kokoro-v1.0.int8.onnx")
+        let bytes = try Data(contentsOf: source, options: .alwaysMapped)
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("sotto-kokoro-\(getpid())")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let cut = scratch.appendingPathComponent("kokoro-cut.onnx")
+        try bytes.prefix(bytes.count / 3).write(to: cut)
+        let model = ModelDescriptor(name: "cut", kind: .kokoro, url: cut, files: [
+            ModelFile(role: "weights", url: cut),
+            ModelFile(role: "voices", url: folder.appendingPathComponent("voices_ja.npz")),
+        ])
+        #expect(throws: SottoError.self) { _ = try KokoroLoader().load(model, options: LoadOptions()) }
+    }
+}
