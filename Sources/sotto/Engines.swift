@@ -6,4 +6,5 @@ import SottoEngines
 let engineRegistry = EngineRegistry([
     Qwen3Loader(),
     PiperLoader(),
+    KokoroLoader(),
 ])
