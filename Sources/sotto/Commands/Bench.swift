@@ -52,6 +52,18 @@ struct Bench: ParsableCommand {
     @Option(help: "Seed for models that sample.")
     var seed: UInt64 = 1
 
+    @Flag(help: "Models that sample: always take the most likely token.")
+    var greedy = false
+
+    @Option(name: .customLong("max-frames"), help: "Models that generate codec frames: stop after this many.")
+    var maxFrames: Int?
+
+    @Option(help: "Spoken language (Qwen3-TTS).")
+    var language: String?
+
+    @Option(help: "Voice description for Qwen3-TTS VoiceDesign models.")
+    var design: String?
+
     @Option(name: .customLong("noise-scale"), help: "Piper: noise on the latent (0 makes the take deterministic).")
     var noiseScale: Double?
 
@@ -67,8 +79,12 @@ struct Bench: ParsableCommand {
         var firstAudioSeconds: Double?
         var audioSeconds: Double
         var rtf: Double?
+        /// Per-stage seconds as the engine reports them (e.g. prefill, talker, codec).
+        var stages: [String: Double]
+        /// Codec frames generated, for models that generate them.
+        var frames: Int?
         enum CodingKeys: String, CodingKey {
-            case text, seconds, rtf
+            case text, seconds, rtf, stages, frames
             case firstAudioSeconds = "first_audio_seconds", audioSeconds = "audio_seconds"
         }
     }
@@ -115,16 +131,21 @@ struct Bench: ParsableCommand {
                     var sampling = SamplingOptions()
                     sampling.noiseScale = noiseScale
                     sampling.noiseW = noiseW
-                    let request = SynthesisRequest(text: body, voice: voice, instruct: instruct, seed: seed, sampling: sampling)
+                    sampling.greedy = greedy
+                    sampling.maxFrames = maxFrames
+                    let request = SynthesisRequest(text: body, voice: voice, instruct: instruct, voiceDescription: design,
+                                                   language: language, seed: seed, sampling: sampling)
                     var meter = SynthesisMeter()
-                    _ = try engine.synthesize(request, cancellation: CancellationFlag()) { chunk in
+                    let summary = try engine.synthesize(request, cancellation: CancellationFlag()) { chunk in
                         if coldFirstAudio == nil { coldFirstAudio = ProcessClock.secondsSinceStart() }
                         meter.audioProduced(frames: chunk.samples.count, sampleRate: chunk.sampleRate)
                     }
                     let metrics = meter.finish()
                     guard index >= warmup else { continue }
                     timed.append(Run(text: name, seconds: metrics.synthesisSeconds, firstAudioSeconds: metrics.firstAudioSeconds,
-                                     audioSeconds: metrics.audioSeconds, rtf: metrics.realTimeFactor.rtf))
+                                     audioSeconds: metrics.audioSeconds, rtf: metrics.realTimeFactor.rtf,
+                                     stages: Dictionary(summary.stages.map { ($0.name, $0.seconds) }, uniquingKeysWith: +),
+                                     frames: summary.generatedCodes?.count))
                 }
             }
             let report = Report(model: descriptor.id, voice: voice ?? engine.defaultVoice, threads: threads,
