@@ -2,6 +2,7 @@ import Foundation
 import SottoCore
 import SottoKernels
 import SottoONNX
+import Synchronization
 
 /// Kokoro-82M (StyleTTS2 + iSTFTNet), language-blind: phoneme ids, a 256-float style vector and
 /// a speed in, 24 kHz audio out. Weights come from a Kokoro ONNX export through
@@ -29,12 +30,33 @@ public struct KokoroModel: Sendable {
 
     public init(onnx: ONNXModel) throws {
         let weights = KokoroWeights(graph: onnx.graph)
-        albert = try Albert(weights)
-        bertProjection = try weights.linear("encoder.bert_encoder")
-        textEncoder = try TextEncoder(weights)
-        predictor = try ProsodyPredictor(weights)
-        decoder = try Decoder(weights)
+        // The text side and the decoder are independent: build them on two threads (loading is
+        // dominated by dequantising and re-laying out weights).
+        let (text, decoder) = try Self.concurrently({
+            (try Albert(weights), try weights.linear("encoder.bert_encoder"), try TextEncoder(weights), try ProsodyPredictor(weights))
+        }, { try Decoder(weights) })
+        (albert, bertProjection, textEncoder, predictor) = text
+        self.decoder = decoder
         weightBytes = weights.tally.floats * MemoryLayout<Float>.stride
+    }
+
+    /// Runs both closures at once and returns both results (the first error wins).
+    static func concurrently<A: Sendable, B: Sendable>(_ a: @escaping @Sendable () throws -> A,
+                                                      _ b: @escaping @Sendable () throws -> B) throws -> (A, B) {
+        let first = Mutex<Result<A, any Error>?>(nil), second = Mutex<Result<B, any Error>?>(nil)
+        DispatchQueue.concurrentPerform(iterations: 2) { index in
+            if index == 0 {
+                let result = Result { try a() }
+                first.withLock { $0 = result }
+            } else {
+                let result = Result { try b() }
+                second.withLock { $0 = result }
+            }
+        }
+        guard let x = first.withLock({ $0 }), let y = second.withLock({ $0 }) else {
+            throw SottoError("Kokoro weights were not loaded")
+        }
+        return (try x.get(), try y.get())
     }
 
     /// Ids the embedding tables cover.

@@ -45,23 +45,27 @@ public struct TileConv1d: Sendable {
         self.paddedIn = paddedIn
         offsets = (0..<k).map { Int64($0 * dilation) }
         let w = weight.contiguous()
-        var floats = [Float](repeating: 0, count: k * out * paddedIn)
+        // Reordered to [tap, out, in] and rounded to bfloat16 in one pass.
+        var bits = [UInt16](repeating: 0, count: k * out * paddedIn)
         withExtendedLifetime(w) {
-            for o in 0..<out {
-                for i in 0..<input {
-                    for j in 0..<k {
-                        floats[(j * out + o) * paddedIn + i] = w.pointer[(o * input + i) * k + j]
+            bits.withUnsafeMutableBufferPointer { dst in
+                let src = w.pointer
+                for o in 0..<out {
+                    for i in 0..<input {
+                        let row = src + (o * input + i) * k
+                        for j in 0..<k { dst[(j * out + o) * paddedIn + i] = Self.bfloat16(row[j]) }
                     }
                 }
             }
         }
-        var bits = [UInt16](repeating: 0, count: floats.count)
-        floats.withUnsafeBufferPointer { src in
-            bits.withUnsafeMutableBufferPointer { dst in
-                HalfPrecision.floatToBFloat16(src.baseAddress!, dst.baseAddress!, count: src.count)
-            }
-        }
         weights = bits
+    }
+
+    /// Round to nearest even, as the packing kernel rounds the input (weights are finite).
+    @inline(__always)
+    static func bfloat16(_ value: Float) -> UInt16 {
+        let bits = value.bitPattern
+        return UInt16(truncatingIfNeeded: (bits &+ 0x7fff &+ ((bits >> 16) & 1)) >> 16)
     }
 
     public func outputLength(inputLength length: Int) -> Int {

@@ -1,6 +1,7 @@
 import SottoCore
 import SottoKernels
 import SottoONNX
+import Synchronization
 
 /// The sanitize step from a Kokoro ONNX export onto Sotto's modules: every weight is found
 /// through the node that consumes it, named by its PyTorch module path ("encoder.F0.1.conv1",
@@ -16,8 +17,10 @@ public struct KokoroWeights: Sendable {
     /// Floats of weights handed out so far (what a model built from this reader holds).
     let tally = Tally()
 
-    final class Tally: @unchecked Sendable {
-        var floats = 0
+    final class Tally: Sendable {
+        let count = Atomic<Int>(0)
+        func add(_ n: Int) { count.wrappingAdd(n, ordering: .relaxed) }
+        var floats: Int { count.load(ordering: .relaxed) }
     }
 
     public init(graph: ONNXGraph) {
@@ -44,12 +47,12 @@ public struct KokoroWeights: Sendable {
 
     func tensor(_ onnx: ONNXTensor, shape: [Int]? = nil) throws -> Tensor {
         let values = try onnx.floats()
-        tally.floats += values.count
+        tally.add(values.count)
         return Tensor(shape: Shape(shape ?? onnx.dims), values: values)
     }
 
     func tensor(_ weight: WeightTensor) -> Tensor {
-        tally.floats += weight.values.count
+        tally.add(weight.values.count)
         return Tensor(shape: Shape(weight.shape), values: weight.values)
     }
 
@@ -66,7 +69,7 @@ public struct KokoroWeights: Sendable {
         if let node = node(module, ["MatMulInteger"]) {
             let q = try graph.quantizedLinear(node)
             let bias = try q.biasValues().map { Tensor(shape: [$0.count], values: $0) }
-            return Linear(weight: tensor(try q.weights()), bias: bias)
+            return Linear(weight: try fastLinearWeights(q) ?? tensor(try q.weights()), bias: bias)
         }
         if let node = node(module, ["Gemm"]), let w = try floatInput(node, 1) {
             var weight = try tensor(w)
@@ -94,7 +97,7 @@ public struct KokoroWeights: Sendable {
         let weight: Tensor, bias: Tensor?, node: ONNXNode
         if let found = self.node(module, ["ConvInteger"]) {
             let q = try graph.quantizedConv(found)
-            weight = tensor(try q.weights())
+            weight = try fastConvWeights(q) ?? tensor(try q.weights())
             bias = try q.biasValues().map { Tensor(shape: [$0.count], values: $0) }
             node = found
         } else if let found = self.node(module, ["Conv"]), let w = try floatInput(found, 1) {
