@@ -88,6 +88,14 @@ import Testing
         studio.playback.settle()
         #expect(studio.playbackSnapshot.takeID == 1)
         #expect(output.opened.last?.startFrame == 9_000)
+
+        // Seeking stays inside the take: ahead 2 s from 0.5625 s stops short of the 1.5 s end.
+        studio.handle(.character("]"))
+        studio.playback.settle()
+        #expect(output.opened.last?.startFrame == 23_200)
+        studio.handle(.character("["))
+        studio.playback.settle()
+        #expect(output.opened.last?.startFrame == 0)
         studio.shutdown()
     }
 

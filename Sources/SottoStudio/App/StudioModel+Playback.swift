@@ -43,6 +43,17 @@ extension StudioModel {
         playback.play(takeID: takeID, buffer: cached, file: file, from: position)
     }
 
+    /// Moves the playhead of what is playing by `seconds`.
+    func seek(by seconds: Double) {
+        let snapshot = playbackSnapshot
+        guard snapshot.isActive, let takeID = snapshot.takeID else {
+            info("nothing is playing")
+            return
+        }
+        let target = min(max(0, snapshot.playheadSeconds + seconds), max(0, snapshot.availableSeconds - 0.05))
+        play(takeID: takeID, from: .seconds(target))
+    }
+
     /// Switches between the takes marked A and B, at the same position when one is playing.
     public func toggleAB() {
         guard let a = manifest.markA, let b = manifest.markB else {

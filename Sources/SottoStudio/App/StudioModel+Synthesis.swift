@@ -127,13 +127,20 @@ extension StudioModel {
         return parts.joined(separator: " · ")
     }
 
-    /// Reports playback trouble once, when it happens, not on every frame.
+    /// Reports playback trouble when it starts, not on every frame nor on every later attempt
+    /// that fails the same way (the playback strip keeps saying why).
     func noticePlaybackChanges() {
         let snapshot = playbackSnapshot
         defer { lastPlaybackPhase = snapshot.phase }
         guard snapshot.phase != lastPlaybackPhase else { return }
-        if case .failed(let message) = snapshot.phase {
+        switch snapshot.phase {
+        case .failed(let message) where message != lastPlaybackError:
+            lastPlaybackError = message
             error("playback: \(message)" + (message.contains("no audio device") ? " — takes are still saved and can be exported (e)" : ""))
+        case .playing:
+            lastPlaybackError = nil
+        default:
+            break
         }
     }
 }

@@ -69,6 +69,7 @@ public final class StudioModel {
     var textDirtySince: Double?
     var random: StudioRandom
     var lastPlaybackPhase: PlaybackSnapshot.Phase = .idle
+    var lastPlaybackError: String?
 
     public init(environment: StudioEnvironment) throws {
         self.environment = environment

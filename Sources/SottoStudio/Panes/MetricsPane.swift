@@ -15,12 +15,14 @@ enum MetricsPane {
             inner.put("Hidden during the blind test.", row: 0, style: .dim)
             return
         }
-        let (title, lines) = content(context)
+        let bordered = context.layout.mode != .single
+        let labelWidth = min(12, max(8, (region.width - (bordered ? 2 : 0)) * 2 / 5))
+        let valueWidth = max(8, region.width - (bordered ? 2 : 0) - labelWidth)
+        let (title, lines) = content(context, valueWidth: valueWidth)
         let inner = context.frame(region, pane: .metrics, title: "Metrics", detail: title)
         guard inner.height > 0, inner.width > 0 else { return }
         let history = studio.takes.filter { $0.outcome == .complete }
         let historyRows = history.count >= 2 && inner.height >= lines.count + 2 ? 2 : (history.count >= 2 && inner.height >= 6 ? 1 : 0)
-        let labelWidth = min(12, max(8, inner.width * 2 / 5))
         for (row, line) in lines.prefix(inner.height - historyRows).enumerated() {
             if line.label.isEmpty {
                 inner.put(DisplayWidth.truncate(line.value, to: inner.width), row: row, style: line.style)
@@ -49,13 +51,13 @@ enum MetricsPane {
     }
 
     /// The pane's subtitle and lines, most important first.
-    static func content(_ context: DrawContext) -> (String, [Line]) {
+    static func content(_ context: DrawContext, valueWidth: Int) -> (String, [Line]) {
         let studio = context.model
         if let job = studio.liveJob {
             return ("take #\(job.takeID) live", live(job, context: context))
         }
         if let take = studio.selectedTake {
-            return ("take #\(take.id)", finished(take, studio: studio))
+            return ("take #\(take.id)", finished(take, studio: studio, valueWidth: valueWidth))
         }
         return ("", [Line(label: "", value: "No takes yet: type text (i),", style: .dim),
                      Line(label: "", value: "then synthesize (s).", style: .dim)] + memoryLines(studio))
@@ -91,7 +93,7 @@ enum MetricsPane {
         return lines
     }
 
-    static func finished(_ take: Take, studio: StudioModel) -> [Line] {
+    static func finished(_ take: Take, studio: StudioModel, valueWidth: Int) -> [Line] {
         let metrics = take.metrics
         var lines: [Line] = []
         if let first = metrics.timeToFirstAudio {
@@ -109,14 +111,33 @@ enum MetricsPane {
             lines.append(Line(label: "model load", value: Formatting.seconds(metrics.loadSeconds) + " (in first audio)"))
         }
         if !metrics.stages.isEmpty {
-            let stages = metrics.stages.map { "\($0.name) \(Formatting.seconds($0.seconds))" }.joined(separator: " · ")
-            lines.append(Line(label: "stages", value: stages))
+            let parts = metrics.stages.map { "\($0.name) \(Formatting.seconds($0.seconds))" }
+            for (index, row) in wrap(parts, width: valueWidth).enumerated() {
+                lines.append(Line(label: index == 0 ? "stages" : " ", value: row))
+            }
         }
         var settings = [take.voiceLabel]
         if let seed = take.seed { settings.append("seed \(seed)") }
         settings.append("×" + Formatting.speed(take.settings.speed))
         lines.append(Line(label: "", value: settings.joined(separator: " · "), style: .dim))
         return lines
+    }
+
+    /// Parts joined with " · " into rows of at most `width` columns.
+    static func wrap(_ parts: [String], width: Int) -> [String] {
+        var rows: [String] = []
+        var current = ""
+        for part in parts {
+            let candidate = current.isEmpty ? part : current + " · " + part
+            if DisplayWidth.of(candidate) <= width || current.isEmpty {
+                current = candidate
+            } else {
+                rows.append(current)
+                current = part
+            }
+        }
+        if !current.isEmpty { rows.append(current) }
+        return rows
     }
 
     static func memoryLines(_ studio: StudioModel) -> [Line] {

@@ -66,7 +66,8 @@ enum TakesPane {
         }
         let prefix = mark + (playing ? context.glyphs.play : " ") + " " + DisplayWidth.pad(id, to: 4) + " "
         let labelWidth = max(1, region.width - DisplayWidth.of(prefix) - DisplayWidth.of(right) - 1)
-        let label = DisplayWidth.pad(DisplayWidth.truncate(take.voiceName + " · " + take.model.name, to: labelWidth), to: labelWidth)
+        let who = take.voiceName == take.model.name ? take.model.name : take.voiceName + " · " + take.model.name
+        let label = DisplayWidth.pad(DisplayWidth.truncate(who, to: labelWidth), to: labelWidth)
         let style: StyleRole = selected ? selectedStyle : (playing ? .playing : .text)
         region.fillRow(row, prefix + label + " " + right, style: style)
         if !selected, mark != " " {
@@ -80,13 +81,14 @@ enum TakesPane {
     static func pendingLine(_ job: SynthesisJob, width: Int, context: DrawContext) -> String {
         let progress = job.progress
         let spinner = context.glyphs.spinnerFrame(at: context.now)
-        let state: String
+        var state: String
         switch progress.phase {
         case .queued: state = "queued"
         case .loadingModel: state = "loading \(job.model.name)"
         case .synthesizing: state = "synthesizing " + Formatting.shortSeconds(progress.audioSeconds)
         case .saving, .finished: state = "saving"
         }
+        if job.cancellation.isCancelled && progress.phase != .saving { state = "cancelling" }
         let elapsed = Formatting.shortSeconds(context.now - job.requestedAt)
         let left = " " + spinner + " " + DisplayWidth.pad("#\(job.takeID)", to: 4) + " " + state
         let room = width - DisplayWidth.of(left) - DisplayWidth.of(elapsed) - 1

@@ -234,9 +234,9 @@ public final class EngineLane: Sendable {
 
         let firstAudio = progress.firstAudioAtSpeakers ?? progress.firstChunkAt
         var settings = job.settings
-        if settings.voice == nil, engine.capabilities.contains(.voices) || engine.capabilities.contains(.speakers) {
-            settings.voice = engine.defaultVoice
-        }
+        // Record who spoke: the model's default voice when none was chosen (a single-speaker
+        // Piper voice names itself).
+        if settings.voice == nil { settings.voice = engine.defaultVoice }
         let metrics = TakeMetrics(
             timeToFirstAudio: firstAudio.map { $0 - job.requestedAt },
             firstAudioReachedSpeakers: progress.firstAudioAtSpeakers != nil,

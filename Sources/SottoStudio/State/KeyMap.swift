@@ -4,7 +4,7 @@ public enum StudioAction: Hashable, Sendable {
     case focusNext, focusPrevious, focus(Pane)
     case moveUp, moveDown, pageUp, pageDown, top, bottom
     case activate, adjustLeft, adjustRight
-    case synthesize, playStop, stopAll
+    case synthesize, playStop, stopAll, seekBack, seekForward
     case nextTake, previousTake, markA, markB, toggleAB, blind, recallTake, export
     case editText, loadModel, unloadModel
     case speedUp, speedDown, newSeed, savePreset, nextTheme
@@ -56,6 +56,8 @@ public enum KeyMap {
         KeyBinding(keys: c("s") + [.function(5), .control("r")], action: .synthesize, context: .global, summary: "synthesize the text as a new take"),
         KeyBinding(keys: c(" "), action: .playStop, context: .global, summary: "play / stop the selected take"),
         KeyBinding(keys: [.escape, .control("c")], action: .stopAll, context: .global, summary: "stop playback and cancel synthesis"),
+        KeyBinding(keys: c("["), action: .seekBack, context: .global, summary: "while playing: back 2 seconds"),
+        KeyBinding(keys: c("]"), action: .seekForward, context: .global, summary: "while playing: ahead 2 seconds"),
         KeyBinding(keys: c("np"), action: nil, context: .global, summary: "next / previous take (keeps playing)"),
         KeyBinding(keys: c("ab"), action: nil, context: .global, summary: "mark the selected take A / B"),
         KeyBinding(keys: c("t"), action: .toggleAB, context: .global, summary: "switch A↔B at the same position"),
