@@ -13,17 +13,10 @@ struct StudioEndToEndTests {
         let folder = ScratchFolder("e2e")
         let studio = TmuxStudio(models: folder.path("models"))
         try studio.launch()
-        let screen = try studio.screen()
-        if paneTitles.contains(where: { !screen.contains("─ \($0)") }) || !screen.contains("No models found") {
-            try? screen.write(toFile: "/tmp/launch-fail-\(UUID().uuidString.prefix(4)).txt", atomically: true, encoding: .utf8)
-        }
-        for title in paneTitles { #expect(screen.contains("─ \(title)"), "\(title) missing:\n\(screen)") }
-        #expect(screen.contains("No models found"))
+        try studio.waitForAll(paneTitles.map { "─ \($0)" } + ["No models found"])
 
         try studio.press("?")
-        let help = try studio.waitFor("Keys and commands")
-        #expect(help.contains("Anywhere (not typing)"))
-        #expect(help.contains("synthesize the text as a new take"))
+        try studio.waitForAll(["Keys and commands", "Anywhere (not typing)", "synthesize the text as a new take"])
         try studio.press("Escape")
         try studio.waitForGone("Keys and commands")
         try studio.command("quit")
@@ -42,14 +35,10 @@ struct StudioEndToEndTests {
         try studio.command("voice ryan")
         try studio.command("seed 1234")
         try studio.command("synth")
-        let done = try studio.waitUntil("the take and its metrics", timeout: 120) {
-            $0.contains("Takes (1)") && $0.contains("real time)") && !$0.contains("live")
+        let done = try studio.waitUntil("the take and its metrics", timeout: 120) { screen in
+            ["Takes (1)", "first audio", "synthesis", "real time)", "RTF ", "memory", "ryan", "─ Playback"]
+                .allSatisfy { screen.contains($0) } && !screen.contains("live")
         }
-        #expect(done.contains("first audio"))
-        #expect(done.contains("synthesis"))
-        #expect(done.contains("memory"))
-        #expect(done.contains("RTF "))
-        #expect(done.contains("ryan"))
         // With no sound card the playback strip says why; with one it plays.
         #expect(done.contains("playback unavailable") || done.contains("▶") || done.contains("■"), "\(done)")
 
@@ -60,9 +49,7 @@ struct StudioEndToEndTests {
 
         try studio.quit()
         try studio.launch()
-        let reopened = try studio.waitFor("Takes (1)")
-        #expect(reopened.contains("Hello, 日本語 studio."))
-        #expect(reopened.contains("#1"))
+        try studio.waitForAll(["Takes (1)", "Hello, 日本語 studio.", "#1"])
         try studio.quit()
     }
 
@@ -87,14 +74,11 @@ struct StudioEndToEndTests {
         try studio.waitFor("B: take #2")
 
         try studio.press("B")
-        let blind = try studio.waitFor("Blind A/B test")
-        #expect(blind.contains("Sample 1") && blind.contains("Sample 2"))
-        #expect(blind.contains("Hidden during the blind test"))
+        let blind = try studio.waitForAll(["Blind A/B test", "Sample 1", "Sample 2", "Hidden during the blind test", "Enter: I prefer"])
         #expect(!blind.contains("= A") && !blind.contains("= B"))
         try studio.press("2")
         try studio.press("Enter")
-        let revealed = try studio.waitFor("You preferred sample 2")
-        #expect(revealed.contains("= A: take #1") && revealed.contains("= B: take #2"))
+        try studio.waitForAll(["You preferred sample 2", "= A: take #1", "= B: take #2"])
         try studio.press("Escape")
         try studio.command("tally")
         try studio.waitFor("1 vote in this session")
@@ -131,8 +115,7 @@ struct StudioEndToEndTests {
         let folder = ScratchFolder("e2e")
         let studio = TmuxStudio(models: folder.path("models"))
         try studio.launch(term: term)
-        let screen = try studio.screen()
-        for title in paneTitles { #expect(screen.contains(title), "\(title) missing on \(term):\n\(screen)") }
+        try studio.waitForAll(paneTitles)
         try studio.press("?")
         try studio.waitFor("Keys and commands")
         try studio.press("Escape")
@@ -152,8 +135,7 @@ struct StudioEndToEndTests {
         try studio.resize(width: 20, height: 5)
         try studio.waitFor("Sotto needs")
         try studio.resize(width: 100, height: 30)
-        let restored = try studio.waitFor("─ Playback")
-        for title in paneTitles { #expect(restored.contains(title)) }
+        try studio.waitForAll(paneTitles.map { "─ \($0)" })
         try studio.quit()
     }
 
@@ -188,8 +170,7 @@ struct StudioEndToEndTests {
 
         let studio = TmuxStudio(models: models)
         try studio.launch()
-        let failed = try studio.waitFor("✗")
-        #expect(failed.contains("qwen3-damaged"))
+        try studio.waitForAll(["✗", "qwen3-damaged"])
         try studio.press("?")
         try studio.waitFor("Keys and commands")
         try studio.press("Escape")
@@ -212,8 +193,7 @@ struct StudioEndToEndTests {
         try studio.type("The quick brown fox jumps over the lazy dog.")
         try studio.press("Escape")
         try studio.press("s")
-        let done = try studio.waitUntil("the Piper take", timeout: 120) { $0.contains("Takes (1)") && $0.contains("real time)") }
-        #expect(done.contains("en_US-joe-medium"))
+        try studio.waitForAll(["Takes (1)", "real time)", "en_US-joe-medium", "first audio"], timeout: 120)
         try studio.quit()
     }
 
@@ -230,8 +210,7 @@ struct StudioEndToEndTests {
         try studio.type("こんにちは、世界。")
         try studio.press("Escape")
         try studio.press("s")
-        let done = try studio.waitUntil("the Kokoro take", timeout: 120) { $0.contains("Takes (1)") && $0.contains("real time)") }
-        #expect(done.contains("jm_kumo"))
+        try studio.waitForAll(["Takes (1)", "real time)", "jm_kumo"], timeout: 120)
         try studio.quit()
     }
 }

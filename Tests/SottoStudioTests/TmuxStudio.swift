@@ -130,6 +130,15 @@ final class TmuxStudio {
         try waitUntil("\"\(text)\"", timeout: timeout) { $0.contains(text) }
     }
 
+    /// Waits until every one of `texts` is on screen at once. Checking a screen read after one
+    /// marker appeared could catch a frame half drawn; waiting for all of them cannot.
+    @discardableResult
+    func waitForAll(_ texts: [String], timeout: Double = 30) throws -> String {
+        try waitUntil(texts.map { "\"\($0)\"" }.joined(separator: ", "), timeout: timeout) { screen in
+            texts.allSatisfy { screen.contains($0) }
+        }
+    }
+
     @discardableResult
     func waitForGone(_ text: String, timeout: Double = 30) throws -> String {
         try waitUntil("\"\(text)\" to go", timeout: timeout) { !$0.contains(text) }
