@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "CKernelsTiles.h"
+#include "conv1d_f32.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -1,0 +1,224 @@
+#include "CKernels.h"
+#include <immintrin.h>
+#include <string.h>
+
+// Time columns per tile. Small kernels (all weights within L1) sweep every weight block over
+// one register tile's columns, which then stay in L1; larger ones sweep 512 columns per block,
+// which stay in L2 while each block's weights stay in L1.
+#define WIDE_TILE 512
+#define NARROW_TILE 48
+#define SMALL_WEIGHTS (24 * 1024 / 4)
+
+size_t sotto_conv1d_packed_count(int cout, int cin, int k) {
+    return (size_t)((cout + SOTTO_CONV1D_BLOCK - 1) / SOTTO_CONV1D_BLOCK) * (size_t)cin * (size_t)k * SOTTO_CONV1D_BLOCK;
+}
+
+void sotto_conv1d_pack(const float *weight, int cout, int cin, int k, float *packed) {
+    int blocks = (cout + SOTTO_CONV1D_BLOCK - 1) / SOTTO_CONV1D_BLOCK;
+    for (int b = 0; b < blocks; b++)
+        for (int c = 0; c < cin; c++)
+            for (int j = 0; j < k; j++)
+                for (int r = 0; r < SOTTO_CONV1D_BLOCK; r++) {
+                    int o = b * SOTTO_CONV1D_BLOCK + r;
+                    packed[(((size_t)b * cin + c) * k + j) * SOTTO_CONV1D_BLOCK + r] =
+                        o < cout ? weight[((size_t)o * cin + c) * k + j] : 0.0f;
+                }
+}
+
+int sotto_conv1d_best_path(void) {
+    static int cached = -1;
+    if (cached < 0) {
+        __builtin_cpu_init();
+        if (__builtin_cpu_supports("avx512f")) cached = SOTTO_PATH_AVX512;
+        else if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) cached = SOTTO_PATH_AVX2;
+        else cached = SOTTO_PATH_SCALAR;
+    }
+    return cached;
+}
+
+/// What one block's epilogue needs.
+typedef struct {
+    const float *bias;      // 8 values (zero-padded)
+    int rows;               // valid rows of the block
+    const float *residual;  // row 0 of the block, or NULL
+    ptrdiff_t ldr;
+    float *out;             // row 0 of the block
+    ptrdiff_t ldo;
+    int accumulate;
+    float divisor;
+    float slope;            // LeakyReLU slope applied last; 1 for none
+} epilogue;
+
+static inline float finish(const epilogue *e, int r, ptrdiff_t t, float v) {
+    if (e->residual) v += e->residual[r * e->ldr + t];
+    if (e->accumulate) v = e->out[r * e->ldo + t] + v;
+    if (e->divisor != 1.0f) v = v / e->divisor;
+    if (e->slope != 1.0f && v < 0) v = v * e->slope;
+    return v;
+}
+
+static void block_scalar(const float *x, ptrdiff_t ldx, int cin, int k, int dil, const float *w,
+                         const epilogue *e, int t0, int t1) {
+    for (int r = 0; r < e->rows; r++) {
+        for (int t = t0; t < t1; t++) {
+            float acc = e->bias[r];
+            for (int c = 0; c < cin; c++)
+                for (int j = 0; j < k; j++)
+                    acc += w[((size_t)c * k + j) * SOTTO_CONV1D_BLOCK + r] * x[c * ldx + t + j * dil];
+            e->out[r * e->ldo + t] = finish(e, r, t, acc);
+        }
+    }
+}
+
+// The accumulators are separate variables (not an array) so that the compiler keeps all of
+// them in registers through the loops; an indexed array would be spilled on every update.
+#define ROWS8(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7)
+#define ROWS4(X) X(0) X(1) X(2) X(3)
+
+// 8 output channels x 3 vectors of 16 columns: 24 accumulators, 3 loads and 8 broadcasts per
+// 24 multiply-adds. Partial tiles use masked loads and stores (masked-off lanes never fault).
+__attribute__((target("avx512f")))
+static void block_avx512(const float *x, ptrdiff_t ldx, int cin, int k, int dil, const float *w,
+                         const epilogue *e, int t0, int t1) {
+    for (int t = t0; t < t1; t += 48) {
+        int left = t1 - t;
+        __mmask16 m0 = left >= 16 ? 0xFFFF : (__mmask16)((1u << left) - 1);
+        __mmask16 m1 = left >= 32 ? 0xFFFF : left <= 16 ? 0 : (__mmask16)((1u << (left - 16)) - 1);
+        __mmask16 m2 = left >= 48 ? 0xFFFF : left <= 32 ? 0 : (__mmask16)((1u << (left - 32)) - 1);
+#define INIT(r) __m512 a##r##0 = _mm512_set1_ps(e->bias[r]), a##r##1 = a##r##0, a##r##2 = a##r##0;
+        ROWS8(INIT)
+#undef INIT
+        const float *wp = w;
+        for (int c = 0; c < cin; c++) {
+            const float *xr = x + c * ldx + t;
+            for (int j = 0; j < k; j++) {
+                const float *xp = xr + j * dil;
+                __m512 v0 = _mm512_maskz_loadu_ps(m0, xp);
+                __m512 v1 = _mm512_maskz_loadu_ps(m1, xp + 16);
+                __m512 v2 = _mm512_maskz_loadu_ps(m2, xp + 32);
+#define STEP(r) { __m512 wv = _mm512_set1_ps(wp[r]); \
+                  a##r##0 = _mm512_fmadd_ps(wv, v0, a##r##0); \
+                  a##r##1 = _mm512_fmadd_ps(wv, v1, a##r##1); \
+                  a##r##2 = _mm512_fmadd_ps(wv, v2, a##r##2); }
+                ROWS8(STEP)
+#undef STEP
+                wp += 8;
+            }
+        }
+#define LIST(r) a##r##0, a##r##1, a##r##2,
+        __m512 acc[24] = {ROWS8(LIST)};
+#undef LIST
+        __mmask16 masks[3] = {m0, m1, m2};
+        __m512 divisor = _mm512_set1_ps(e->divisor), slope = _mm512_set1_ps(e->slope);
+        for (int r = 0; r < e->rows; r++) {
+            for (int v = 0; v < 3; v++) {
+                __mmask16 m = masks[v];
+                if (!m) continue;
+                ptrdiff_t col = t + 16 * v;
+                __m512 value = acc[3 * r + v];
+                if (e->residual) value = _mm512_add_ps(value, _mm512_maskz_loadu_ps(m, e->residual + r * e->ldr + col));
+                float *dst = e->out + r * e->ldo + col;
+                if (e->accumulate) value = _mm512_add_ps(_mm512_maskz_loadu_ps(m, dst), value);
+                if (e->divisor != 1.0f) value = _mm512_div_ps(value, divisor);
+                if (e->slope != 1.0f) {
+                    __mmask16 negative = _mm512_cmp_ps_mask(value, _mm512_setzero_ps(), _CMP_LT_OQ);
+                    value = _mm512_mask_mul_ps(value, negative, value, slope);
+                }
+                _mm512_mask_storeu_ps(dst, m, value);
+            }
+        }
+    }
+}
+
+__attribute__((target("avx2,fma")))
+static inline __m256i avx2_mask(int lanes) {
+    const __m256i index = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    return _mm256_cmpgt_epi32(_mm256_set1_epi32(lanes), index);
+}
+
+// 4 output channels x 3 vectors of 8 columns (12 accumulators in AVX2's 16 registers); an 8-row
+// block runs as two halves.
+__attribute__((target("avx2,fma")))
+static void half_block_avx2(const float *x, ptrdiff_t ldx, int cin, int k, int dil, const float *w, int first,
+                            const epilogue *e, int t0, int t1) {
+    int rows = e->rows - first;
+    if (rows <= 0) return;
+    if (rows > 4) rows = 4;
+    for (int t = t0; t < t1; t += 24) {
+        int left = t1 - t;
+        __m256i m0 = avx2_mask(left), m1 = avx2_mask(left - 8), m2 = avx2_mask(left - 16);
+#define INIT(r) __m256 a##r##0 = _mm256_set1_ps(e->bias[first + r]), a##r##1 = a##r##0, a##r##2 = a##r##0;
+        ROWS4(INIT)
+#undef INIT
+        const float *wp = w + first;
+        for (int c = 0; c < cin; c++) {
+            const float *xr = x + c * ldx + t;
+            for (int j = 0; j < k; j++) {
+                const float *xp = xr + j * dil;
+                __m256 v0 = _mm256_maskload_ps(xp, m0);
+                __m256 v1 = _mm256_maskload_ps(xp + 8, m1);
+                __m256 v2 = _mm256_maskload_ps(xp + 16, m2);
+#define STEP(r) { __m256 wv = _mm256_broadcast_ss(wp + r); \
+                  a##r##0 = _mm256_fmadd_ps(wv, v0, a##r##0); \
+                  a##r##1 = _mm256_fmadd_ps(wv, v1, a##r##1); \
+                  a##r##2 = _mm256_fmadd_ps(wv, v2, a##r##2); }
+                ROWS4(STEP)
+#undef STEP
+                wp += 8;
+            }
+        }
+#define LIST(r) a##r##0, a##r##1, a##r##2,
+        __m256 acc[12] = {ROWS4(LIST)};
+#undef LIST
+        __m256i masks[3] = {m0, m1, m2};
+        __m256 divisor = _mm256_set1_ps(e->divisor), slope = _mm256_set1_ps(e->slope);
+        for (int r = 0; r < rows; r++) {
+            int row = first + r;
+            for (int v = 0; v < 3; v++) {
+                if (left <= 8 * v) break;
+                __m256i m = masks[v];
+                ptrdiff_t col = t + 8 * v;
+                __m256 value = acc[3 * r + v];
+                if (e->residual) value = _mm256_add_ps(value, _mm256_maskload_ps(e->residual + row * e->ldr + col, m));
+                float *dst = e->out + row * e->ldo + col;
+                if (e->accumulate) value = _mm256_add_ps(_mm256_maskload_ps(dst, m), value);
+                if (e->divisor != 1.0f) value = _mm256_div_ps(value, divisor);
+                if (e->slope != 1.0f) {
+                    __m256 negative = _mm256_cmp_ps(value, _mm256_setzero_ps(), _CMP_LT_OQ);
+                    value = _mm256_blendv_ps(value, _mm256_mul_ps(value, slope), negative);
+                }
+                _mm256_maskstore_ps(dst, m, value);
+            }
+        }
+    }
+}
+
+int sotto_conv1d_f32(const float *x, ptrdiff_t ldx, int cin, int k, int dilation, const float *packed,
+                     const float *bias, int cout, const float *residual, ptrdiff_t ldr, float *out, ptrdiff_t ldo,
+                     int accumulate, float divisor, float slope, int t0, int t1, int path) {
+    int best = sotto_conv1d_best_path();
+    if (path > best) path = best;
+    int blocks = (cout + SOTTO_CONV1D_BLOCK - 1) / SOTTO_CONV1D_BLOCK;
+    size_t blockFloats = (size_t)cin * k * SOTTO_CONV1D_BLOCK;
+    int span = (size_t)blocks * blockFloats <= SMALL_WEIGHTS ? NARROW_TILE : WIDE_TILE;
+    for (int tile = t0; tile < t1; tile += span) {
+        int end = tile + span < t1 ? tile + span : t1;
+        for (int b = 0; b < blocks; b++) {
+            int o = b * SOTTO_CONV1D_BLOCK;
+            float biases[SOTTO_CONV1D_BLOCK] = {0};
+            int rows = cout - o < SOTTO_CONV1D_BLOCK ? cout - o : SOTTO_CONV1D_BLOCK;
+            if (bias) memcpy(biases, bias + o, sizeof(float) * rows);
+            epilogue e = {biases, rows, residual ? residual + o * ldr : NULL, ldr, out + o * ldo, ldo, accumulate, divisor, slope};
+            const float *w = packed + b * blockFloats;
+            switch (path) {
+            case SOTTO_PATH_AVX512: block_avx512(x, ldx, cin, k, dilation, w, &e, tile, end); break;
+            case SOTTO_PATH_AVX2:
+                half_block_avx2(x, ldx, cin, k, dilation, w, 0, &e, tile, end);
+                half_block_avx2(x, ldx, cin, k, dilation, w, 4, &e, tile, end);
+                break;
+            default: block_scalar(x, ldx, cin, k, dilation, w, &e, tile, end); break;
+            }
+        }
+    }
+    return path;
+}
