@@ -71,6 +71,23 @@ public struct PiperWeights {
     /// The Conv node of `module` as a convolution. `padding` replaces the node's own where the
     /// graph pads with a separate Pad node (the text encoder's feed-forward layers).
     func conv(_ module: String, padding override: Padding? = nil) throws -> Conv1d {
+        let c = try convolution(module, padding: override)
+        return Conv1d(weight: c.weight, bias: c.bias, stride: c.stride, padding: c.padding, dilation: c.dilation,
+                      groups: c.groups)
+    }
+
+    /// The Conv node of `module` as a direct convolution; it must have stride 1 and one group,
+    /// as every convolution of Piper's decoder and flow does.
+    func directConv(_ module: String, padding override: Padding? = nil) throws -> DirectConv1d {
+        let c = try convolution(module, padding: override)
+        guard c.stride == 1, c.groups == 1 else {
+            throw malformed(module, "stride \(c.stride) and \(c.groups) groups where Piper uses 1 and 1")
+        }
+        return DirectConv1d(weight: c.weight, bias: c.bias, padding: c.padding, dilation: c.dilation)
+    }
+
+    private func convolution(_ module: String, padding override: Padding?)
+        throws -> (weight: Tensor, bias: Tensor?, stride: Int, padding: Padding, dilation: Int, groups: Int) {
         let node = try convolutionNode(module, "Conv")
         let (weight, bias) = try weightAndBias(node, module)
         guard weight.rank == 3 else {
@@ -82,8 +99,10 @@ public struct PiperWeights {
         guard groups >= 1, weight.shape[0] % groups == 0 else {
             throw SottoError("\(fileLabel): \(module) has \(groups) groups for \(weight.shape[0]) output channels")
         }
-        return Conv1d(weight: weight, bias: bias, stride: node.intsAttribute("strides")?.first ?? 1, padding: padding,
-                      dilation: node.intsAttribute("dilations")?.first ?? 1, groups: groups)
+        let stride = node.intsAttribute("strides")?.first ?? 1
+        let dilation = node.intsAttribute("dilations")?.first ?? 1
+        guard stride >= 1, dilation >= 1 else { throw malformed(module, "stride \(stride), dilation \(dilation)") }
+        return (weight, bias, stride, padding, dilation, groups)
     }
 
     /// The ConvTranspose node of `module` as a transposed convolution.

@@ -1,0 +1,168 @@
+import SottoKernels
+
+/// HiFi-GAN's residual blocks. ResBlock1 (high tier): steps of (LeakyReLU, dilated conv,
+/// LeakyReLU, conv) added to the step's input; ResBlock2 (x_low to medium): steps of
+/// (LeakyReLU, dilated conv) added to the input.
+struct HiFiGANResBlock {
+    /// Each step's convolutions in order; the last one's output is added to the step's input.
+    let steps: [[DirectConv1d]]
+    /// Columns of input the block reads left and right of each output column.
+    let reachLeft: Int
+    let reachRight: Int
+
+    static func firstWeight(_ weights: PiperWeights) -> String {
+        weights.has("dec.resblocks.0.convs1.0.weight") ? "convs1.0.weight" : "convs.0.weight"
+    }
+
+    init(weights: PiperWeights, module: String) throws {
+        if weights.has(module + ".convs1.0.weight") {
+            let count = weights.count(module + ".convs1", "weight")
+            steps = try (0 ..< count).map { i in
+                [try weights.directConv("\(module).convs1.\(i)"), try weights.directConv("\(module).convs2.\(i)")]
+            }
+        } else {
+            let count = weights.count(module + ".convs", "weight")
+            steps = try (0 ..< count).map { i in [try weights.directConv("\(module).convs.\(i)")] }
+        }
+        guard let first = steps.first?.first,
+              steps.allSatisfy({ $0.allSatisfy { $0.inChannels == first.inChannels && $0.outChannels == first.inChannels } }) else {
+            throw weights.malformed(module, "convolutions differ in width")
+        }
+        // Every convolution keeps the length (the residual is added column by column).
+        let convolutions = steps.flatMap { $0 }
+        guard convolutions.allSatisfy({ $0.padding.left + $0.padding.right == $0.dilation * ($0.kernelSize - 1)
+                                         && $0.padding.mode == .zeros }) else {
+            throw weights.malformed(module, "a convolution changes the length")
+        }
+        reachLeft = convolutions.reduce(0) { $0 + $1.padding.left }
+        reachRight = convolutions.reduce(0) { $0 + $1.padding.right }
+    }
+
+    var channels: Int { steps[0][0].inChannels }
+}
+
+/// Runs one decoder stage's residual blocks and their mean over tiles of time, so that a tile's
+/// intermediates stay in the core's cache instead of streaming the whole signal through memory
+/// once per convolution: for each tile each block starts from the upsampled signal around it
+/// (plus the columns its convolutions reach), works through its steps on shrinking ranges, and
+/// adds its result into the stage's sum. Columns outside the signal are held at zero, as the
+/// reference's zero padding of every convolution's input requires.
+struct TiledResidualStage {
+    let blocks: [HiFiGANResBlock]
+    let slope: Float
+
+    /// sum = mean over blocks of block(up), then LeakyReLU(`outputSlope`) (1: none), all `[C, L]`.
+    func run(_ up: Tensor, into sum: Tensor, outputSlope: Float, workspace: Workspace) {
+        let channels = up.shape[0], length = up.shape[1]
+        let reachLeft = blocks.map(\.reachLeft).max() ?? 0, reachRight = blocks.map(\.reachRight).max() ?? 0
+        // Three tile buffers of about 1.5 MB together (a core's L2 holds 2 MB), at least one
+        // register tile wide, and no more columns than gives every thread a tile.
+        let budget = max(96, 1_500_000 / (12 * channels) - reachLeft - reachRight)
+        let perThread = (length + KernelThreads.count - 1) / KernelThreads.count
+        let width = max(48, min(budget, (perThread + 47) / 48 * 48))
+        let tiles = (length + width - 1) / width
+        let stride = (width + reachLeft + reachRight + 15) / 16 * 16
+        let slot = 3 * channels * stride
+        let parts = parallelPartCount(tiles)
+        let mark = workspace.mark()
+        defer { workspace.release(to: mark) }
+        let scratch = workspace.tensor([max(parts, 1) * slot])
+        let source = up.contiguous(in: workspace)
+        withExtendedLifetime((scratch, source, sum)) {
+            let base = scratch.pointer, upPointer = UnsafePointer(source.pointer), sumPointer = sum.pointer
+            let sumStride = sum.rowStride
+            parallelParts(tiles) { part, range in
+                let y = base + part * slot, staged = y + channels * stride, hidden = staged + channels * stride
+                let buffers = TileBuffers(current: y, staged: staged, hidden: hidden, stride: stride, channels: channels)
+                for tile in range {
+                    let t0 = tile * width, t1 = min(length, t0 + width)
+                    for (j, block) in blocks.enumerated() {
+                        let last = j == blocks.count - 1
+                        let target = Target(pointer: sumPointer + t0, stride: sumStride, accumulate: j > 0,
+                                            divisor: last ? Float(blocks.count) : 1, slope: last ? outputSlope : 1)
+                        runBlock(block, upPointer, length: length, t0: t0, t1: t1, buffers: buffers, target: target)
+                    }
+                }
+            }
+        }
+    }
+
+    private struct TileBuffers {
+        let current: UnsafeMutablePointer<Float>
+        let staged: UnsafeMutablePointer<Float>
+        let hidden: UnsafeMutablePointer<Float>
+        let stride: Int
+        let channels: Int
+    }
+
+    private struct Target {
+        let pointer: UnsafeMutablePointer<Float>
+        let stride: Int
+        let accumulate: Bool
+        let divisor: Float
+        let slope: Float
+    }
+
+    /// One block over output columns [t0, t1). Buffers hold columns from `origin` on.
+    private func runBlock(_ block: HiFiGANResBlock, _ up: UnsafePointer<Float>, length: Int, t0: Int, t1: Int,
+                          buffers b: TileBuffers, target: Target) {
+        let origin = t0 - block.reachLeft
+        var lo = origin, hi = t1 + block.reachRight
+        // The block's input: the upsampled signal, zero beyond its ends.
+        let first = max(lo, 0), end = min(hi, length)
+        for c in 0 ..< b.channels {
+            let row = b.current + c * b.stride - origin
+            if lo < first { (row + lo).update(repeating: 0, count: first - lo) }
+            (row + first).update(from: up + c * length + first, count: end - first)
+            if end < hi { (row + end).update(repeating: 0, count: hi - end) }
+        }
+        for (s, step) in block.steps.enumerated() {
+            var input = UnsafePointer(b.current)
+            for (k, conv) in step.enumerated() {
+                stageActivated(input, lo: lo, hi: hi, origin: origin, buffers: b)
+                let outLo = lo + conv.padding.left, outHi = hi - conv.padding.right
+                let staged = UnsafePointer(b.staged + (lo - origin))
+                let finalStep = s == block.steps.count - 1, lastConv = k == step.count - 1
+                if lastConv && finalStep {
+                    conv.applyStaged(staged, inputStride: b.stride, count: t1 - t0, into: target.pointer,
+                                     outputStride: target.stride, residual: UnsafePointer(b.current + (t0 - origin)),
+                                     residualStride: b.stride, accumulate: target.accumulate, divisor: target.divisor,
+                                     outputSlope: target.slope)
+                } else {
+                    let out = lastConv ? b.current : b.hidden
+                    conv.applyStaged(staged, inputStride: b.stride, count: outHi - outLo, into: out + (outLo - origin),
+                                     outputStride: b.stride,
+                                     residual: lastConv ? UnsafePointer(b.current + (outLo - origin)) : nil,
+                                     residualStride: b.stride)
+                    zeroOutside(out, lo: outLo, hi: outHi, length: length, origin: origin, buffers: b)
+                    input = UnsafePointer(out)
+                }
+                lo = outLo
+                hi = outHi
+            }
+        }
+    }
+
+    /// staged = LeakyReLU(input) over columns [lo, hi).
+    private func stageActivated(_ input: UnsafePointer<Float>, lo: Int, hi: Int, origin: Int, buffers b: TileBuffers) {
+        let slope = self.slope, count = hi - lo
+        for c in 0 ..< b.channels {
+            let src = input + c * b.stride + (lo - origin), dst = b.staged + c * b.stride + (lo - origin)
+            for i in 0 ..< count {
+                let v = src[i]
+                dst[i] = v < 0 ? v * slope : v
+            }
+        }
+    }
+
+    /// Columns of [lo, hi) that lie outside the signal back to zero.
+    private func zeroOutside(_ buffer: UnsafeMutablePointer<Float>, lo: Int, hi: Int, length: Int, origin: Int,
+                             buffers b: TileBuffers) {
+        let before = min(hi, 0) - lo, after = hi - max(lo, length)
+        for c in 0 ..< b.channels {
+            let row = buffer + c * b.stride
+            if before > 0 { (row + (lo - origin)).update(repeating: 0, count: before) }
+            if after > 0 { (row + (max(lo, length) - origin)).update(repeating: 0, count: after) }
+        }
+    }
+}
