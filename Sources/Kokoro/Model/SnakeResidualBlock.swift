@@ -27,11 +27,11 @@ struct SnakeResidualBlock: Sendable {
         defer { workspace.release(to: mark) }
         let h = workspace.tensor(x.shape), h2 = workspace.tensor(x.shape)
         for round in rounds {
-            round.norm1.apply(x, style: style, into: h, workspace: workspace)
-            Snake.apply(h, alpha: round.alpha1, into: h)
+            let (gamma1, beta1) = round.norm1.coefficients(style, workspace: workspace)
+            NormalizedSnake.apply(x, gamma: gamma1, beta: beta1, alpha: round.alpha1, eps: round.norm1.eps, into: h)
             round.conv1.apply(h, into: h2, workspace: workspace)
-            round.norm2.apply(h2, style: style, into: h2, workspace: workspace)
-            Snake.apply(h2, alpha: round.alpha2, into: h2)
+            let (gamma2, beta2) = round.norm2.coefficients(style, workspace: workspace)
+            NormalizedSnake.apply(h2, gamma: gamma2, beta: beta2, alpha: round.alpha2, eps: round.norm2.eps, into: h2)
             round.conv2.apply(h2, into: h, workspace: workspace)
             Elementwise.add(x, h, into: x)
         }
