@@ -95,12 +95,13 @@ extension Qwen3Model {
         defer { generationLock.unlock() }
         let t = configuration.talker
         let builder = PromptBuilder(configuration: configuration, tokenizer: tokenizer, talker: talker)
-        let predictorCache = codePredictor.decoder.makeCache(capacity: t.codeGroups + 1)
+        let predictorCache = codePredictor.makeCache()
         let clock = ContinuousClock()
         let started = clock.now
-        let prompt = try builder.build(request)
-        let cache = talker.decoder.makeCache(capacity: prompt.prefillCount + settings.maxFrames + 1)
-        var (hidden, logits) = talker.forward(prompt.prefill, count: prompt.prefillCount, cache: cache)
+        workspace.reset()
+        let prompt = try builder.build(request, workspace: workspace)
+        let cache = talker.decoder.makeCache(capacity: prompt.prefillCount + min(settings.maxFrames, 256) + 1)
+        var (hidden, logits) = talker.forward(prompt.prefill, count: prompt.prefillCount, cache: cache, workspace: workspace)
         let prefillSeconds = (clock.now - started).seconds
         var generator = SeededGenerator(seed: settings.seed)
         let firstSampler = FirstCodebookSampler(sampling: settings.talker, repetitionPenalty: settings.repetitionPenalty,
@@ -120,7 +121,7 @@ extension Qwen3Model {
             var firstEmbedding = [Float](repeating: 0, count: talker.hiddenSize)
             firstEmbedding.withUnsafeMutableBufferPointer { talker.codecEmbedding.gather(first, into: $0.baseAddress!) }
             let predicted = codePredictor.predict(talkerHidden: hidden, firstCodeEmbedding: firstEmbedding,
-                                                 cache: predictorCache) { _, scores in
+                                                 cache: predictorCache, workspace: workspace) { _, scores in
                 settings.codePredictor.choose(scores, generator: &generator)
             }
             predictorSeconds += (clock.now - predictorStart).seconds
@@ -131,10 +132,10 @@ extension Qwen3Model {
             if frames.count >= settings.maxFrames { reachedCap = true; break }
             let step = frames.count - 1
             var next = firstEmbedding
-            VectorOps.addArrays(predicted.embeddingSum, into: &next)
-            VectorOps.addArrays(step < prompt.trailing.count ? prompt.trailing[step] : prompt.padRow, into: &next)
+            let text = step < prompt.trailing.count ? prompt.trailing[step] : prompt.padRow
+            for i in next.indices { next[i] += predicted.embeddingSum[i] + text[i] }
             let talkerStart = clock.now
-            (hidden, logits) = talker.forward(next, count: 1, cache: cache)
+            (hidden, logits) = talker.forward(next, count: 1, cache: cache, workspace: workspace)
             talkerSeconds += (clock.now - talkerStart).seconds
         }
         return GenerationResult(frames: frames, talkerHidden: hiddens, prefill: prompt.prefill, prefillCount: prompt.prefillCount,

@@ -1,5 +1,6 @@
 import Foundation
 import SottoCore
+import SottoKernels
 
 /// What a request asks of the model, resolved against its config: speaker, language and
 /// instruction, checked, with anything ignored noted.
@@ -40,7 +41,7 @@ struct PromptBuilder {
         tokenizer.encode("<|im_start|>user\n\(instruct)<|im_end|>\n")
     }
 
-    func build(_ request: Qwen3PromptRequest) throws -> TalkerPrompt {
+    func build(_ request: Qwen3PromptRequest, workspace: Workspace) throws -> TalkerPrompt {
         let t = configuration.talker
         let h = talker.hiddenSize
         let ids = assistantIDs(request.text)
@@ -52,7 +53,8 @@ struct PromptBuilder {
             throw SottoError("the text is too long for one take (\(textIDs.count) tokens, at most \(Self.maximumTextTokens))",
                              hint: "split it into paragraphs")
         }
-        let special = try talker.projectText([configuration.ttsBOSTokenID, configuration.ttsEOSTokenID, configuration.ttsPadTokenID])
+        let special = try talker.projectText([configuration.ttsBOSTokenID, configuration.ttsEOSTokenID, configuration.ttsPadTokenID],
+                                                workspace: workspace)
         let bos = Array(special[0 ..< h]), eos = Array(special[h ..< 2 * h]), pad = Array(special[2 * h ..< 3 * h])
 
         var codecIDs: [Int]
@@ -74,15 +76,15 @@ struct PromptBuilder {
 
         var rows: [Float] = []
         if let instruct = request.instruct, !instruct.isEmpty {
-            rows += try talker.projectText(instructIDs(instruct))
+            rows += try talker.projectText(instructIDs(instruct), workspace: workspace)
         }
-        rows += try talker.projectText(Array(ids[0 ..< 3]))
+        rows += try talker.projectText(Array(ids[0 ..< 3]), workspace: workspace)
         let n = codecRows.count
         for i in 0 ..< n - 1 {
             rows += zip(i < n - 2 ? pad : bos, codecRows[i]).map(+)
         }
         let padCodec = codecRow(t.codecPad)
-        let projected = try talker.projectText(textIDs)
+        let projected = try talker.projectText(textIDs, workspace: workspace)
         for k in 0 ..< textIDs.count {
             rows += zip(projected[k * h ..< (k + 1) * h], padCodec).map(+)
         }

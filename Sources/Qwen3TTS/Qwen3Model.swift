@@ -14,6 +14,8 @@ public final class Qwen3Model: @unchecked Sendable {
     public let precision: WeightPrecision
     let weights: SafetensorsArchive
     let generationLock = NSLock()
+    /// Scratch for one generation at a time (held under `generationLock`).
+    let workspace = Workspace()
 
     /// Loads `folder`; every missing or mismatched piece is reported with the file it concerns.
     public init(folder: URL, precision: WeightPrecision = .fp32) throws {

@@ -1,160 +1,139 @@
 import Foundation
 import SottoCore
+import SottoKernels
 
 /// The codec's sliding-window transformer: pre-norm layers with LayerScale, RoPE, no q/k norm,
-/// SwiGLU. It streams: keys and values of the last `window − 1` frames are kept, and positions
+/// SwiGLU. It streams: keys and values of the last `window − 1` frames are kept and positions
 /// keep counting, which gives the same result as one pass over the whole utterance.
 final class CodecTransformer: @unchecked Sendable {
     struct Layer {
-        let inputNorm: [Float]
-        let postNorm: [Float]
-        let qkv: LinearWeights
-        let output: LinearWeights
-        let gateUp: LinearWeights
-        let down: LinearWeights
-        let attentionScale: [Float]
-        let mlpScale: [Float]
+        let inputNorm: Tensor
+        let postNorm: Tensor
+        let qkv: Projection
+        let output: Projection
+        let gateUp: Projection
+        let down: Projection
+        let attentionScale: Tensor
+        let mlpScale: Tensor
     }
 
     let dims: DecoderDimensions
     let window: Int
-    let inputProjection: LinearWeights
-    let outputProjection: LinearWeights
+    /// Frames per call at most (the decoder feeds pieces no longer than this).
+    let maximumFrames: Int
+    let inputProjection: Linear
+    let outputWeight: Tensor
+    let outputBias: Tensor
     let layers: [Layer]
-    let finalNorm: [Float]
+    let finalNorm: Tensor
     let rope: RotaryEmbedding
-    private var keys: [[Float]]
-    private var values: [[Float]]
-    private var kept = 0
+    private var caches: [KVCache]
     private var position = 0
 
-    init(_ archive: SafetensorsArchive, config: CodecConfiguration) throws {
+    init(_ archive: SafetensorsArchive, config: CodecConfiguration, maximumFrames: Int) throws {
         let dims = config.transformer
         self.dims = dims
         window = config.slidingWindow
+        self.maximumFrames = maximumFrames
         let p = "decoder.pre_transformer.", h = dims.hiddenSize
         let qDim = dims.heads * dims.headDim, kvDim = dims.kvHeads * dims.headDim
-        inputProjection = try LinearWeights.load(archive, names: [p + "input_proj.weight"], bias: p + "input_proj.bias",
-                                                 columns: config.latentDim, rowsEach: [h], precision: .fp32)
-        outputProjection = try LinearWeights.load(archive, names: [p + "output_proj.weight"], bias: p + "output_proj.bias",
-                                                  columns: h, rowsEach: [config.latentDim], precision: .fp32)
+        inputProjection = Linear(weight: try archive.tensor(p + "input_proj.weight", shape: [h, config.latentDim]),
+                                 bias: try archive.tensor(p + "input_proj.bias", shape: [h]))
+        outputWeight = try archive.tensor(p + "output_proj.weight", shape: [config.latentDim, h])
+        outputBias = try archive.tensor(p + "output_proj.bias", shape: [config.latentDim])
         layers = try (0 ..< dims.layers).map { i in
             let l = "\(p)layers.\(i)."
             return Layer(
-                inputNorm: try archive.floats(l + "input_layernorm.weight", shape: [h]),
-                postNorm: try archive.floats(l + "post_attention_layernorm.weight", shape: [h]),
-                qkv: try LinearWeights.load(archive, names: ["q", "k", "v"].map { l + "self_attn.\($0)_proj.weight" },
-                                            columns: h, rowsEach: [qDim, kvDim, kvDim], precision: .fp32),
-                output: try LinearWeights.load(archive, names: [l + "self_attn.o_proj.weight"], columns: qDim,
-                                               rowsEach: [h], precision: .fp32),
-                gateUp: try LinearWeights.load(archive, names: [l + "mlp.gate_proj.weight", l + "mlp.up_proj.weight"],
-                                               columns: h, rowsEach: [dims.intermediateSize, dims.intermediateSize],
-                                               precision: .fp32),
-                down: try LinearWeights.load(archive, names: [l + "mlp.down_proj.weight"], columns: dims.intermediateSize,
-                                             rowsEach: [h], precision: .fp32),
-                attentionScale: try archive.floats(l + "self_attn_layer_scale.scale", shape: [h]),
-                mlpScale: try archive.floats(l + "mlp_layer_scale.scale", shape: [h]))
+                inputNorm: try archive.tensor(l + "input_layernorm.weight", shape: [h]),
+                postNorm: try archive.tensor(l + "post_attention_layernorm.weight", shape: [h]),
+                qkv: try Projection.load(archive, names: ["q", "k", "v"].map { l + "self_attn.\($0)_proj.weight" },
+                                         columns: h, rowsEach: [qDim, kvDim, kvDim], precision: .fp32),
+                output: try Projection.load(archive, names: [l + "self_attn.o_proj.weight"], columns: qDim,
+                                            rowsEach: [h], precision: .fp32),
+                gateUp: try Projection.load(archive, names: [l + "mlp.gate_proj.weight", l + "mlp.up_proj.weight"],
+                                            columns: h, rowsEach: [dims.intermediateSize, dims.intermediateSize],
+                                            precision: .fp32),
+                down: try Projection.load(archive, names: [l + "mlp.down_proj.weight"], columns: dims.intermediateSize,
+                                          rowsEach: [h], precision: .fp32),
+                attentionScale: try archive.tensor(l + "self_attn_layer_scale.scale", shape: [h]),
+                mlpScale: try archive.tensor(l + "mlp_layer_scale.scale", shape: [h]))
         }
-        finalNorm = try archive.floats(p + "norm.weight", shape: [h])
-        rope = RotaryEmbedding(headDim: dims.headDim, theta: dims.ropeTheta)
-        keys = Array(repeating: [], count: dims.layers)
-        values = keys
+        finalNorm = try archive.tensor(p + "norm.weight", shape: [h])
+        rope = RotaryEmbedding(headDim: dims.headDim, theta: Double(dims.ropeTheta))
+        caches = (0 ..< dims.layers).map { _ in
+            KVCache(capacity: config.slidingWindow - 1 + maximumFrames, kvHeads: dims.kvHeads, headDim: dims.headDim)
+        }
     }
 
     func reset() {
-        keys = Array(repeating: [], count: dims.layers)
-        values = keys
-        kept = 0
+        for i in caches.indices { caches[i].removeAll() }
         position = 0
     }
 
     var residentBytes: Int {
-        layers.reduce(inputProjection.residentBytes + outputProjection.residentBytes) {
+        layers.reduce((inputProjection.weight.count + outputWeight.count) * 4) {
             $0 + $1.qkv.residentBytes + $1.output.residentBytes + $1.gateUp.residentBytes + $1.down.residentBytes
         }
     }
 
-    func callAsFunction(_ input: Signal) -> Signal {
-        let t = input.frames, h = dims.hiddenSize, hd = dims.headDim
-        let qDim = dims.heads * hd, kvDim = dims.kvHeads * hd, qkvWidth = qDim + 2 * kvDim
-        let inter = dims.intermediateSize
-        var x = [Float](repeating: 0, count: t * h)
-        input.values.withUnsafeBufferPointer { i in
-            x.withUnsafeMutableBufferPointer { inputProjection.apply(i.baseAddress!, count: t, into: $0.baseAddress!) }
-        }
-        var normed = [Float](repeating: 0, count: t * h)
-        var projected = [Float](repeating: 0, count: t * max(qkvWidth, 2 * inter))
-        var queries = [Float](repeating: 0, count: t * qDim)
-        var attended = [Float](repeating: 0, count: t * max(qDim, inter))
-        var residual = [Float](repeating: 0, count: t * h)
+    /// `[latent, T]` → `[latent, T]` for the next T frames of the utterance.
+    func callAsFunction(_ input: Tensor, workspace: Workspace) -> Tensor {
+        let t = input.shape[1], h = dims.hiddenSize, hd = dims.headDim, inter = dims.intermediateSize
+        precondition(t <= maximumFrames, "the codec transformer takes at most \(maximumFrames) frames at a time")
+        let qDim = dims.heads * hd, kvDim = dims.kvHeads * hd
+        let y = workspace.tensor([outputWeight.shape[0], t])
+        let mark = workspace.mark()
+        defer { workspace.release(to: mark) }
+        let x = inputProjection(input.transposed(), workspace: workspace)
+        let angles = rope.angles(positions: position ..< position + t, workspace: workspace)
+        let normed = workspace.tensor([t, h])
+        let attended = workspace.tensor([t, qDim])
+        let residual = workspace.tensor([t, h])
+        let activated = workspace.tensor([t, inter])
         for (index, layer) in layers.enumerated() {
-            normRows(x, weight: layer.inputNorm, count: t, into: &normed)
-            apply(layer.qkv, normed, count: t, into: &projected)
-            var newKeys = [Float](), newValues = [Float]()
-            newKeys.reserveCapacity(t * kvDim)
-            newValues.reserveCapacity(t * kvDim)
-            projected.withUnsafeMutableBufferPointer { p in
-                for frame in 0 ..< t {
-                    let row = p.baseAddress! + frame * qkvWidth
-                    rope.apply(row, heads: dims.heads, position: position + frame)
-                    rope.apply(row + qDim, heads: dims.kvHeads, position: position + frame)
-                    newKeys.append(contentsOf: UnsafeBufferPointer(start: row + qDim, count: kvDim))
-                    newValues.append(contentsOf: UnsafeBufferPointer(start: row + qDim + kvDim, count: kvDim))
-                    for d in 0 ..< qDim { queries[frame * qDim + d] = row[d] }
-                }
-            }
-            let allKeys = keys[index] + newKeys, allValues = values[index] + newValues
-            queries.withUnsafeBufferPointer { q in
-                allKeys.withUnsafeBufferPointer { k in
-                    allValues.withUnsafeBufferPointer { v in
-                        attended.withUnsafeMutableBufferPointer { out in
-                            CachedAttention.run(queries: q.baseAddress!, count: t, start: kept, heads: dims.heads,
-                                                kvHeads: dims.kvHeads, headDim: hd, keys: k.baseAddress!,
-                                                values: v.baseAddress!, window: window, into: out.baseAddress!)
-                        }
-                    }
-                }
-            }
-            let keep = min(window - 1, kept + t)
-            keys[index] = Array(allKeys[((kept + t - keep) * kvDim)...])
-            values[index] = Array(allValues[((kept + t - keep) * kvDim)...])
-            apply(layer.output, attended, count: t, into: &residual)
-            for frame in 0 ..< t { for d in 0 ..< h { x[frame * h + d] += layer.attentionScale[d] * residual[frame * h + d] } }
-            normRows(x, weight: layer.postNorm, count: t, into: &normed)
-            apply(layer.gateUp, normed, count: t, into: &projected)
-            for frame in 0 ..< t {
-                for i in 0 ..< inter {
-                    attended[frame * inter + i] = VectorOps.silu(projected[frame * 2 * inter + i]) * projected[frame * 2 * inter + inter + i]
-                }
-            }
-            apply(layer.down, attended, count: t, into: &residual)
-            for frame in 0 ..< t { for d in 0 ..< h { x[frame * h + d] += layer.mlpScale[d] * residual[frame * h + d] } }
+            Norms.rmsNorm(rowsOf: x, weight: layer.inputNorm, eps: dims.rmsNormEpsilon, into: normed)
+            let layerMark = workspace.mark()
+            let projected = layer.qkv(normed, workspace: workspace)
+            let queries = projected.sliced(axis: 1, 0 ..< qDim)
+            let keys = projected.sliced(axis: 1, qDim ..< qDim + kvDim)
+            rope.apply(angles, to: queries, heads: dims.heads)
+            rope.apply(angles, to: keys, heads: dims.kvHeads)
+            let kept = caches[index].count
+            caches[index].append(keys: keys, values: projected.sliced(axis: 1, qDim + kvDim ..< qDim + 2 * kvDim))
+            Attention.apply(query: queries, key: caches[index].keys, value: caches[index].values, heads: dims.heads,
+                            kvHeads: dims.kvHeads, mask: .slidingWindow(window), queryOffset: kept, into: attended,
+                            workspace: workspace)
+            forgetBeyondWindow(&caches[index], workspace: workspace)
+            layer.output.apply(attended, into: residual, workspace: workspace)
+            Elementwise.broadcastAffine(residual, scale: layer.attentionScale, shift: nil, perRow: false, into: residual)
+            Elementwise.add(x, residual, into: x)
+
+            Norms.rmsNorm(rowsOf: x, weight: layer.postNorm, eps: dims.rmsNormEpsilon, into: normed)
+            let gates = layer.gateUp(normed, workspace: workspace)
+            Gates.swiGLU(gate: gates.sliced(axis: 1, 0 ..< inter), up: gates.sliced(axis: 1, inter ..< 2 * inter),
+                         into: activated)
+            layer.down.apply(activated, into: residual, workspace: workspace)
+            Elementwise.broadcastAffine(residual, scale: layer.mlpScale, shift: nil, perRow: false, into: residual)
+            Elementwise.add(x, residual, into: x)
+            workspace.release(to: layerMark)
         }
-        kept = min(window - 1, kept + t)
         position += t
-        normRows(x, weight: finalNorm, count: t, into: &normed)
-        var output = Signal(zeros: t, channels: outputProjection.rows)
-        apply(outputProjection, normed, count: t, into: &output.values)
-        return output
+        Norms.rmsNorm(rowsOf: x, weight: finalNorm, eps: dims.rmsNormEpsilon, into: normed)
+        // Channel-major output for the convolutions: W · normedᵀ.
+        BLAS.matmul(outputWeight, normed.transposed(), into: y)
+        Elementwise.broadcastAffine(y, scale: nil, shift: outputBias, perRow: true, into: y)
+        return y
     }
 
-    private func normRows(_ x: [Float], weight: [Float], count: Int, into y: inout [Float]) {
-        let h = dims.hiddenSize
-        x.withUnsafeBufferPointer { x in
-            weight.withUnsafeBufferPointer { w in
-                y.withUnsafeMutableBufferPointer { y in
-                    for t in 0 ..< count {
-                        VectorOps.rmsNorm(x.baseAddress! + t * h, weight: w.baseAddress!, eps: dims.rmsNormEpsilon,
-                                          count: h, into: y.baseAddress! + t * h)
-                    }
-                }
-            }
-        }
-    }
-
-    private func apply(_ weights: LinearWeights, _ x: [Float], count: Int, into y: inout [Float]) {
-        x.withUnsafeBufferPointer { x in
-            y.withUnsafeMutableBufferPointer { weights.apply(x.baseAddress!, count: count, into: $0.baseAddress!) }
-        }
+    /// Keeps the last `window − 1` positions: no later query can see further back.
+    private func forgetBeyondWindow(_ cache: inout KVCache, workspace: Workspace) {
+        let keep = window - 1, count = cache.count
+        guard count > keep else { return }
+        let mark = workspace.mark()
+        defer { workspace.release(to: mark) }
+        let keys = cache.keys.sliced(axis: 0, count - keep ..< count).copied(in: workspace)
+        let values = cache.values.sliced(axis: 0, count - keep ..< count).copied(in: workspace)
+        cache.removeAll()
+        cache.append(keys: keys, values: values)
     }
 }

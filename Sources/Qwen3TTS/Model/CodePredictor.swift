@@ -1,5 +1,6 @@
 import Foundation
 import SottoCore
+import SottoKernels
 
 /// The code predictor: a small Qwen3 decoder that, for each frame, turns the talker's hidden state
 /// and codebook 0 into codebooks 1…15, one at a time, with its own short KV cache.
@@ -8,9 +9,10 @@ public final class CodePredictor: @unchecked Sendable {
     let decoder: Qwen3Decoder
     /// Embeddings of codebooks 1…15, in the talker's width.
     let codecEmbeddings: [EmbeddingTable]
-    let heads: [LinearWeights]
+    /// One head per codebook; step j reads only head j.
+    let heads: [Projection]
     /// Maps the talker's width to the predictor's (1.7B models); nil when the widths agree.
-    let inputProjection: LinearWeights?
+    let inputProjection: Projection?
     let talkerWidth: Int
 
     var groups: Int { heads.count }
@@ -26,13 +28,13 @@ public final class CodePredictor: @unchecked Sendable {
                                rows: d.vocabularySize, width: talkerWidth)
         }
         heads = try (0 ..< codeGroups - 1).map {
-            try LinearWeights.load(archive, names: ["talker.code_predictor.lm_head.\($0).weight"], columns: d.hiddenSize,
-                                   rowsEach: [d.vocabularySize], precision: precision)
+            try Projection.load(archive, names: ["talker.code_predictor.lm_head.\($0).weight"], columns: d.hiddenSize,
+                                rowsEach: [d.vocabularySize], precision: precision)
         }
         if d.hiddenSize != talkerWidth {
-            inputProjection = try LinearWeights.load(archive, names: ["talker.code_predictor.small_to_mtp_projection.weight"],
-                                                     bias: "talker.code_predictor.small_to_mtp_projection.bias",
-                                                     columns: talkerWidth, rowsEach: [d.hiddenSize], precision: precision)
+            inputProjection = try Projection.load(archive, names: ["talker.code_predictor.small_to_mtp_projection.weight"],
+                                                  bias: "talker.code_predictor.small_to_mtp_projection.bias",
+                                                  columns: talkerWidth, rowsEach: [d.hiddenSize], precision: precision)
         } else {
             inputProjection = nil
         }
@@ -43,49 +45,46 @@ public final class CodePredictor: @unchecked Sendable {
             + (inputProjection?.residentBytes ?? 0)
     }
 
+    func makeCache() -> DecoderCache { decoder.makeCache(capacity: groups + 1) }
+
     /// Predicts codebooks 1…15 for one frame. `talkerHidden` is the talker's final-normed state,
     /// `firstCodeEmbedding` the talker's embedding of codebook 0; `choose(group, logits)` picks
-    /// each code. Also returns the summed embeddings of codebooks 1…15 (the next talker input needs them).
-    func predict(talkerHidden: [Float], firstCodeEmbedding: [Float], cache: KVCache,
+    /// each code. Also returns the summed embeddings of codebooks 1…15 (the next talker input
+    /// needs them).
+    func predict(talkerHidden: [Float], firstCodeEmbedding: [Float], cache: DecoderCache, workspace: Workspace,
                  choose: (Int, [Float]) -> Int) -> (codes: [Int], embeddingSum: [Float]) {
         cache.reset()
-        let h = config.dimensions.hiddenSize
+        let mark = workspace.mark()
+        defer { workspace.release(to: mark) }
+        let width = talkerWidth
         var codes: [Int] = []
-        var embeddingSum = [Float](repeating: 0, count: talkerWidth)
-        var inputs = talkerHidden + firstCodeEmbedding
-        var count = 2
-        var logits = [Float](repeating: 0, count: config.dimensions.vocabularySize)
+        codes.reserveCapacity(groups)
+        let embeddingSum = workspace.zeros([1, width])
+        let inputs = workspace.tensor([2, width])
+        talkerHidden.withUnsafeBufferPointer { inputs.pointer.update(from: $0.baseAddress!, count: width) }
+        firstCodeEmbedding.withUnsafeBufferPointer { (inputs.pointer + width).update(from: $0.baseAddress!, count: width) }
+        var step = inputs
         for group in 0 ..< groups {
-            var x = project(inputs, count: count)
-            x.withUnsafeMutableBufferPointer { decoder.forward($0.baseAddress!, count: count, cache: cache) }
-            x.withUnsafeBufferPointer { xs in
-                logits.withUnsafeMutableBufferPointer {
-                    heads[group].apply(xs.baseAddress! + (count - 1) * h, count: 1, into: $0.baseAddress!)
-                }
-            }
+            let stepMark = workspace.mark()
+            let x = inputProjection.map { $0(step, workspace: workspace) } ?? step.copied(in: workspace)
+            decoder.forward(x, cache: cache, workspace: workspace)
+            let logits = heads[group](x.sliced(axis: 0, x.shape[0] - 1 ..< x.shape[0]), workspace: workspace).toArray()
+            workspace.release(to: stepMark)
             let code = choose(group, logits)
             codes.append(code)
-            inputs = [Float](repeating: 0, count: talkerWidth)
-            inputs.withUnsafeMutableBufferPointer { codecEmbeddings[group].gather(code, into: $0.baseAddress!) }
-            VectorOps.addArrays(inputs, into: &embeddingSum)
-            count = 1
+            step = inputs.sliced(axis: 0, 0 ..< 1)
+            codecEmbeddings[group].gather(code, into: step.pointer)
+            Elementwise.add(embeddingSum, step, into: embeddingSum)
         }
-        return (codes, embeddingSum)
-    }
-
-    private func project(_ inputs: [Float], count: Int) -> [Float] {
-        guard let inputProjection else { return inputs }
-        var out = [Float](repeating: 0, count: count * inputProjection.rows)
-        inputs.withUnsafeBufferPointer { i in
-            out.withUnsafeMutableBufferPointer { inputProjection.apply(i.baseAddress!, count: count, into: $0.baseAddress!) }
-        }
-        return out
+        return (codes, embeddingSum.toArray())
     }
 }
 
-extension VectorOps {
-    static func addArrays(_ x: [Float], into y: inout [Float]) {
-        precondition(x.count == y.count)
-        for i in y.indices { y[i] += x[i] }
+extension Tensor {
+    /// A dense copy drawn from `workspace`.
+    func copied(in workspace: Workspace) -> Tensor {
+        let out = workspace.tensor(shape)
+        out.copy(from: self)
+        return out
     }
 }

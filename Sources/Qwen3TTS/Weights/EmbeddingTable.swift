@@ -1,5 +1,6 @@
 import Foundation
 import SottoCore
+import SottoKernels
 
 /// A lookup table of rows. Tables that are only gathered from are never multiplied, so they stay
 /// in the checkpoint's own precision: bf16 tables keep their bits (lossless) and the big text
@@ -25,7 +26,7 @@ final class EmbeddingTable: @unchecked Sendable {
                              hint: "the weights do not match this model's config.json")
         }
         if raw.type == .bf16 {
-            storage = .bf16((0 ..< rows * width).map { raw.pointer.loadUnaligned(fromByteOffset: 2 * $0, as: UInt16.self) })
+            storage = .bf16(raw.type.bits(raw.pointer, count: rows * width))
         } else {
             storage = .fp32(try archive.floats(name))
         }
@@ -61,11 +62,11 @@ final class EmbeddingTable: @unchecked Sendable {
             case .fp32(let table):
                 table.withUnsafeBufferPointer { out.update(from: $0.baseAddress! + index * width, count: width) }
             case .bf16(let table):
-                table.withUnsafeBufferPointer { BFloat16Bits.expand($0.baseAddress! + index * width, count: width, into: out) }
+                table.withUnsafeBufferPointer { HalfPrecision.bfloat16ToFloat($0.baseAddress! + index * width, out, count: width) }
             case .mapped(let archive, let name):
                 try! archive.convert(name, elementOffset: index * width, count: width, into: out)
             }
-            if accumulate { VectorOps.add(out, into: destination, count: width) }
+            if accumulate { for i in 0 ..< width { destination[i] += out[i] } }
         }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import SottoCore
+import SottoKernels
 
 /// A memory-mapped `.safetensors` file. Tensors are read one at a time and converted to the
 /// precision a module needs; the file itself is never copied whole, and tables that are only
@@ -65,6 +66,23 @@ public final class SafetensorsArchive: @unchecked Sendable {
         type.convert(pointer + offset * type.width, count: count, into: destination)
     }
 
+    /// Converts the tensor, checked against `shape`, into `destination` (shape.product floats).
+    func convert(_ name: String, shape expected: [Int], into destination: UnsafeMutablePointer<Float>) throws {
+        let (pointer, type, shape) = try raw(name)
+        guard expected == shape else {
+            throw SottoError("\(url.lastPathComponent): \(name) has shape \(shape), config.json implies \(expected)",
+                             hint: "the weights do not match this model's config.json")
+        }
+        type.convert(pointer, count: shape.reduce(1, *), into: destination)
+    }
+
+    /// The tensor as a new float32 `Tensor`, checked against `shape`.
+    func tensor(_ name: String, shape: [Int]) throws -> Tensor {
+        let t = Tensor(zeros: Shape(shape))
+        try convert(name, shape: shape, into: t.pointer)
+        return t
+    }
+
     enum ElementType: String {
         case f32 = "F32", f16 = "F16", bf16 = "BF16"
 
@@ -75,15 +93,32 @@ public final class SafetensorsArchive: @unchecked Sendable {
             case .f32:
                 // Tensors in safetensors files are not guaranteed to be 4-byte aligned.
                 memcpy(destination, source, count * 4)
-            case .bf16:
-                for i in 0 ..< count {
-                    let bits = UInt32(source.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)) << 16
-                    destination[i] = Float(bitPattern: bits)
+            case .bf16, .f16:
+                let halves: (UnsafePointer<UInt16>) -> Void = { bits in
+                    if self == .bf16 {
+                        HalfPrecision.bfloat16ToFloat(bits, destination, count: count)
+                    } else {
+                        HalfPrecision.float16ToFloat(bits, destination, count: count)
+                    }
                 }
-            case .f16:
-                for i in 0 ..< count {
-                    destination[i] = Float(Float16(bitPattern: source.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)))
+                if Int(bitPattern: source) % 2 == 0 {
+                    halves(source.assumingMemoryBound(to: UInt16.self))
+                } else {
+                    let copy = [UInt16](unsafeUninitializedCapacity: count) { buffer, initialized in
+                        memcpy(buffer.baseAddress!, source, count * 2)
+                        initialized = count
+                    }
+                    copy.withUnsafeBufferPointer { halves($0.baseAddress!) }
                 }
+            }
+        }
+
+        /// The raw 16-bit values of a bf16 or f16 tensor.
+        func bits(_ source: UnsafeRawPointer, count: Int) -> [UInt16] {
+            precondition(width == 2)
+            return [UInt16](unsafeUninitializedCapacity: count) { buffer, initialized in
+                memcpy(buffer.baseAddress!, source, count * 2)
+                initialized = count
             }
         }
     }
