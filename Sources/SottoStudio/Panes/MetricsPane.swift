@@ -75,6 +75,7 @@ enum MetricsPane {
             lines.append(Line(label: "first audio", value: "waiting " + Formatting.seconds(now - job.requestedAt), style: .accent))
         }
         let synthesis = progress.engineStartedAt.map { (progress.finishedAt ?? now) - $0 } ?? 0
+        lines.append(Line(label: "", value: RealTimeFactor(computeSeconds: synthesis, audioSeconds: progress.audioSeconds).label))
         switch progress.phase {
         case .queued:
             lines.append(Line(label: "synthesis", value: "queued", style: .dim))
@@ -85,7 +86,6 @@ enum MetricsPane {
             lines.append(Line(label: "synthesis", value: Formatting.seconds(synthesis) + (progress.finishedAt == nil ? " …" : "")))
         }
         lines.append(Line(label: "audio", value: Formatting.seconds(progress.audioSeconds) + " · \(progress.chunks) chunk\(progress.chunks == 1 ? "" : "s")"))
-        lines.append(Line(label: "", value: RealTimeFactor(computeSeconds: synthesis, audioSeconds: progress.audioSeconds).label))
         lines += memoryLines(context.model)
         if progress.loadSeconds > 0 {
             lines.append(Line(label: "model load", value: Formatting.seconds(progress.loadSeconds) + " (in first audio)"))
@@ -101,9 +101,9 @@ enum MetricsPane {
         } else {
             lines.append(Line(label: "first audio", value: "–", style: .dim))
         }
+        lines.append(Line(label: "", value: metrics.realTimeFactor.label))
         lines.append(Line(label: "synthesis", value: Formatting.seconds(metrics.synthesisSeconds)))
         lines.append(Line(label: "audio", value: Formatting.seconds(metrics.audioSeconds)))
-        lines.append(Line(label: "", value: metrics.realTimeFactor.label))
         if let resident = metrics.residentMB, let peak = metrics.peakResidentMB {
             lines.append(Line(label: "memory", value: Formatting.megabytes(resident) + " · peak " + Formatting.megabytes(peak)))
         }
@@ -116,7 +116,7 @@ enum MetricsPane {
                 lines.append(Line(label: index == 0 ? "stages" : " ", value: row))
             }
         }
-        var settings = [take.voiceLabel]
+        var settings = [take.speakerLabel]
         if let seed = take.seed { settings.append("seed \(seed)") }
         settings.append("×" + Formatting.speed(take.settings.speed))
         lines.append(Line(label: "", value: settings.joined(separator: " · "), style: .dim))

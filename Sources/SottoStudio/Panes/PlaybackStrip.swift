@@ -20,7 +20,8 @@ enum PlaybackStrip {
         let inner = PaneFrame.draw(region, title: "Playback", detail: "device \(snapshot.deviceName)", focused: false, glyphs: context.glyphs)
         guard inner.height > 0 else { return }
         let waveRows = max(1, inner.height - 1)
-        let isShowingPlayback = source != nil && snapshot.takeID == source?.takeID && snapshot.phase != .idle
+        let hasPosition = [.playing, .stopped, .finished].contains(snapshot.phase)
+        let isShowingPlayback = source != nil && snapshot.takeID == source?.takeID && hasPosition
         let headColumn: Int? = {
             guard let source, isShowingPlayback, source.seconds > 0 else { return nil }
             return min(inner.width - 1, Int(snapshot.playheadSeconds / source.seconds * Double(inner.width)))

@@ -66,7 +66,8 @@ enum TakesPane {
         }
         let prefix = mark + (playing ? context.glyphs.play : " ") + " " + DisplayWidth.pad(id, to: 4) + " "
         let labelWidth = max(1, region.width - DisplayWidth.of(prefix) - DisplayWidth.of(right) - 1)
-        let who = take.voiceName == take.model.name ? take.model.name : take.voiceName + " · " + take.model.name
+        var who = take.voiceName == take.model.name ? take.model.name : take.voiceName + " · " + take.model.name
+        if take.settings.speed != 1 { who = context.glyphs.times + Formatting.speed(take.settings.speed) + " " + who }
         let label = DisplayWidth.pad(DisplayWidth.truncate(who, to: labelWidth), to: labelWidth)
         let style: StyleRole = selected ? selectedStyle : (playing ? .playing : .text)
         region.fillRow(row, prefix + label + " " + right, style: style)

@@ -118,7 +118,7 @@ public struct StudioLayout: Equatable, Sendable {
         panes[.controls] = Rect(row: top + mainHeight - controlsHeight, column: 0, width: left, height: controlsHeight)
 
         let textHeight = max(4, mainHeight * 36 / 100)
-        let metricsHeight = max(4, min(9, mainHeight * 32 / 100))
+        let metricsHeight = max(6, min(9, mainHeight * 32 / 100))
         panes[.text] = Rect(row: top, column: left, width: right, height: textHeight)
         panes[.takes] = Rect(row: top + textHeight, column: left, width: right, height: mainHeight - textHeight - metricsHeight)
         panes[.metrics] = Rect(row: top + mainHeight - metricsHeight, column: left, width: right, height: metricsHeight)

@@ -50,6 +50,12 @@ public struct Take: Codable, Equatable, Sendable, Identifiable {
     /// "kokoro-v1.0-int8 · jf_alpha"
     public var voiceLabel: String { "\(model.name) · \(voiceName)" }
 
+    /// Who spoke, in few words: the voice and model, or the model alone when a single-speaker
+    /// model names its voice after itself.
+    public var speakerLabel: String {
+        voiceName == model.name ? model.name : voiceLabel
+    }
+
     /// The voice or speaker, "designed" for a voice made from a description.
     public var voiceName: String {
         settings.voice ?? (settings.voiceDescription.isEmpty ? "default" : "designed")
