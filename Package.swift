@@ -111,7 +111,7 @@ let package = Package(
                     dependencies: ["SottoEngines", "Kokoro", "Piper", "SottoPhonemes", "SottoCore"]),
         .testTarget(name: "SottoStudioTests", dependencies: ["SottoStudio", "SottoCore", "sotto"]),
         // Runs the built sotto binary end to end.
-        .testTarget(name: "CLITests", dependencies: ["SottoCore", "sotto"]),
+        .testTarget(name: "CLITests", dependencies: ["SottoCore", "SottoAudio", "sotto"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -63,7 +63,7 @@ struct Say: ParsableCommand {
     @Flag(help: "Play the audio even when writing a file.")
     var play = false
 
-    @Option(help: "ALSA playback device (default: default).")
+    @Option(help: "ALSA playback device.")
     var device: String = "default"
 
     @Option(name: .customLong("codes-out"), help: "Write the generated codec frames as JSON (Qwen3-TTS).")
@@ -146,12 +146,19 @@ struct Say: ParsableCommand {
         var meter = SynthesisMeter(loadSeconds: loadSeconds)
         var samples: [Float] = []
         var processFirstAudio: Double?
-        let summary = try engine.synthesize(request, cancellation: cancellation) { chunk in
-            if processFirstAudio == nil { processFirstAudio = ProcessClock.secondsSinceStart() }
-            meter.audioProduced(frames: chunk.samples.count, sampleRate: chunk.sampleRate)
-            samples += chunk.samples
-            buffer.append(chunk.samples)
-            if chunk.index == 0 { player?.start() }
+        let summary: SynthesisSummary
+        do {
+            summary = try engine.synthesize(request, cancellation: cancellation) { chunk in
+                if processFirstAudio == nil { processFirstAudio = ProcessClock.secondsSinceStart() }
+                meter.audioProduced(frames: chunk.samples.count, sampleRate: chunk.sampleRate)
+                samples += chunk.samples
+                buffer.append(chunk.samples)
+                if chunk.index == 0 { player?.start() }
+            }
+        } catch is SynthesisCancelled {
+            buffer.finish()
+            player?.stop()
+            throw try keepInterruptedTake(samples, sampleRate: engine.sampleRate, format: outputFormat)
         }
         buffer.finish()
         let metrics = meter.finish(stages: summary.stages)
@@ -187,6 +194,15 @@ struct Say: ParsableCommand {
                                                                   output: output) + "\n").utf8))
         }
         if let problem = problems.first { throw SottoError(problem) }
+    }
+
+    /// Ctrl-C stopped the take: whatever was synthesised so far still goes to the file asked
+    /// for, so an interrupted long text loses nothing already computed.
+    private func keepInterruptedTake(_ samples: [Float], sampleRate: Int, format: AudioFileFormat?) throws -> SottoError {
+        guard let output, let format, !samples.isEmpty else { return SottoError("stopped") }
+        try AudioFile.write(samples: samples, sampleRate: sampleRate, to: output, format: format)
+        let seconds = String(format: "%.2f", Double(samples.count) / Double(sampleRate))
+        return SottoError("stopped; the first \(seconds) s are in \(output)")
     }
 
     private func readText() throws -> String {
