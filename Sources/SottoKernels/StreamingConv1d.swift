@@ -8,14 +8,20 @@
 public final class StreamingConv1d: @unchecked Sendable {
     /// The convolution without padding, applied to history ‖ piece.
     public let convolution: Conv1d
+    /// The same convolution on AMX bf16 tiles, when the caller accepted bfloat16 rounding
+    /// (``TileConv1d``'s error bound) and the CPU has them; used instead of `convolution`.
+    public let tiles: TileConv1d?
     /// Input samples per channel carried from one piece to the next.
     public let historyLength: Int
     /// `[in, historyLength]`, the most recent input samples (zeros at the start of a stream).
     private let history: Tensor
 
-    /// Weight `[out, in/groups, kernel]` and bias `[out]` as PyTorch stores them.
-    public init(weight: Tensor, bias: Tensor? = nil, dilation: Int = 1, groups: Int = 1) {
+    /// Weight `[out, in/groups, kernel]` and bias `[out]` as PyTorch stores them. With
+    /// `allowTiles`, ungrouped convolutions whose output channels are a multiple of 32 run on
+    /// ``TileConv1d`` where the CPU offers it.
+    public init(weight: Tensor, bias: Tensor? = nil, dilation: Int = 1, groups: Int = 1, allowTiles: Bool = false) {
         convolution = Conv1d(weight: weight, bias: bias, stride: 1, padding: .none, dilation: dilation, groups: groups)
+        tiles = allowTiles && groups == 1 ? TileConv1d(weight: weight, bias: bias, padding: .none, dilation: dilation) : nil
         historyLength = (convolution.kernelSize - 1) * dilation
         history = Tensor(zeros: [convolution.inChannels, historyLength])
     }
@@ -42,7 +48,7 @@ public final class StreamingConv1d: @unchecked Sendable {
         let length = x.shape[1]
         guard length > 0 else { return }
         guard historyLength > 0 else {
-            convolution.apply(x, into: y, workspace: workspace)
+            run(x, into: y, workspace: workspace)
             return
         }
         let mark = workspace.mark()
@@ -51,7 +57,15 @@ public final class StreamingConv1d: @unchecked Sendable {
         let joined = workspace.tensor([inChannels, span + length])
         joined.sliced(axis: 1, 0..<span).copy(from: history)
         joined.sliced(axis: 1, span..<span + length).copy(from: x)
-        convolution.apply(joined, into: y, workspace: workspace)
+        run(joined, into: y, workspace: workspace)
         history.copy(from: joined.sliced(axis: 1, length..<length + span))
+    }
+
+    private func run(_ x: Tensor, into y: Tensor, workspace: Workspace) {
+        if let tiles, y.hasDenseRows {
+            tiles.apply(x, into: y, workspace: workspace)
+        } else {
+            convolution.apply(x, into: y, workspace: workspace)
+        }
     }
 }
