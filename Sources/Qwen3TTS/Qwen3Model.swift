@@ -35,7 +35,8 @@ public final class Qwen3Model: @unchecked Sendable {
         talker = try Talker(weights, config: t, precision: precision)
         codePredictor = try CodePredictor(weights, config: t.codePredictor, talkerWidth: t.dimensions.hiddenSize,
                                           codeGroups: t.codeGroups, precision: precision)
-        codec = try CodecDecoder(folder: folder.appendingPathComponent("speech_tokenizer"))
+        codec = try CodecDecoder(folder: folder.appendingPathComponent("speech_tokenizer"),
+                                 bfloat16Convolutions: precision != .fp32)
         guard codec.config.quantizers == t.codeGroups else {
             throw SottoError("speech_tokenizer/config.json has \(codec.config.quantizers) quantizers but config.json \(t.codeGroups) code groups")
         }

@@ -146,6 +146,25 @@ import Testing
         }
     }
 
+    @Test func bfloat16ConvolutionsStayCloseToTheReference() throws {
+        // bf16 rounding (2⁻⁹ relative per value) in every large convolution compounds over the
+        // decoder's ~30 layers to a fraction of a percent of the signal; a wrong history or tap
+        // order would be as large as the signal itself.
+        let codec = try CodecDecoder(folder: Qwen3Fixtures.directory.appendingPathComponent("speech_tokenizer"),
+                                     bfloat16Convolutions: true)
+        let flat = try Qwen3Fixtures.array("codec_320_codes").map { Int($0) }
+        let codes = (0 ..< 320).map { Array(flat[$0 * 16 ..< ($0 + 1) * 16]) }
+        let wave = try codec.decodeLikeReference(codes)
+        let entry = (Qwen3Fixtures.goldens["codec"] as! [[String: Any]]).first { $0["frames"] as! Int == 320 }!
+        let seamStart = entry["seam_start"] as! Int
+        let expected = try Qwen3Fixtures.array("codec_320_seam")
+        let actual = Array(wave[seamStart ..< seamStart + expected.count])
+        let rms = (expected.reduce(0) { $0 + $1 * $1 } / Float(expected.count)).squareRoot()
+        let errorRMS = (zip(actual, expected).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) } / Float(expected.count)).squareRoot()
+        #expect(rms > 0.01)
+        #expect(errorRMS < 0.02 * rms, "error RMS \(errorRMS) against signal RMS \(rms)")
+    }
+
     @Test func streamingEqualsOnePass() throws {
         let codec = try CodecDecoder(folder: Qwen3Fixtures.directory.appendingPathComponent("speech_tokenizer"))
         let flat = try Qwen3Fixtures.array("codec_320_codes").map { Int($0) }

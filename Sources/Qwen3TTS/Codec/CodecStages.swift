@@ -7,12 +7,13 @@ import SottoKernels
 // samples of one pass over all of it.
 
 extension SafetensorsArchive {
-    /// A causal convolution `prefix.weight` `[out, in/groups, kernel]` (+ optional bias).
+    /// A causal convolution `prefix.weight` `[out, in/groups, kernel]` (+ optional bias), on
+    /// bf16 tiles when `allowTiles` and the CPU has them.
     func causalConvolution(_ prefix: String, input: Int, output: Int, kernel: Int, dilation: Int = 1,
-                           groups: Int = 1) throws -> StreamingConv1d {
+                           groups: Int = 1, allowTiles: Bool = false) throws -> StreamingConv1d {
         let weight = try tensor(prefix + "weight", shape: [output, input / groups, kernel])
         let bias = contains(prefix + "bias") ? try tensor(prefix + "bias", shape: [output]) : nil
-        return StreamingConv1d(weight: weight, bias: bias, dilation: dilation, groups: groups)
+        return StreamingConv1d(weight: weight, bias: bias, dilation: dilation, groups: groups, allowTiles: allowTiles)
     }
 
     /// A transposed convolution `prefix.weight` `[in, out, kernel]` trimmed on the right by
@@ -91,12 +92,13 @@ struct ResidualUnit {
     let secondActivation: SnakeBeta
     let pointwise: StreamingConv1d
 
-    init(_ archive: SafetensorsArchive, prefix r: String, channels: Int, dilation: Int) throws {
+    init(_ archive: SafetensorsArchive, prefix r: String, channels: Int, dilation: Int, allowTiles: Bool) throws {
         firstActivation = try SnakeBeta(archive, prefix: r + "act1.", channels: channels)
         dilated = try archive.causalConvolution(r + "conv1.conv.", input: channels, output: channels, kernel: 7,
-                                                dilation: dilation)
+                                                dilation: dilation, allowTiles: allowTiles)
         secondActivation = try SnakeBeta(archive, prefix: r + "act2.", channels: channels)
-        pointwise = try archive.causalConvolution(r + "conv2.conv.", input: channels, output: channels, kernel: 1)
+        pointwise = try archive.causalConvolution(r + "conv2.conv.", input: channels, output: channels, kernel: 1,
+                                                  allowTiles: allowTiles)
     }
 
     func callAsFunction(_ x: Tensor, workspace: Workspace) -> Tensor {
@@ -124,12 +126,12 @@ struct DecoderBlock {
     let upsample: StreamingConvTranspose1d
     let units: [ResidualUnit]
 
-    init(_ archive: SafetensorsArchive, prefix p: String, input: Int, output: Int, rate: Int) throws {
+    init(_ archive: SafetensorsArchive, prefix p: String, input: Int, output: Int, rate: Int, allowTiles: Bool) throws {
         activation = try SnakeBeta(archive, prefix: p + "0.", channels: input)
         upsample = try archive.causalTransposedConvolution(p + "1.conv.", input: input, output: output, kernel: 2 * rate,
                                                            stride: rate)
         units = try [1, 3, 9].enumerated().map { u, dilation in
-            try ResidualUnit(archive, prefix: "\(p)\(u + 2).", channels: output, dilation: dilation)
+            try ResidualUnit(archive, prefix: "\(p)\(u + 2).", channels: output, dilation: dilation, allowTiles: allowTiles)
         }
     }
 
