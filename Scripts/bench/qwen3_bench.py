@@ -1,0 +1,347 @@
+#!/usr/bin/env python3
+"""Speed of Sotto's Qwen3-TTS engine against the official PyTorch code, same checkpoint and text.
+
+    /work/venv-qwen/bin/python Scripts/bench/qwen3_bench.py [--size 0.6b|1.7b] [--threads 1,2]
+        [--precisions fp32,bf16,int8] [--frames 48] [--rounds 3] [--runs 2] [--sotto PATH]
+
+Released weights are not needed: the script builds a checkpoint with the real dimensions of
+Qwen3-TTS-12Hz-0.6B-CustomVoice (or 1.7B with --size 1.7b) and random, well-scaled weights,
+in the released folder layout (config.json, generation_config.json, bf16 model.safetensors,
+tokenizer files, speech_tokenizer/ with the real decoder dimensions), with the official
+`qwen-tts` package, and caches it outside the repository ($SOTTO_QWEN3_BENCH_DIR, default
+~/.cache/sotto/qwen3-bench/<size>). Speed does not depend on the values, only on the shapes.
+Two liberties, both outside what is timed: the speech tokenizer's Mimi encoder (never run when
+decoding) is a small one, and the end-of-speech row of codec_head is zero so that greedy decoding
+never stops early (random logits would otherwise end takes at random lengths). Both sides then
+generate exactly --frames frames greedily (Sotto: --max-frames N; reference: max_new_tokens
+N + 1, since its last step's residual codes are never computed).
+
+Each round runs, in alternating order, one `sotto bench` process per precision (load, one
+warm-up, --runs timed runs) and --runs timed runs in one long-lived PyTorch worker (fp32, loaded
+once, one warm-up per thread count; torch.set_num_threads). Reported per thread count: median
+over all timed runs of talker time per decode step, code predictor time per frame, codec time per
+second of audio, prefill, total time, real-time factor (compute / audio) and speed-up over PyTorch,
+plus peak resident memory per process. The last line is one JSON object for machines.
+
+The run needs the venv of Scripts/fixtures/make_qwen3_goldens.py (torch CPU, qwen-tts) and the
+Qwen3 tokenizer files Scripts/setup fetches. Build Sotto first:
+`swift build -c release --product sotto`. 1.7B: the checkpoint takes ~4 GB bf16 on disk, Sotto
+fp32 holds ~7 GB and PyTorch fp32 ~8 GB, and PyTorch needs ~0.6 s per frame on 2 cores, so use
+fewer frames or rounds (e.g. --size 1.7b --frames 24 --rounds 2 --runs 1).
+"""
+import argparse
+import functools
+import json
+import os
+import pathlib
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+TEXT = "The quick brown fox jumps over the lazy dog, too."
+SPEAKER = "ryan"
+LANGUAGE = "english"
+FRAMES_PER_SECOND = 12.5
+SAMPLE_RATE = 24000
+EOS = 2150
+
+# Real dimensions of the released checkpoints (config.json of Qwen3-TTS-12Hz-{0.6B,1.7B}-*).
+SIZES = {
+    "0.6b": dict(tag="0b6", hidden=1024, intermediate=3072, predictor_hidden=1024),
+    "1.7b": dict(tag="1b7", hidden=2048, intermediate=6144, predictor_hidden=1024),
+}
+CODEC_DECODER = dict(
+    codebook_size=2048, codebook_dim=512, vector_quantization_hidden_dimension=512,
+    hidden_size=512, latent_dim=1024, intermediate_size=1024, head_dim=64,
+    num_attention_heads=16, num_key_value_heads=16, num_hidden_layers=8,
+    max_position_embeddings=8000, rope_theta=10000, sliding_window=72, attention_bias=False,
+    hidden_act="silu", layer_scale_initial_scale=0.01, rms_norm_eps=1e-5,
+    num_quantizers=16, num_semantic_quantizers=1, semantic_codebook_size=4096,
+    upsample_rates=[8, 5, 4, 3], upsampling_ratios=[2, 2], decoder_dim=1536, attention_dropout=0.0)
+
+
+def goldens_module():
+    """The fixture script holds the import workarounds, the tokenizer files and the seeded init."""
+    sys.path.insert(0, str(ROOT / "Scripts" / "fixtures"))
+    import make_qwen3_goldens
+    return make_qwen3_goldens
+
+
+# ---------------------------------------------------------------- the checkpoint
+def talker_config(g, size):
+    s = SIZES[size]
+    return dict(
+        vocab_size=3072, hidden_size=s["hidden"], intermediate_size=s["intermediate"], num_hidden_layers=28,
+        num_attention_heads=16, num_key_value_heads=8, head_dim=128, hidden_act="silu",
+        max_position_embeddings=32768, rms_norm_eps=1e-6, rope_theta=1000000,
+        rope_scaling={"interleaved": True, "mrope_section": [24, 20, 20], "rope_type": "default", "type": "default"},
+        text_vocab_size=151936, text_hidden_size=2048, num_code_groups=16, position_id_per_seconds=13,
+        codec_bos_id=2149, codec_eos_token_id=EOS, codec_pad_id=2148, codec_think_id=2154,
+        codec_nothink_id=2155, codec_think_bos_id=2156, codec_think_eos_id=2157,
+        codec_language_id=g.LANGUAGES, spk_id=g.SPEAKERS, spk_is_dialect=g.DIALECTS,
+        code_predictor_config=dict(
+            vocab_size=2048, hidden_size=s["predictor_hidden"], intermediate_size=3072, num_hidden_layers=5,
+            num_attention_heads=16, num_key_value_heads=8, head_dim=128, hidden_act="silu",
+            max_position_embeddings=65536, rms_norm_eps=1e-6, rope_theta=1000000,
+            num_code_groups=16, layer_types=["full_attention"] * 5))
+
+
+def build_checkpoint(folder, size, tokenizer_dir):
+    g = goldens_module()
+    import torch
+    from qwen_tts.core.models import Qwen3TTSConfig, Qwen3TTSForConditionalGeneration
+    from qwen_tts.core.tokenizer_12hz.configuration_qwen3_tts_tokenizer_v2 import Qwen3TTSTokenizerV2Config
+    from qwen_tts.core.tokenizer_12hz.modeling_qwen3_tts_tokenizer_v2 import Qwen3TTSTokenizerV2Model
+
+    work = pathlib.Path(tempfile.mkdtemp(prefix="qwen3-bench-", dir=folder.parent))
+    started = time.perf_counter()
+    config = Qwen3TTSConfig(talker_config=talker_config(g, size), tokenizer_type="qwen3_tts_tokenizer_12hz",
+                            tts_model_size=SIZES[size]["tag"], tts_model_type="custom_voice",
+                            im_start_token_id=151644, im_end_token_id=151645, tts_pad_token_id=151671,
+                            tts_bos_token_id=151672, tts_eos_token_id=151673, assistant_token_id=77091)
+    model = Qwen3TTSForConditionalGeneration(config).eval()
+    g.randomize(model, g.SEED + 11, range(151936))
+    with torch.no_grad():
+        model.talker.codec_head.weight[EOS].zero_()
+    model.to(torch.bfloat16).save_pretrained(work, safe_serialization=True)
+    del model
+    full = config.to_dict()
+    full.pop("speaker_encoder_config", None)
+    (work / "config.json").write_text(json.dumps(full, indent=1))
+    (work / "generation_config.json").write_text(json.dumps(dict(
+        do_sample=True, top_k=50, top_p=1.0, temperature=0.9, repetition_penalty=1.05, subtalker_dosample=True,
+        subtalker_top_k=50, subtalker_top_p=1.0, subtalker_temperature=0.9, max_new_tokens=8192), indent=2))
+    g.write_tokenizer_files(str(work), str(tokenizer_dir))
+
+    codec_config = Qwen3TTSTokenizerV2Config(encoder_config=g.CODEC_ENCODER, decoder_config=CODEC_DECODER,
+                                             encoder_valid_num_quantizers=16, input_sample_rate=24000,
+                                             output_sample_rate=24000, decode_upsample_rate=1920,
+                                             encode_downsample_rate=1920)
+    codec = Qwen3TTSTokenizerV2Model(codec_config).eval()
+    g.randomize(codec, g.SEED + 12, [])
+    codec.save_pretrained(work / "speech_tokenizer", safe_serialization=True)
+    (work / "speech_tokenizer" / "preprocessor_config.json").write_text(json.dumps(dict(
+        feature_extractor_type="EncodecFeatureExtractor", feature_size=1, sampling_rate=24000, padding_side="right",
+        padding_value=0.0, return_attention_mask=True, chunk_length_s=None, overlap=None), indent=1))
+    os.replace(work, folder)
+    print(f"built {folder} in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+
+
+# ---------------------------------------------------------------- the PyTorch side
+def worker(folder):
+    """Long-lived: loads the checkpoint once in fp32, then answers one JSON request per line."""
+    # The reference prints notices on stdout; the answers get a descriptor of their own.
+    answers = os.fdopen(os.dup(1), "w")
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
+    goldens_module()  # import workarounds
+    import torch
+    from qwen_tts import Qwen3TTSModel
+
+    started = time.perf_counter()
+    model = Qwen3TTSModel.from_pretrained(folder, dtype=torch.float32, attn_implementation="eager")
+    load_seconds = time.perf_counter() - started
+    talker = model.model.talker
+    predictor = talker.code_predictor
+    codec = model.model.speech_tokenizer
+    clock = {}
+
+    def timed(name, function):
+        @functools.wraps(function)  # transformers reads forward's signature
+        def wrapper(*args, **kwargs):
+            t0 = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                clock.setdefault(name, []).append(time.perf_counter() - t0)
+        return wrapper
+
+    talker.forward = timed("talker_forward", talker.forward)
+    predictor.generate = timed("code_predictor", predictor.generate)
+    codec.decode = timed("codec", codec.decode)
+    warmed = set()
+    print(json.dumps({"ready": True, "load_seconds": load_seconds}), file=answers, flush=True)
+    for line in sys.stdin:
+        request = json.loads(line)
+        torch.set_num_threads(request["threads"])
+        runs = []
+        for index in range(request["runs"] + (0 if request["threads"] in warmed else 1)):
+            clock.clear()
+            t0 = time.perf_counter()
+            wavs, rate = model.generate_custom_voice(
+                text=request["text"], speaker=SPEAKER, language=LANGUAGE, do_sample=False, subtalker_dosample=False,
+                repetition_penalty=1.05, max_new_tokens=request["frames"] + 1)
+            seconds = time.perf_counter() - t0
+            forwards = clock["talker_forward"]
+            # The first talker call is the prefill; every later one runs the code predictor for
+            # the previous token and then one talker step.
+            steps = len(forwards) - 1
+            runs.append(dict(seconds=seconds, audio_seconds=len(wavs[0]) / rate, frames=len(wavs[0]) // 1920,
+                             prefill=forwards[0], talker=sum(forwards[1:]) - sum(clock["code_predictor"]),
+                             talker_steps=steps, code_predictor=sum(clock["code_predictor"]),
+                             predictor_frames=len(clock["code_predictor"]), codec=sum(clock["codec"])))
+        if request["threads"] not in warmed:
+            warmed.add(request["threads"])
+            runs = runs[1:]
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(json.dumps({"runs": runs, "peak_rss_mb": peak}), file=answers, flush=True)
+
+
+class TorchWorker:
+    def __init__(self, folder):
+        self.process = subprocess.Popen([sys.executable, __file__, "--worker", str(folder)], stdin=subprocess.PIPE,
+                                        stdout=subprocess.PIPE, text=True)
+        self.ready = self._read()
+
+    def _read(self):
+        line = self.process.stdout.readline()
+        if not line:
+            raise SystemExit("the PyTorch worker exited early; see its messages above")
+        return json.loads(line)
+
+    def run(self, threads, frames, runs):
+        self.process.stdin.write(json.dumps(dict(threads=threads, frames=frames, runs=runs, text=TEXT)) + "\n")
+        self.process.stdin.flush()
+        return self._read()
+
+    def close(self):
+        self.process.stdin.close()
+        self.process.wait()
+
+
+# ---------------------------------------------------------------- the Sotto side
+def sotto_bench(sotto, folder, threads, precision, frames, runs):
+    command = [sotto, "bench", "-m", str(folder), "-v", SPEAKER, "--language", LANGUAGE, "--text", TEXT,
+               "--greedy", "--max-frames", str(frames), "--threads", str(threads), "--precision", precision,
+               "--warmup", "1", "--runs", str(runs), "--json"]
+    out = subprocess.run(command, capture_output=True, text=True)
+    if out.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed:\n{out.stderr}")
+    report = json.loads(out.stdout)
+    runs = []
+    for run in report["runs"]:
+        stages = run["stages"]
+        frames_made = run["frames"]
+        runs.append(dict(seconds=run["seconds"], audio_seconds=run["audio_seconds"], frames=frames_made,
+                         prefill=stages["prefill"], talker=stages["talker"], talker_steps=frames_made - 1,
+                         code_predictor=stages["code predictor"], predictor_frames=frames_made, codec=stages["codec"]))
+    return dict(runs=runs, peak_rss_mb=report.get("peak_rss_mb"), load_seconds=report["load_seconds"])
+
+
+# ---------------------------------------------------------------- report
+def summarize(runs):
+    def med(f):
+        return statistics.median(f(r) for r in runs)
+    return dict(
+        runs=len(runs), frames=med(lambda r: r["frames"]), audio_seconds=med(lambda r: r["audio_seconds"]),
+        talker_ms_per_step=1000 * med(lambda r: r["talker"] / max(r["talker_steps"], 1)),
+        code_predictor_ms_per_frame=1000 * med(lambda r: r["code_predictor"] / max(r["predictor_frames"], 1)),
+        codec_seconds_per_audio_second=med(lambda r: r["codec"] / r["audio_seconds"]),
+        prefill_seconds=med(lambda r: r["prefill"]), seconds=med(lambda r: r["seconds"]),
+        rtf=med(lambda r: r["seconds"] / r["audio_seconds"]))
+
+
+def machine():
+    name = platform.processor() or platform.machine()
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                name = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{name}, {os.cpu_count()} cores"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--size", choices=sorted(SIZES), default="0.6b")
+    parser.add_argument("--threads", default="1,2")
+    parser.add_argument("--precisions", default="fp32,bf16,int8")
+    parser.add_argument("--frames", type=int, default=48, help="frames per take (12.5 per audio second)")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=2, help="timed runs per side and round")
+    parser.add_argument("--no-torch", action="store_true", help="time Sotto only")
+    parser.add_argument("--sotto", default=str(ROOT / ".build/release/sotto"))
+    parser.add_argument("--checkpoint", help="use this folder instead of the cached random one")
+    parser.add_argument("--tokenizer", default=os.path.join(
+        os.environ.get("SOTTO_MODELS_DIR") or os.path.expanduser("~/.local/share/sotto/models"), "qwen3-tokenizer"))
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        return worker(args.worker)
+    if not os.access(args.sotto, os.X_OK):
+        raise SystemExit(f"no sotto binary at {args.sotto}; build it or pass --sotto")
+
+    if args.checkpoint:
+        folder = pathlib.Path(args.checkpoint)
+    else:
+        cache = pathlib.Path(os.environ.get("SOTTO_QWEN3_BENCH_DIR") or os.path.expanduser("~/.cache/sotto/qwen3-bench"))
+        folder = cache / f"customvoice-{args.size}-random"
+        if not (folder / "speech_tokenizer" / "model.safetensors").exists():
+            cache.mkdir(parents=True, exist_ok=True)
+            if folder.exists():
+                shutil.rmtree(folder)
+            build_checkpoint(folder, args.size, args.tokenizer)
+    threads_list = [int(t) for t in args.threads.split(",")]
+    precisions = args.precisions.split(",")
+    torch_worker = None if args.no_torch else TorchWorker(folder)
+    collected = {}  # (threads, side) -> dict(runs, rss, load)
+    started = time.perf_counter()
+    for round_index in range(args.rounds):
+        for threads in threads_list:
+            sides = [("sotto " + p, p) for p in precisions] + ([("pytorch fp32", None)] if torch_worker else [])
+            if round_index % 2 == 1:
+                sides.reverse()
+            for side, precision in sides:
+                if precision is None:
+                    result = torch_worker.run(threads, args.frames, args.runs)
+                    result["load_seconds"] = torch_worker.ready["load_seconds"]
+                else:
+                    result = sotto_bench(args.sotto, folder, threads, precision, args.frames, args.runs)
+                entry = collected.setdefault((threads, side), dict(runs=[], rss=[], load=[]))
+                entry["runs"] += result["runs"]
+                entry["rss"].append(result["peak_rss_mb"] or 0)
+                entry["load"].append(result["load_seconds"])
+                frames = {r["frames"] for r in result["runs"]}
+                if frames != {args.frames}:
+                    print(f"warning: {side} made {sorted(frames)} frames, not {args.frames}", file=sys.stderr)
+                print(f"round {round_index + 1} threads {threads} {side}: "
+                      f"{statistics.median(r['seconds'] for r in result['runs']):.2f} s "
+                      f"({time.perf_counter() - started:.0f} s elapsed)", file=sys.stderr)
+    if torch_worker:
+        torch_worker.close()
+
+    print(f"\nQwen3-TTS {args.size} CustomVoice (random weights, real shapes), \"{TEXT}\", greedy, "
+          f"{args.frames} frames = {args.frames / FRAMES_PER_SECOND:.2f} s of audio; {machine()}; "
+          f"medians of {args.rounds} rounds × {args.runs} runs\n")
+    print("| threads | engine | talker ms/step | code predictor ms/frame | codec s per audio s | prefill s | total s "
+          "| RTF | × PyTorch | peak RSS MB | load s |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    machine_rows = []
+    for threads in threads_list:
+        baseline = collected.get((threads, "pytorch fp32"))
+        base = summarize(baseline["runs"]) if baseline else None
+        for side in ["sotto " + p for p in precisions] + (["pytorch fp32"] if baseline else []):
+            entry = collected[(threads, side)]
+            s = summarize(entry["runs"])
+            speedup = base["seconds"] / s["seconds"] if base else None
+            rss = max(entry["rss"])
+            load = statistics.median(entry["load"])
+            print(f"| {threads} | {side} | {s['talker_ms_per_step']:.1f} | {s['code_predictor_ms_per_frame']:.1f} | "
+                  f"{s['codec_seconds_per_audio_second']:.3f} | {s['prefill_seconds']:.3f} | {s['seconds']:.2f} | "
+                  f"{s['rtf']:.3f} | {'-' if speedup is None else f'{speedup:.2f}'} | {rss:.0f} | {load:.2f} |")
+            machine_rows.append(dict(threads=threads, engine=side, speedup=speedup, peak_rss_mb=rss,
+                                     load_seconds=load, **s))
+    print("\n" + json.dumps(dict(bench="qwen3", size=args.size, frames=args.frames, text=TEXT, machine=machine(),
+                                 rounds=args.rounds, runs=args.runs, rows=machine_rows)))
+
+
+if __name__ == "__main__":
+    main()
