@@ -122,6 +122,14 @@ struct StudioEndToEndTests {
         try studio.quit()
     }
 
+    @Test func aTerminalThatCannotMoveTheCursorIsRefusedWithAReason() throws {
+        let folder = ScratchFolder("e2e")
+        let studio = TmuxStudio(models: folder.path("models"))
+        try studio.launch(term: "dumb", firstFrame: "[exit 1]")
+        let stderr = try String(contentsOf: studio.home.path("stderr.txt"), encoding: .utf8)
+        #expect(stderr.contains("cannot move the cursor") && stderr.contains("TERM="), "\(stderr)")
+    }
+
     @Test func resizingToATinyTerminalAndBack() throws {
         let folder = ScratchFolder("e2e")
         let studio = TmuxStudio(models: folder.path("models"))

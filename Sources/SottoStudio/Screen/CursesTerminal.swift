@@ -39,10 +39,21 @@ final class CursesTerminal: Canvas {
             throw SottoError(term.isEmpty ? "TERM is not set" : "unknown terminal type \"\(term)\"",
                              hint: "set TERM to your terminal, e.g. TERM=xterm-256color")
         }
+        set_term(screen)
+        // Without cursor addressing (TERM=dumb, emacs' shell) curses can only print line after
+        // line: the studio would look frozen on one status line. Say so instead.
+        let moveCursor = tigetstr("cup")
+        if moveCursor == nil || Int(bitPattern: moveCursor) == -1 {
+            endwin()
+            delscreen(screen)
+            fclose(output)
+            fclose(input)
+            throw SottoError("the terminal \"\(term)\" cannot move the cursor, which the studio needs",
+                             hint: "set TERM to your terminal, e.g. TERM=xterm-256color or TERM=vt100; or use sotto say")
+        }
         self.output = output
         self.input = input
         self.screen = screen
-        set_term(screen)
         window = sotto_stdscr()
         raw()
         noecho()
