@@ -137,6 +137,24 @@ import Testing
         #expect(KeyMap.blindAction(for: .enter) == .blindPick)
     }
 
+    @Test func speedKeysWorkShiftedOrNot() {
+        #expect(KeyMap.normalAction(for: .character("+"), pane: .text) == .speedUp)
+        #expect(KeyMap.normalAction(for: .character("="), pane: .takes) == .speedUp)
+        #expect(KeyMap.normalAction(for: .character("_"), pane: .voices) == .speedDown)
+        #expect(KeyMap.blindAction(for: .character("=")) == .blindNoPreference)
+    }
+
+    @Test func theHelpShowsTheEditingKeysAndEveryLabelWhole() {
+        let editing = KeyMap.bindings.filter { $0.context == .editing }.flatMap(\.keys)
+        for key in [Key.backspace, .delete, .enter, .left, .up, .tab] { #expect(editing.contains(key), "\(key) missing") }
+        // The help overlay gives key labels 26 columns; a longer one would be cut off.
+        for binding in KeyMap.bindings { #expect(DisplayWidth.of(binding.keyLabel) <= 26, "\(binding.keyLabel)") }
+        for spec in CommandParser.specs {
+            let usage = ":" + spec.name + (spec.arguments.isEmpty ? "" : " " + spec.arguments)
+            #expect(DisplayWidth.of(usage) <= 26, "\(usage)")
+        }
+    }
+
     @Test func everyBindingIsDocumentedOnce() {
         for binding in KeyMap.bindings { #expect(!binding.summary.isEmpty && !binding.keys.isEmpty) }
         let sections = KeyMap.helpSections(current: [.editing])

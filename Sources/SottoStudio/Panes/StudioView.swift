@@ -62,7 +62,7 @@ public final class StudioView {
             buffer = studio.library.cached(takeID)
             if buffer == nil, let file = take.audioFile { studio.library.prefetch(takeID, from: studio.session.audioURL(file)) }
             let mark = takeID == studio.markA ? " A" : takeID == studio.markB ? " B" : ""
-            label += mark + " · " + take.voiceLabel
+            label += mark + " · " + take.speakerLabel
             if buffer == nil {
                 let missing = studio.library.failure(takeID)
                 return PlaybackStrip.Source(takeID: takeID, label: label + (missing == nil ? " (reading…)" : " (audio missing)"),

@@ -63,7 +63,8 @@ public enum KeyMap {
         KeyBinding(keys: c("t"), action: .toggleAB, context: .global, summary: "switch A↔B at the same position"),
         KeyBinding(keys: c("B"), action: .blind, context: .global, summary: "blind A/B test of A and B"),
         KeyBinding(keys: c("i"), action: .editText, context: .global, summary: "edit the text"),
-        KeyBinding(keys: c("+-"), action: nil, context: .global, summary: "speed up / down by 0.05"),
+        KeyBinding(keys: c("+="), action: .speedUp, context: .global, summary: "speed up by 0.05"),
+        KeyBinding(keys: c("-_"), action: .speedDown, context: .global, summary: "speed down by 0.05"),
         KeyBinding(keys: c("r"), action: .newSeed, context: .global, summary: "fix a new random seed (:seed random to unfix)"),
         KeyBinding(keys: c("R"), action: .recallTake, context: .global, summary: "recall the selected take's text, model and settings"),
         KeyBinding(keys: c("l"), action: .loadModel, context: .global, summary: "load the highlighted model"),
@@ -91,8 +92,12 @@ public enum KeyMap {
         KeyBinding(keys: [.control("w")], action: .deleteWord, context: .editing, summary: "delete the word before the cursor"),
         KeyBinding(keys: [.control("k")], action: .deleteToLineEnd, context: .editing, summary: "delete to the end of the line"),
         KeyBinding(keys: [.control("u")], action: .deleteToLineStart, context: .editing, summary: "delete to the start of the line"),
+        KeyBinding(keys: [.left, .right, .up, .down], action: nil, context: .editing, summary: "move by character / by screen row"),
         KeyBinding(keys: [.wordLeft, .wordRight], action: nil, context: .editing, summary: "previous / next word"),
         KeyBinding(keys: [.pageUp, .pageDown], action: nil, context: .editing, summary: "up / down a page"),
+        KeyBinding(keys: [.backspace, .delete], action: nil, context: .editing, summary: "delete the character before / at the cursor"),
+        KeyBinding(keys: [.enter], action: nil, context: .editing, summary: "new line"),
+        KeyBinding(keys: [.tab], action: nil, context: .editing, summary: "types a space"),
         KeyBinding(keys: [.paste("")], action: nil, context: .editing, summary: "pasting inserts the text as one undo step"),
         // Command line, filter, fields.
         KeyBinding(keys: [.enter], action: nil, context: .line, summary: "run the command / keep the filter / set the field"),
@@ -107,8 +112,9 @@ public enum KeyMap {
         KeyBinding(keys: c("="), action: .blindNoPreference, context: .blind, summary: "no preference, then reveal"),
         KeyBinding(keys: c("n"), action: .blindNextRound, context: .blind, summary: "after the reveal: another round, reshuffled"),
         KeyBinding(keys: [.escape], action: nil, context: .blind, summary: "leave the test (votes are kept)"),
-        KeyBinding(keys: [.up, .down, .pageUp, .pageDown], action: nil, context: .overlay, summary: "scroll"),
-        KeyBinding(keys: [.escape] + c("?q"), action: nil, context: .overlay, summary: "close"),
+        KeyBinding(keys: [.up, .down] + c("kj") + [.pageUp, .pageDown, .home] + c("g"), action: nil, context: .overlay, summary: "scroll"),
+        KeyBinding(keys: [.escape, .enter] + c("?q"), action: nil, context: .overlay, summary: "close"),
+        KeyBinding(keys: [.control("c")], action: nil, context: .overlay, summary: "stop playback and cancel synthesis"),
     ]
 
     /// The action of `key` in normal mode with `pane` focused.
@@ -146,8 +152,6 @@ public enum KeyMap {
         case .character("p"): return .previousTake
         case .character("a"): return .markA
         case .character("b"): return .markB
-        case .character("+"), .character("="): return .speedUp
-        case .character("-"), .character("_"): return .speedDown
         case .character(let c) where ("1"..."6").contains(c):
             return Pane(rawValue: Int(String(c))! - 1).map { .focus($0) }
         default: return nil

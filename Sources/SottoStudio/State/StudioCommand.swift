@@ -75,7 +75,7 @@ public enum CommandParser {
         CommandSpec(name: "preset", aliases: [], arguments: "NAME | save NAME", summary: "apply a voice preset, or save the settings as one", completes: .presets),
         CommandSpec(name: "speed", aliases: [], arguments: "X", summary: "speaking rate, 0.25 to 4", completes: .nothing),
         CommandSpec(name: "seed", aliases: [], arguments: "N|random", summary: "fix the seed, or draw a new one per take", completes: .fixed(["random"])),
-        CommandSpec(name: "lang", aliases: ["language"], arguments: "NAME|auto", summary: "spoken language (Qwen3-TTS)", completes: .languages),
+        CommandSpec(name: "lang", aliases: ["language"], arguments: "NAME|auto", summary: "spoken language (Kokoro, Qwen3-TTS)", completes: .languages),
         CommandSpec(name: "instruct", aliases: ["style", "emotion"], arguments: "TEXT", summary: "emotion or style instruction (Qwen3-TTS CustomVoice)", completes: .nothing),
         CommandSpec(name: "design", aliases: ["description"], arguments: "TEXT", summary: "describe the voice to design (Qwen3-TTS VoiceDesign)", completes: .nothing),
         CommandSpec(name: "theme", aliases: [], arguments: "[NAME]", summary: "switch theme (and remember it); list themes", completes: .themes),

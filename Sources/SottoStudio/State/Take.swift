@@ -65,7 +65,7 @@ public struct Take: Codable, Equatable, Sendable, Identifiable {
     /// every setting including the seed (two seeds of one designed voice are two candidates),
     /// but not the text.
     public var configurationLabel: String {
-        var parts = [model.name, voiceName]
+        var parts = [speakerLabel]
         if !settings.instruct.isEmpty { parts.append("“\(settings.instruct)”") }
         if !settings.voiceDescription.isEmpty { parts.append("“\(settings.voiceDescription)”") }
         if settings.speed != 1 { parts.append(String(format: "×%.2f", settings.speed)) }

@@ -25,7 +25,7 @@ public struct Tally: Equatable, Sendable {
         func label(of take: Take) -> String {
             switch self {
             case .model: return take.model.name
-            case .voice: return take.voiceLabel
+            case .voice: return take.speakerLabel
             case .configuration: return take.configurationLabel
             }
         }
