@@ -169,6 +169,60 @@ import Testing
         studio.shutdown()
     }
 
+    @Test func whyPlaybackFailsCanBeReadOnScreenAndInTheMessages() throws {
+        let folder = ScratchFolder()
+        let reason = "no audio device: cannot open ALSA device \"default\" (No such file or directory); ALSA says: Unknown PCM default"
+        let studio = try readyStudio(folder, output: ManualOutput(failure: reason))
+        _ = try #require(synthesize(studio))
+        studio.handle(.character(" "))
+        studio.playback.settle()
+        studio.tick()
+        let view = StudioView(glyphs: .unicode)
+        // At 100×30 the strip has one row for words: the short form, pointing to the messages.
+        let grid = ScreenGrid(width: 100, height: 30)
+        view.draw(studio, on: grid)
+        #expect(!grid.rows(containing: "no audio device (manual) · e exports · m says why").isEmpty, "\(grid.lines.suffix(3))")
+        // Taller, the whole reason shows over two rows.
+        let tall = ScreenGrid(width: 100, height: 50)
+        view.draw(studio, on: tall)
+        #expect(!tall.rows(containing: "Unknown PCM default · e exports the take").isEmpty, "\(tall.lines.suffix(4))")
+        // The messages wrap instead of cutting the reason off.
+        studio.handle(.character("m"))
+        view.draw(studio, on: grid)
+        #expect(!grid.rows(containing: "Unknown PCM default").isEmpty, "\(grid.lines[8...20])")
+        studio.shutdown()
+    }
+
+    @Test func aTakeIsSavedEvenIfItsFolderWasRemoved() throws {
+        let folder = ScratchFolder()
+        let studio = try readyStudio(folder)
+        try FileManager.default.removeItem(at: studio.session.takesFolder)
+        let take = try #require(synthesize(studio))
+        let file = try #require(take.audioFile)
+        #expect(try AudioFile.read(studio.session.audioURL(file).path).frameCount == take.frames)
+        #expect(studio.log.lastError == nil)
+        studio.shutdown()
+    }
+
+    @Test func tildeMeansHomeAsTheShellSaysIt() {
+        #expect(StudioModel.expandPath("~/takes/a.wav", environment: ["HOME": "/srv/me"]) == "/srv/me/takes/a.wav")
+        #expect(StudioModel.expandPath("~", environment: ["HOME": "/srv/me"]) == "/srv/me")
+        #expect(StudioModel.expandPath("/tmp/~x.wav", environment: ["HOME": "/srv/me"]) == "/tmp/~x.wav")
+    }
+
+    @Test func theModelDetailsAreReadWhole() throws {
+        let folder = ScratchFolder()
+        let studio = try readyStudio(folder, loader: ToneLoader(kind: .piper, failure: "weights test-voice.onnx are damaged beyond repair"))
+        studio.handle(.character("1"))
+        let grid = ScreenGrid(width: 100, height: 30)
+        StudioView(glyphs: .unicode).draw(studio, on: grid)
+        // The Models pane is the left column at 100×30: read its rows as one text.
+        let pane = grid.lines.prefix(12).map { String($0.prefix(28)).replacingOccurrences(of: "│", with: " ") }
+        let words = pane.joined(separator: " ").split(separator: " ").joined(separator: " ")
+        #expect(words.contains("damaged beyond repair"), "\(grid.text)")
+        studio.shutdown()
+    }
+
     @Test func aModelThatFailsToLoadIsReportedAndTheStudioGoesOn() throws {
         let folder = ScratchFolder()
         let studio = try readyStudio(folder, loader: ToneLoader(kind: .piper, failure: "weights test-voice.onnx are damaged"))

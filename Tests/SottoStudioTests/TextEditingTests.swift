@@ -150,4 +150,12 @@ import Testing
         let wrap = SoftWrap(lines: [[], Array("a"), []], width: 10)
         #expect(wrap.rows.count == 3)
     }
+
+    @Test func messagesWrapIntoRowsThatFitWithoutTrailingSpaces() {
+        #expect(SoftWrap.rows(of: "no audio device: cannot open", width: 10) == ["no audio", "device:", "cannot", "open"])
+        #expect(SoftWrap.rows(of: "a\nb c", width: 10) == ["a", "b c"])
+        let wide = SoftWrap.rows(of: "日本語のテキスト ok", width: 5)
+        #expect(wide.joined() == "日本語のテキストok")
+        for row in wide { #expect(DisplayWidth.of(row) <= 5) }
+    }
 }

@@ -112,9 +112,12 @@ extension StudioModel {
         }
     }
 
-    static func expandPath(_ path: String) -> String {
-        if path == "~" { return NSHomeDirectory() }
-        if path.hasPrefix("~/") { return NSHomeDirectory() + path.dropFirst(1) }
+    /// `~` as a shell expands it: `$HOME` first (it can differ from the password database's
+    /// home, e.g. under sudo or in a sandbox), else the account's home.
+    public static func expandPath(_ path: String, environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
+        if path == "~" { return home }
+        if path.hasPrefix("~/") { return home + path.dropFirst(1) }
         return path
     }
 

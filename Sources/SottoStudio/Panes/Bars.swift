@@ -85,7 +85,9 @@ enum Bars {
         let hints = hints(for: studio)
         if let message = studio.log.current(at: context.now) {
             let text = (message.isError ? context.glyphs.failed + " " : "") + message.text
-            let shortHints = studio.mode == .normal && studio.overlay == nil ? "? help  : cmd  q quit" : ""
+            // A message cut short points to the messages overlay, where it is shown whole.
+            let fits = DisplayWidth.of(text) + 23 <= width
+            let shortHints = studio.mode == .normal && studio.overlay == nil ? (fits ? "? help  : cmd  q quit" : "m more  ? help  q quit") : ""
             let hintRoom = DisplayWidth.of(shortHints) + 2
             let messageWidth = width - (width - DisplayWidth.of(text) > hintRoom || width > 60 ? hintRoom : 0)
             region.put(DisplayWidth.truncate(text, to: messageWidth), row: 0, column: start, style: message.isError ? .error : .status)

@@ -32,11 +32,24 @@ enum ModelsPane {
         guard inner.height > 0 else { return }
         let memory = studio.memory?.residentBytes
         let filterLine = context.filterLine(for: .models)
-        let detailRows = inner.height >= 4 ? 1 : 0
-        let listRows = inner.height - detailRows - (filterLine == nil ? 0 : 1)
+        let filterRows = filterLine == nil ? 0 : 1
+        // The details of the highlighted model are read whole (a load failure says what to fix),
+        // so they wrap onto the rows the list does not need.
+        var details: (rows: [String], style: StyleRole)?
+        if inner.height >= 4, let model = studio.highlightedModel {
+            let (text, style) = detail(model, state: state(of: model, in: studio, now: context.now, memory: memory), context: context)
+            let spare = inner.height - filterRows - min(models.count, inner.height - filterRows - 1)
+            details = (Array(SoftWrap.rows(of: text, width: inner.width).prefix(max(1, min(spare, 4)))), style)
+        }
+        let detailRows = details?.rows.count ?? 0
+        let listRows = inner.height - detailRows - filterRows
         if models.isEmpty {
-            inner.put(studio.models.isEmpty ? "No models found. Run Scripts/setup," : "Nothing matches the filter.", row: 0, style: .dim)
-            if studio.models.isEmpty { inner.put("or pass --models-dir DIR.", row: 1, style: .dim) }
+            let message = studio.models.isEmpty
+                ? "No models found in \(studio.environment.modelsDirectory.path). Run Scripts/setup, or pass --models-dir DIR."
+                : "Nothing matches the filter."
+            for (row, text) in SoftWrap.rows(of: message, width: inner.width).prefix(max(0, listRows)).enumerated() {
+                inner.put(text, row: row, style: .dim)
+            }
         }
         var cursor = studio.modelCursor
         cursor.scroll(visibleRows: max(1, listRows), count: models.count)
@@ -53,10 +66,10 @@ enum ModelsPane {
         if let filterLine {
             inner.fillRow(inner.height - 1 - detailRows, "/" + filterLine, style: .input)
         }
-        if detailRows == 1, let model = studio.highlightedModel {
-            let state = state(of: model, in: studio, now: context.now, memory: memory)
-            let (text, style) = detail(model, state: state, context: context)
-            inner.fillRow(inner.height - 1, text, style: style)
+        if let details {
+            for (index, text) in details.rows.enumerated() {
+                inner.fillRow(inner.height - detailRows + index, text, style: details.style)
+            }
         }
     }
 

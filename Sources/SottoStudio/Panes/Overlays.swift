@@ -21,7 +21,7 @@ enum Overlays {
         case .tally: (title, lines) = ("Blind test results", tally(context.model))
         case .blind: (title, lines) = ("Blind A/B test", blind(context))
         }
-        let width = min(84, canvas.width - 2)
+        let width = width(context)
         let height = min(lines.count + 2, canvas.height - 2)
         guard width >= 10, height >= 3 else { return }
         let rect = Rect(row: (canvas.height - height) / 2, column: (canvas.width - width) / 2, width: width, height: height)
@@ -35,6 +35,11 @@ enum Overlays {
         for (row, line) in lines.dropFirst(scroll).prefix(visible).enumerated() {
             inner.fillRow(row, " " + line.text, style: line.style)
         }
+    }
+
+    /// The overlay's width on this screen, borders included.
+    static func width(_ context: DrawContext) -> Int {
+        min(84, context.layout.width - 2)
     }
 
     static func help(_ context: DrawContext) -> [Line] {
@@ -58,14 +63,14 @@ enum Overlays {
         for (keyContext, bindings) in KeyMap.helpSections(current: current) {
             lines.append(Line(keyContext.rawValue, .accent))
             for binding in bindings {
-                lines.append(Line("  " + DisplayWidth.pad(binding.keyLabel, to: 23) + " " + binding.summary))
+                lines.append(Line("  " + DisplayWidth.pad(binding.keyLabel, to: 26) + " " + binding.summary))
             }
             lines.append(Line(""))
         }
         lines.append(Line("Commands (type : first; Tab completes)", .accent))
         for spec in CommandParser.specs {
             let usage = ":" + spec.name + (spec.arguments.isEmpty ? "" : " " + spec.arguments)
-            lines.append(Line("  " + DisplayWidth.pad(usage, to: 23) + " " + spec.summary))
+            lines.append(Line("  " + DisplayWidth.pad(usage, to: 26) + " " + spec.summary))
         }
         lines.append(Line(""))
         lines.append(Line("Where things are", .accent))
@@ -81,9 +86,17 @@ enum Overlays {
     static func messages(_ context: DrawContext) -> [Line] {
         let messages = context.model.log.messages.reversed()
         guard !messages.isEmpty else { return [Line("No messages yet.", .dim)] }
-        return messages.map { message in
+        // Messages are the one place a long error can be read whole, so they wrap.
+        let prefixWidth = 13
+        let textWidth = max(10, width(context) - 3 - prefixWidth)
+        return messages.flatMap { message in
             let age = Formatting.shortSeconds(context.now - message.at)
-            return Line(DisplayWidth.padLeft(age, to: 7) + " ago  " + message.text, message.isError ? .error : .overlay)
+            let style: StyleRole = message.isError ? .error : .overlay
+            let rows = SoftWrap.rows(of: message.text, width: textWidth)
+            return rows.enumerated().map { index, row in
+                let prefix = index == 0 ? DisplayWidth.padLeft(age, to: 7) + " ago  " : String(repeating: " ", count: prefixWidth)
+                return Line(prefix + row, style)
+            }
         }
     }
 

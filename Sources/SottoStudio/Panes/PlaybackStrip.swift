@@ -19,7 +19,19 @@ enum PlaybackStrip {
         }
         let inner = PaneFrame.draw(region, title: "Playback", detail: "device \(snapshot.deviceName)", focused: false, glyphs: context.glyphs)
         guard inner.height > 0 else { return }
-        let waveRows = max(1, inner.height - 1)
+        var (status, style) = statusLine(context, source: source)
+        // Why playback cannot work must be read whole: it takes a row from the waveform when
+        // there are rows to spare, else it is said in short with the way to the full message.
+        var statusRows = [status]
+        if DisplayWidth.of(status) > inner.width, let reason = failureReason(snapshot) {
+            if inner.height >= 3 {
+                statusRows = Array(SoftWrap.rows(of: status, width: inner.width).prefix(2))
+            } else {
+                status = unavailable(reason, short: true, device: snapshot.deviceName)
+                statusRows = [status]
+            }
+        }
+        let waveRows = max(1, inner.height - statusRows.count)
         let hasPosition = [.playing, .stopped, .finished].contains(snapshot.phase)
         let isShowingPlayback = source != nil && snapshot.takeID == source?.takeID && hasPosition
         let headColumn: Int? = {
@@ -32,8 +44,9 @@ enum PlaybackStrip {
         } else {
             inner.put("No take selected.", row: 0, style: .dim)
         }
-        let (status, style) = statusLine(context, source: source)
-        inner.fillRow(inner.height - 1, status, style: style)
+        for (index, text) in statusRows.enumerated() {
+            inner.fillRow(inner.height - statusRows.count + index, text, style: style)
+        }
     }
 
     static func drawWave(_ levels: [Double], in region: Region, rows: Int, headColumn: Int?, blind: Bool, glyphs: Glyphs) {
@@ -69,12 +82,33 @@ enum PlaybackStrip {
         case .waitingForAudio:
             return ("\(glyphs.spinnerFrame(at: context.now)) \(name): plays as soon as the first audio exists", .accent)
         case .failed(let message):
-            return ("playback unavailable: \(message)", .error)
+            return (unavailable(message), .error)
         case .finished, .stopped, .idle:
-            if let error = snapshot.lastError { return ("playback unavailable: \(error)", .error) }
+            if let error = snapshot.lastError { return (unavailable(error), .error) }
             let position = snapshot.phase == .stopped ? "  stopped at \(Formatting.clock(snapshot.playheadSeconds))" : ""
             return ("\(glyphs.stop) \(name.isEmpty ? "nothing playing" : name)  \(Formatting.clock(total))\(position) · Space plays", .dim)
         }
+    }
+
+    /// What stopped playback from working, while the strip shows it.
+    static func failureReason(_ snapshot: PlaybackSnapshot) -> String? {
+        switch snapshot.phase {
+        case .failed(let message): return message
+        case .finished, .stopped, .idle: return snapshot.lastError
+        default: return nil
+        }
+    }
+
+    /// Why nothing plays, and what still works. The short form keeps the reason's first clause
+    /// ("no audio device") and points to the messages for the rest.
+    static func unavailable(_ reason: String, short: Bool = false, device: String = "") -> String {
+        let noDevice = reason.contains("no audio device")
+        if short {
+            let clause = reason.split(separator: ":", maxSplits: 1).first.map(String.init) ?? reason
+            return "playback unavailable: \(clause) (\(device))" + (noDevice ? " · e exports" : "") + " · m says why"
+        }
+        let hint = noDevice ? " · e exports the take · :device NAME picks another device" : ""
+        return "playback unavailable: \(reason)\(hint)"
     }
 
     static func blindName(_ context: DrawContext, takeID: Int?) -> String {

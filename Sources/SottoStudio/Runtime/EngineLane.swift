@@ -253,6 +253,8 @@ public final class EngineLane: Sendable {
             metrics: metrics, notes: summary.notes,
             outcome: outcome.cancelled ? .cancelled : outcome.error.map { .failed($0) } ?? .complete)
         do {
+            // The takes folder may have been removed while the studio ran; a take is still kept.
+            try FileManager.default.createDirectory(at: job.session.takesFolder, withIntermediateDirectories: true)
             try AudioFile.write(samples: buffer.samples(), sampleRate: sampleRate, to: job.session.audioURL(fileName).path,
                                 format: .wavFloat)
             try job.session.writeRecord(take)

@@ -33,6 +33,17 @@ public struct SoftWrap: Sendable {
 
     public func text(of row: Row) -> String { String(lines[row.line][row.start..<row.end]) }
 
+    /// `text` as screen rows of at most `width` columns, for messages and details that must be
+    /// read whole rather than cut off at the pane's edge.
+    public static func rows(of text: String, width: Int) -> [String] {
+        let wrap = SoftWrap(lines: text.split(separator: "\n", omittingEmptySubsequences: false).map { Array($0) }, width: width)
+        return wrap.rows.map { row in
+            var characters = wrap.lines[row.line][row.start..<row.end]
+            while characters.last == " " { characters.removeLast() }
+            return String(characters)
+        }
+    }
+
     /// Where the cursor at `position` appears. A cursor at a wrap point shows at the start of the
     /// next row; at the very end of a full row it shows just past it.
     public func visualPosition(of position: TextPosition) -> VisualPosition {
