@@ -101,27 +101,42 @@ public struct TileConv1d: Sendable {
         }
         let source = input, shift = lead
         let packed = workspace.tensor([paddedIn / 2, ldb])  // one float holds a bf16 pair
-        let result = workspace.tensor([outChannels, columns])
-        withExtendedLifetime((source, packed, result, y)) {
+        // Output in bands of columns, each accumulated in a cache-sized scratch per thread and
+        // then copied out, so no full-size fp32 copy of the output is ever held.
+        // At least 256 columns where possible (the kernel streams the weights once per 256
+        // columns), but no wider than an even share per thread.
+        let share = (columns / 32 + KernelThreads.count - 1) / KernelThreads.count * 32
+        let band = min(share, max(256, (1 << 18) / outChannels / 32 * 32))
+        let bands = (columns + band - 1) / band
+        let parts = parallelPartCount(bands)
+        let scratch = workspace.tensor([max(parts, 1), outChannels * band])
+        withExtendedLifetime((source, packed, scratch, y)) {
             let b = UnsafeMutableRawPointer(packed.pointer).assumingMemoryBound(to: UInt16.self)
             let validColumns = source.shape[1], rowStride = source.rowStride
             parallelFor(paddedIn / 2, minimumPerThread: max(1, 8192 / max(ldb, 1))) { range in
                 sotto_tiles_pack_pairs(source.pointer, inChannels, validColumns, rowStride, shift,
                                        b, ldb, 2 * range.lowerBound, 2 * range.upperBound)
             }
-            for c in 0..<outChannels {
-                (result.pointer + c * columns).update(repeating: bias?.pointer[c] ?? 0, count: columns)
-            }
             weights.withUnsafeBufferPointer { a in
                 offsets.withUnsafeBufferPointer { offs in
-                    parallelFor(columns / 32, minimumPerThread: 4) { blocks in
-                        sotto_tiles_conv_bf16(a.baseAddress!, kernelSize, outChannels, paddedIn, offs.baseAddress!,
-                                              b, ldb, result.pointer, columns, 32 * blocks.lowerBound, 32 * blocks.upperBound)
+                    parallelParts(bands) { part, range in
+                        let result = scratch.pointer + part * outChannels * band
+                        for index in range {
+                            let first = index * band, width = min(band, columns - first)
+                            for c in 0..<outChannels {
+                                (result + c * width).update(repeating: bias?.pointer[c] ?? 0, count: width)
+                            }
+                            // Packed pairs: column n of a row starts at uint16 2·n.
+                            sotto_tiles_conv_bf16(a.baseAddress!, kernelSize, outChannels, paddedIn, offs.baseAddress!,
+                                                  b + 2 * first, ldb, result, width, 0, width)
+                            let valid = min(width, outLength - first)
+                            guard valid > 0 else { continue }
+                            for c in 0..<outChannels {
+                                (y.pointer + c * y.rowStride + first).update(from: result + c * width, count: valid)
+                            }
+                        }
                     }
                 }
-            }
-            for c in 0..<outChannels {
-                (y.pointer + c * y.rowStride).update(from: result.pointer + c * columns, count: outLength)
             }
         }
     }

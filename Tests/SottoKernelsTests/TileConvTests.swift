@@ -17,6 +17,8 @@ import Testing
         Case(cin: 130, cout: 96, k: 7, dilation: 3, t: 100, padding: .symmetric(9)),
         Case(cin: 32, cout: 32, k: 11, dilation: 5, t: 64, padding: .symmetric(25)),
         Case(cin: 48, cout: 64, k: 5, dilation: 1, t: 40, padding: .symmetric(2, mode: .reflect)),
+        // Wide enough for several column bands per thread, the last one partly past the end.
+        Case(cin: 32, cout: 1024, k: 3, dilation: 2, t: 700, padding: .symmetric(2)),
     ])
     func matchesReference(_ c: Case) throws {
         var random = SeededRandom(seed: UInt64(c.cin * 1000 + c.k))

@@ -40,29 +40,47 @@ struct Generator: Sendable {
         return spectrum
     }
 
+    /// Audio from `features` `[512, 2F]`, which is overwritten (its activation is taken in place).
     func callAsFunction(_ features: Tensor, style: Tensor, f0: Tensor, workspace: Workspace,
                         tap: ((String, Tensor) -> Void)? = nil) -> Tensor {
         let harmonic = source(f0, workspace: workspace)
         tap?("harmonic", harmonic)
         let spectrum = sourceSpectrum(harmonic, workspace: workspace)
+        // Memory: at 120 samples per frame the last stage's tensors are the largest the model
+        // holds (128 channels × 120F), so each stage keeps only its input, the upsampled sum, one
+        // block's working copy and the running mean; everything else is released as soon as it
+        // has been added in.
         var x = features
         for stage in 0..<upsamplers.count {
-            let activated = workspace.tensor(x.shape)
-            Activation.leakyReLU(slope: 0.1).apply(x, into: activated)
-            let excitation = noiseConvs[stage](spectrum, workspace: workspace)
-            noiseBlocks[stage].apply(excitation, style: style, workspace: workspace)
-            var up = upsamplers[stage](activated, workspace: workspace)
-            if stage == upsamplers.count - 1 { up = Self.reflectOneLeft(up, workspace: workspace) }
-            precondition(up.shape == excitation.shape, "generator stage \(stage): \(up.shape) vs source \(excitation.shape)")
-            Elementwise.add(up, excitation, into: up)
-            let sum = workspace.zeros(up.shape)
-            let branch = workspace.tensor(up.shape)
-            for j in 0..<kernelsPerStage {
-                branch.copy(from: up)
+            let last = stage == upsamplers.count - 1
+            let upsampler = upsamplers[stage]
+            let width = upsampler.outputLength(inputLength: x.shape[1]) + (last ? 1 : 0)
+            let sum = workspace.tensor([upsampler.outChannels, width])
+            let mark = workspace.mark()
+            // x is not read again, so the activation goes in place.
+            Activation.leakyReLU(slope: 0.1).apply(inPlace: x)
+            let up = workspace.tensor([upsampler.outChannels, width])
+            if last {
+                // ReflectionPad1d((1, 0)): column 0 mirrors column 2 (the second upsampled one).
+                upsampler.apply(x, into: up.sliced(axis: 1, 1..<width), workspace: workspace)
+                for c in 0..<up.shape[0] { up.pointer[c * width] = up.pointer[c * width + 2] }
+            } else {
+                upsampler.apply(x, into: up, workspace: workspace)
+            }
+            addExcitation(stage, spectrum: spectrum, style: style, into: up, workspace: workspace)
+            // The mean of three residual blocks of the same input: the first works in `sum`, the
+            // second in a copy, the third in `up` itself, which is not needed after it.
+            sum.copy(from: up)
+            blocks[stage * kernelsPerStage].apply(sum, style: style, workspace: workspace)
+            for j in 1..<kernelsPerStage {
+                let isLast = j == kernelsPerStage - 1
+                let branch = isLast ? up : workspace.tensor(up.shape)
+                if !isLast { branch.copy(from: up) }
                 blocks[stage * kernelsPerStage + j].apply(branch, style: style, workspace: workspace)
                 Elementwise.add(sum, branch, into: sum)
             }
             Elementwise.affine(sum, scale: 1 / Float(kernelsPerStage), into: sum)
+            workspace.release(to: mark)
             x = sum
         }
         Activation.leakyReLU(slope: 0.01).apply(inPlace: x)
@@ -73,10 +91,14 @@ struct Generator: Sendable {
                        phaseInput: spectral.sliced(axis: 0, bins..<(2 * bins)), workspace: workspace)
     }
 
-    /// ReflectionPad1d((1, 0)): one sample mirrored in front of every channel.
-    static func reflectOneLeft(_ x: Tensor, workspace: Workspace) -> Tensor {
-        let y = workspace.tensor([x.shape[0], x.shape[1] + 1])
-        Padding(left: 1, right: 0, mode: .reflect).apply(x, into: y)
-        return y
+    /// up += noise_res(noise_convs(spectrum)), the harmonic source at this stage's rate; its
+    /// temporaries are released before returning.
+    func addExcitation(_ stage: Int, spectrum: Tensor, style: Tensor, into up: Tensor, workspace: Workspace) {
+        let mark = workspace.mark()
+        defer { workspace.release(to: mark) }
+        let excitation = noiseConvs[stage](spectrum, workspace: workspace)
+        precondition(up.shape == excitation.shape, "generator stage \(stage): \(up.shape) vs source \(excitation.shape)")
+        noiseBlocks[stage].apply(excitation, style: style, workspace: workspace)
+        Elementwise.add(up, excitation, into: up)
     }
 }
