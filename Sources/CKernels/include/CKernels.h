@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include "CKernelsTiles.h"
 #include "conv1d_f32.h"
+#include "gemm_s8.h"
 
 #ifdef __cplusplus
 extern "C" {

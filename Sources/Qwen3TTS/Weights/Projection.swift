@@ -10,7 +10,7 @@ final class Projection: @unchecked Sendable {
     enum Matrix {
         case fp32(Linear)
         case bf16(BFloat16Matrix)
-        /// Symmetric per output row; one input row is quantised per vector for the VNNI GEMV.
+        /// Symmetric per output row; every input row is quantised too, for the VNNI kernels.
         case int8(Int8Matrix)
     }
 
@@ -104,7 +104,9 @@ final class Projection: @unchecked Sendable {
             if single {
                 m.multiply(x.reshaped([inputs]), into: y.reshaped([outputs]))
             } else {
-                m.multiply(rows: x, into: y, workspace: workspace)
+                // Prompts and the code predictor's first step: each row quantised as a decoding
+                // step quantises its vector, the weights read once for all rows.
+                m.multiply(quantizingRows: x, into: y)
             }
         }
         if let bias { Elementwise.broadcastAffine(y, scale: nil, shift: bias, perRow: false, into: y) }
