@@ -166,6 +166,8 @@ import Testing
         #expect(try AudioFile.read(flac).frameCount == 24_000)
         studio.command("export \(folder.path("out/take.mp3").path)")
         #expect(studio.log.lastError?.text.contains(".wav, .flac or .ogg") == true)
+        studio.command("export \(folder.path("missing/take.wav").path)")
+        #expect(studio.log.lastError?.text.contains("there is no folder \(folder.path("missing").path)") == true)
         studio.shutdown()
     }
 
@@ -208,6 +210,7 @@ import Testing
         #expect(StudioModel.expandPath("~/takes/a.wav", environment: ["HOME": "/srv/me"]) == "/srv/me/takes/a.wav")
         #expect(StudioModel.expandPath("~", environment: ["HOME": "/srv/me"]) == "/srv/me")
         #expect(StudioModel.expandPath("/tmp/~x.wav", environment: ["HOME": "/srv/me"]) == "/tmp/~x.wav")
+        #expect(StudioModel.expandPath("takes/../a.wav", environment: [:], currentDirectory: "/work") == "/work/a.wav")
     }
 
     @Test func theModelDetailsAreReadWhole() throws {
@@ -307,6 +310,36 @@ import Testing
         #expect(studio.settings.voice == "high")
         #expect(studio.settings.speed == 1.2)
         #expect(studio.presets.contains { $0.name == "Bright" && $0.source == .user })
+        studio.shutdown()
+    }
+
+    @Test func theHelpFitsASmallTerminal() throws {
+        let folder = ScratchFolder()
+        let studio = try readyStudio(folder)
+        studio.handle(.character("3"))
+        studio.handle(.character("?"))
+        let grid = ScreenGrid(width: 40, height: 12)
+        StudioView(glyphs: .unicode).draw(studio, on: grid)
+        // On a narrow screen each key sits above its meaning instead of cutting it off.
+        #expect(!grid.rows(containing: "edit the text").isEmpty, "\(grid.lines)")
+        #expect(!grid.rows(containing: "this help").isEmpty, "\(grid.lines)")
+        studio.shutdown()
+    }
+
+    @Test func typingInAFieldReplacesItsValueAndArrowsEditIt() throws {
+        let folder = ScratchFolder()
+        let studio = try readyStudio(folder)
+        studio.handle(.character("4"))
+        studio.handle(.enter)
+        studio.type("1.3")
+        studio.handle(.enter)
+        #expect(studio.settings.speed == 1.3)
+        studio.handle(.enter)
+        studio.handle(.backspace)
+        studio.type("5")
+        studio.handle(.enter)
+        #expect(studio.settings.speed == 1.35)
+        #expect(studio.log.lastError == nil)
         studio.shutdown()
     }
 

@@ -67,6 +67,7 @@ extension StudioModel {
         case .seed: value = settings.seed.description
         }
         fieldEditor = TextBuffer(value, singleLine: true)
+        fieldIsUntouched = true
         mode = .field(field)
     }
 

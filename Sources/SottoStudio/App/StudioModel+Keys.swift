@@ -230,6 +230,12 @@ extension StudioModel {
             mode = .normal
             commitField(field, value: fieldEditor.text)
         default:
+            switch key {
+            case .character, .paste:
+                if fieldIsUntouched { fieldEditor = TextBuffer("", singleLine: true) }
+            default: break
+            }
+            fieldIsUntouched = false
             editLine(&fieldEditor, key)
         }
     }

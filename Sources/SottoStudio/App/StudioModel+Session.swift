@@ -72,6 +72,11 @@ extension StudioModel {
             } else {
                 throw SottoError("take #\(takeID) has no saved audio")
             }
+            let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
+                throw SottoError("there is no folder \(folder)", hint: "create it first, or export elsewhere")
+            }
             try AudioFile.write(samples: buffer.samples(), sampleRate: buffer.sampleRate, to: path)
             info("take #\(takeID) written to \(path)")
         } catch {
@@ -112,13 +117,16 @@ extension StudioModel {
         }
     }
 
-    /// `~` as a shell expands it: `$HOME` first (it can differ from the password database's
-    /// home, e.g. under sudo or in a sandbox), else the account's home.
-    public static func expandPath(_ path: String, environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+    /// An absolute path, so messages say where a file went: `~` as a shell expands it (`$HOME`
+    /// first: it can differ from the password database's home, e.g. under sudo), and a relative
+    /// path from the folder the studio was started in.
+    public static func expandPath(_ path: String, environment: [String: String] = ProcessInfo.processInfo.environment,
+                                  currentDirectory: String = FileManager.default.currentDirectoryPath) -> String {
         let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
         if path == "~" { return home }
         if path.hasPrefix("~/") { return home + path.dropFirst(1) }
-        return path
+        if path.hasPrefix("/") { return path }
+        return URL(fileURLWithPath: currentDirectory).appendingPathComponent(path).standardizedFileURL.path
     }
 
     /// Saves everything and stops the worker threads; call before leaving.

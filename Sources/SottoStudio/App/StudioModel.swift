@@ -35,6 +35,8 @@ public final class StudioModel {
     public internal(set) var settings = VoiceSettings()
     public internal(set) var controlIndex = 0
     public internal(set) var fieldEditor = TextBuffer(singleLine: true)
+    /// A field just opened shows its value; typing replaces it, editing keys change it.
+    public internal(set) var fieldIsUntouched = false
 
     // Takes
     public internal(set) var session: SessionHandle

@@ -64,7 +64,7 @@ enum Bars {
         case .filter:
             return "type to filter · Enter keep · Esc clear"
         case .field:
-            return "Enter set · Esc cancel"
+            return studio.fieldIsUntouched ? "type to replace · ←→ edit · Enter set · Esc cancel" : "Enter set · Esc cancel"
         }
     }
 

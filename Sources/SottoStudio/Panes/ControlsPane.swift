@@ -26,7 +26,8 @@ enum ControlsPane {
             let valueWidth = inner.width - labelWidth
             guard valueWidth > 0 else { continue }
             if case .field(let editing) = studio.mode, editing == field, studio.overlay == nil {
-                drawEditor(studio.fieldEditor, in: inner, row: row, column: labelWidth, width: valueWidth)
+                drawEditor(studio.fieldEditor, in: inner, row: row, column: labelWidth, width: valueWidth,
+                           replacedByTyping: studio.fieldIsUntouched)
                 continue
             }
             let (value, style) = self.value(field, studio: studio, context: context)
@@ -62,13 +63,16 @@ enum ControlsPane {
     }
 
     /// A one-line editor, scrolled so its cursor shows.
-    static func drawEditor(_ buffer: TextBuffer, in region: Region, row: Int, column: Int, width: Int) {
+    /// `replacedByTyping` shows the whole value selected: the next character typed replaces it.
+    static func drawEditor(_ buffer: TextBuffer, in region: Region, row: Int, column: Int, width: Int,
+                           replacedByTyping: Bool = false) {
         let line = buffer.lines[0]
         let cursor = buffer.cursor.column
         var start = 0
         while DisplayWidth.of(line[start..<cursor]) >= width, start < cursor { start += 1 }
         let visible = String(line[start...])
         region.put(DisplayWidth.pad(visible, to: width), row: row, column: column, style: .input)
+        if replacedByTyping { region.put(DisplayWidth.truncate(visible, to: width), row: row, column: column, style: .selection) }
         let cursorColumn = column + DisplayWidth.of(line[start..<cursor])
         let under = cursor < line.count ? String(line[cursor]) : " "
         region.put(under, row: row, column: cursorColumn, style: .selection)

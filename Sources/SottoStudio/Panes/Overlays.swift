@@ -59,27 +59,38 @@ enum Overlays {
             }
             current.append(.global)
         }
+        // Keys beside what they do when the overlay is wide enough; else each key above its
+        // meaning, so nothing is cut off on a small terminal.
+        let textWidth = width(context) - 3
+        let side = textWidth >= 26 + 1 + 30
+        func entry(_ label: String, _ summary: String, column: Int = 26) -> [Line] {
+            if side { return [Line("  " + DisplayWidth.pad(label, to: column) + " " + summary)] }
+            return [Line("  " + label)] + SoftWrap.rows(of: summary, width: max(8, textWidth - 6)).map { Line("      " + $0) }
+        }
         var lines: [Line] = []
         for (keyContext, bindings) in KeyMap.helpSections(current: current) {
             lines.append(Line(keyContext.rawValue, .accent))
-            for binding in bindings {
-                lines.append(Line("  " + DisplayWidth.pad(binding.keyLabel, to: 26) + " " + binding.summary))
-            }
+            for binding in bindings { lines += entry(binding.keyLabel, binding.summary) }
             lines.append(Line(""))
         }
         lines.append(Line("Commands (type : first; Tab completes)", .accent))
         for spec in CommandParser.specs {
-            let usage = ":" + spec.name + (spec.arguments.isEmpty ? "" : " " + spec.arguments)
-            lines.append(Line("  " + DisplayWidth.pad(usage, to: 26) + " " + spec.summary))
+            lines += entry(":" + spec.name + (spec.arguments.isEmpty ? "" : " " + spec.arguments), spec.summary)
         }
         lines.append(Line(""))
         lines.append(Line("Where things are", .accent))
         let resources = studio.environment.resources
-        lines.append(Line("  session         \(studio.session.folder.path)"))
-        lines.append(Line("  models          \(studio.environment.modelsDirectory.path)"))
-        lines.append(Line("  your themes     \(resources.userThemes.path)"))
-        lines.append(Line("  your presets    \(resources.userVoices.path)"))
-        lines.append(Line("  settings        \(resources.configFile.path)"))
+        let places = [("session", studio.session.folder.path), ("models", studio.environment.modelsDirectory.path),
+                      ("your themes", resources.userThemes.path), ("your presets", resources.userVoices.path),
+                      ("settings", resources.configFile.path)]
+        for (name, path) in places {
+            if textWidth - 18 >= DisplayWidth.of(path) {
+                lines += entry(name, path, column: 14)
+            } else {
+                lines.append(Line("  " + name))
+                lines += SoftWrap.rows(of: path, width: max(8, textWidth - 4)).map { Line("    " + $0) }
+            }
+        }
         return lines
     }
 
