@@ -30,33 +30,36 @@ public struct KokoroModel: Sendable {
 
     public init(onnx: ONNXModel) throws {
         let weights = KokoroWeights(graph: onnx.graph)
-        // The text side and the decoder are independent: build them on two threads (loading is
-        // dominated by dequantising and re-laying out weights).
-        let (text, decoder) = try Self.concurrently({
-            (try Albert(weights), try weights.linear("encoder.bert_encoder"), try TextEncoder(weights), try ProsodyPredictor(weights))
-        }, { try Decoder(weights) })
+        // Loading is dominated by dequantising and re-laying out weights, in three independent
+        // parts. On two cores the text side and then the generator usually share one thread
+        // while the decoder's front, the largest part, takes the other.
+        let parts = try Self.concurrently([
+            { (try Albert(weights), try weights.linear("encoder.bert_encoder"), try TextEncoder(weights), try ProsodyPredictor(weights)) },
+            { try DecoderFront(weights) },
+            { try Generator(weights) },
+        ])
+        guard let text = parts[0] as? (Albert, Linear, TextEncoder, ProsodyPredictor),
+              let front = parts[1] as? DecoderFront, let generator = parts[2] as? Generator else {
+            throw SottoError("Kokoro weights were not loaded")
+        }
         (albert, bertProjection, textEncoder, predictor) = text
-        self.decoder = decoder
+        decoder = Decoder(front: front, generator: generator)
         weightBytes = weights.tally.floats * MemoryLayout<Float>.stride
     }
 
-    /// Runs both closures at once and returns both results (the first error wins).
-    static func concurrently<A: Sendable, B: Sendable>(_ a: @escaping @Sendable () throws -> A,
-                                                      _ b: @escaping @Sendable () throws -> B) throws -> (A, B) {
-        let first = Mutex<Result<A, any Error>?>(nil), second = Mutex<Result<B, any Error>?>(nil)
-        DispatchQueue.concurrentPerform(iterations: 2) { index in
-            if index == 0 {
-                let result = Result { try a() }
-                first.withLock { $0 = result }
-            } else {
-                let result = Result { try b() }
-                second.withLock { $0 = result }
-            }
+    /// Runs the closures at once (as many at a time as there are cores) and returns their
+    /// results in order; the first error wins.
+    static func concurrently(_ tasks: [@Sendable () throws -> any Sendable]) throws -> [any Sendable] {
+        let results = Mutex<[Int: Result<any Sendable, any Error>]>([:])
+        DispatchQueue.concurrentPerform(iterations: tasks.count) { index in
+            let result = Result { try tasks[index]() }
+            results.withLock { $0[index] = result }
         }
-        guard let x = first.withLock({ $0 }), let y = second.withLock({ $0 }) else {
-            throw SottoError("Kokoro weights were not loaded")
+        let finished = results.withLock { $0 }
+        return try (0..<tasks.count).map { index in
+            guard let result = finished[index] else { throw SottoError("Kokoro weights were not loaded") }
+            return try result.get()
         }
-        return (try x.get(), try y.get())
     }
 
     /// Ids the embedding tables cover.
@@ -71,6 +74,7 @@ public struct KokoroModel: Sendable {
                            workspace: Workspace, tap: ((String, Tensor) -> Void)? = nil) throws -> KokoroOutput {
         try validate(ids: ids, style: style, speed: speed, durations: injected)
         workspace.reset()
+        let origin = workspace.mark()
         var timings: [(String, Double)] = []
         let clock = ContinuousClock()
         var start = clock.now
@@ -106,11 +110,17 @@ public struct KokoroModel: Sendable {
         tap?("f0", f0)
         tap?("n", noise)
         lap("prosody")
+        // Each stage hands the next only a few frame-rate tensors: keep those and give the
+        // workspace back, so the generator's peak does not sit on top of the text side's.
+        let (keptASR, keptF0, keptNoise) = (Self.owned(asr), Self.owned(f0), Self.owned(noise))
+        workspace.release(to: origin)
 
-        let features = decoder.features(asr: asr, f0: f0, noise: noise, style: decoderStyle, workspace: workspace)
-        tap?("decode3", features)
+        let decoded = decoder.features(asr: keptASR, f0: keptF0, noise: keptNoise, style: decoderStyle, workspace: workspace)
+        tap?("decode3", decoded)
         lap("decoder")
-        let audio = decoder.generator(features, style: decoderStyle, f0: f0, workspace: workspace, tap: tap)
+        let features = Self.owned(decoded)
+        workspace.release(to: origin)
+        let audio = decoder.generator(features, style: decoderStyle, f0: keptF0, workspace: workspace, tap: tap)
         tap?("audio", audio)
         lap("generator")
         return KokoroOutput(audio: audio.toArray(), durations: durations, timings: timings)
@@ -133,6 +143,13 @@ public struct KokoroModel: Sendable {
                 throw SottoError("injected durations need one non-negative count per id (\(ids.count)), got \(durations.count)")
             }
         }
+    }
+
+    /// A copy in its own storage, outliving workspace releases.
+    static func owned(_ x: Tensor) -> Tensor {
+        let copy = Tensor(zeros: x.shape)
+        copy.copy(from: x)
+        return copy
     }
 
     /// `rows` `[T, C]` → `[C, F]`, column f = row of the token frame f belongs to.

@@ -90,6 +90,42 @@ enum KokoroEngineFixture {
         #expect(throws: SottoError.self) { try run(SynthesisRequest(text: "Hi.", voice: "jf_alpha", speed: .nan)) }
     }
 
+    /// 20,000 characters without punctuation after one short sentence: every inference call
+    /// stays within the model's 510 phonemes, the first audio comes from the first sentence
+    /// alone, and the long run streams chunk by chunk (stopped after the first long chunk).
+    @Test func hugeTextStreamsInChunksWithinTheLimit() throws {
+        let engine = try KokoroEngineFixture.engine.get()
+        let words = ["alpha", "river", "stone", "quiet", "number", "garden", "yellow", "machine", "window", "travel"]
+        var body = ""
+        var index = 0
+        while body.count < 20_000 {
+            body += words[(index * 7 + index / 3) % words.count] + " "
+            index += 1
+        }
+        // "Then" is capitalised: espeak-ng ends a sentence at a full stop only before a capital.
+        let text = "It begins here. Then " + body
+        let tokens = try engine.tokenize(SynthesisRequest(text: text, voice: "jf_alpha"))
+        #expect(tokens.first?.text == "It begins here.")
+        #expect(tokens.count > 20, "\(tokens.count) chunks")
+        #expect(tokens.allSatisfy { $0.ids.count <= KokoroModel.maxPhonemes + 2 && $0.ids.first == 0 && $0.ids.last == 0 })
+        // Packed, not cut word by word: the chunks average well over half the limit.
+        let phonemes = tokens.dropFirst().reduce(0) { $0 + $1.ids.count - 2 }
+        #expect(phonemes / (tokens.count - 1) > KokoroModel.maxPhonemes / 2)
+
+        let flag = CancellationFlag()
+        var delivered: [AudioChunk] = []
+        #expect(throws: SynthesisCancelled.self) {
+            _ = try engine.synthesize(SynthesisRequest(text: text, voice: "jf_alpha"), cancellation: flag) { chunk in
+                delivered.append(chunk)
+                if delivered.count == 2 { flag.cancel() }
+            }
+        }
+        #expect(delivered.map(\.index) == [0, 1])
+        #expect(delivered.count == 2 && delivered[0].seconds < 3 && delivered[1].seconds > 10,
+                "\(delivered.map(\.seconds)) s")
+        #expect(delivered.allSatisfy { chunk in chunk.samples.allSatisfy { $0.isFinite && abs($0) < 1 } })
+    }
+
     @Test func cancellationStopsBetweenChunks() throws {
         let engine = try KokoroEngineFixture.engine.get()
         let flag = CancellationFlag()

@@ -4,11 +4,25 @@ import SottoKernels
 /// `encode` block, four `decode` blocks fed the ASR features, F0 and energy again (the last one
 /// upsampling ×2), then the generator.
 struct Decoder: Sendable {
+    let front: DecoderFront
+    let generator: Generator
+
+    init(front: DecoderFront, generator: Generator) {
+        self.front = front
+        self.generator = generator
+    }
+
+    func features(asr: Tensor, f0: Tensor, noise: Tensor, style: Tensor, workspace: Workspace) -> Tensor {
+        front.features(asr: asr, f0: f0, noise: noise, style: style, workspace: workspace)
+    }
+}
+
+/// Everything before the generator (loaded apart from it, on another thread).
+struct DecoderFront: Sendable {
     let f0Conv: Convolution, noiseConv: Convolution
     let asrResidual: Convolution
     let encode: AdaptiveResidualBlock
     let decode: [AdaptiveResidualBlock]
-    let generator: Generator
 
     init(_ weights: KokoroWeights) throws {
         let root = "decoder.decoder"
@@ -17,7 +31,6 @@ struct Decoder: Sendable {
         asrResidual = try weights.conv("\(root).asr_res.0")
         encode = try AdaptiveResidualBlock(weights, "\(root).encode", upsample: false)
         decode = try (0..<4).map { try AdaptiveResidualBlock(weights, "\(root).decode.\($0)", upsample: $0 == 3) }
-        generator = try Generator(weights)
     }
 
     /// The generator's input `[512, 2F]` from `asr` `[512, F]`, curves `[2F]` and the decoder

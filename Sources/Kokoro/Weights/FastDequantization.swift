@@ -56,3 +56,58 @@ extension KokoroWeights {
         return tensor
     }
 }
+
+extension KokoroWeights {
+    /// PyTorch's gate block j is ONNX's block `onnxGateBlock[j]` (i←i, f←f, g←c, o←o).
+    static let onnxGateBlock = [0, 2, 3, 1]
+
+    /// Both directions of a DynamicQuantizeLSTM in PyTorch's layout `[4H, rows]` and gate order,
+    /// from the int8 `[directions, rows, 4H]` bytes with one scale per direction and zero points
+    /// 0 (how Kokoro stores all six); nil for any other form.
+    func fastLSTMWeights(_ q: QuantizedLSTM) throws -> [LSTMWeights]? {
+        let directions = q.directionCount, hidden = q.hiddenSize
+        guard q.inputWeights.dataType == .int8, q.recurrentWeights.dataType == .int8 else { return nil }
+        let inputScales = try q.inputScale.floats(), recurrentScales = try q.recurrentScale.floats()
+        guard inputScales.count == directions, recurrentScales.count == directions else { return nil }
+        for zero in [q.inputZeroPoint, q.recurrentZeroPoint] {
+            if let zero, try zero.floats().contains(where: { $0 != 0 }) { return nil }
+        }
+        let biases = try q.bias?.floats() ?? [Float](repeating: 0, count: directions * 8 * hidden)
+        guard biases.count == directions * 8 * hidden else { return nil }
+
+        func matrix(_ stored: ONNXTensor, rows: Int, direction: Int, scale: Float) -> Tensor? {
+            let columns = 4 * hidden
+            let out = Tensor(zeros: [columns, rows])
+            guard (try? stored.withRawBytes({ raw -> Bool in
+                guard raw.count >= directions * rows * columns else { return false }
+                let src = raw.bindMemory(to: Int8.self).baseAddress! + direction * rows * columns
+                let dst = out.pointer
+                for row in 0..<rows {
+                    let line = src + row * columns
+                    for block in 0..<4 {
+                        let from = line + Self.onnxGateBlock[block] * hidden
+                        let to = dst + block * hidden * rows + row
+                        for unit in 0..<hidden { to[unit * rows] = Float(from[unit]) * scale }
+                    }
+                }
+                return true
+            })) == true else { return nil }
+            tally.add(columns * rows)
+            return out
+        }
+        func reordered(_ values: ArraySlice<Float>) -> Tensor {
+            let base = values.startIndex
+            let ordered = Self.onnxGateBlock.flatMap { values[(base + $0 * hidden)..<(base + ($0 + 1) * hidden)] }
+            return Tensor(shape: [4 * hidden], values: ordered)
+        }
+        var result: [LSTMWeights] = []
+        for d in 0..<directions {
+            guard let w = matrix(q.inputWeights, rows: q.inputSize, direction: d, scale: inputScales[d]),
+                  let r = matrix(q.recurrentWeights, rows: hidden, direction: d, scale: recurrentScales[d]) else { return nil }
+            let bias = biases[(d * 8 * hidden)..<((d + 1) * 8 * hidden)]
+            result.append(LSTMWeights(inputWeight: w, hiddenWeight: r,
+                                      inputBias: reordered(bias.prefix(4 * hidden)), hiddenBias: reordered(bias.suffix(4 * hidden))))
+        }
+        return result
+    }
+}

@@ -134,7 +134,8 @@ public struct KokoroWeights: Sendable {
     func lstm(_ module: String) throws -> LSTM {
         let weights: [LSTMWeights]
         if let node = node(module, ["DynamicQuantizeLSTM"]) {
-            weights = try graph.quantizedLSTM(node).weights().map { d in
+            let q = try graph.quantizedLSTM(node)
+            weights = try fastLSTMWeights(q) ?? q.weights().map { d in
                 LSTMWeights(inputWeight: tensor(d.weightIH), hiddenWeight: tensor(d.weightHH),
                             inputBias: Tensor(shape: [d.biasIH.count], values: d.biasIH),
                             hiddenBias: Tensor(shape: [d.biasHH.count], values: d.biasHH))
