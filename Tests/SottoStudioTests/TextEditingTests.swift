@@ -126,6 +126,14 @@ import Testing
     }
 }
 
+@Suite struct AsciiFallbackTests {
+    @Test func punctuationAndAccentsKeepTheirLookAndEveryColumn() {
+        let shown = AsciiFallback.text("take #2 · ×0.85 “café” naïve… 日本")
+        #expect(shown == "take #2 - x0.85 \"cafe\" naive~ ??")
+        #expect(shown.count == "take #2 · ×0.85 “café” naïve… 日本".count)
+    }
+}
+
 @Suite struct SoftWrapTests {
     init() { _ = utf8Locale }
 

@@ -151,7 +151,7 @@ final class CursesTerminal: Canvas {
         guard row >= 0, row < height, column >= 0, column < width else { return }
         let (attributes, pair) = styles[style] ?? (0, 0)
         wattrset(window, Int32(bitPattern: attributes | sotto_color_pair(Int32(pair))))
-        let shown = isUTF8 ? text : String(text.map { $0.isASCII ? $0 : "?" })
+        let shown = isUTF8 ? text : AsciiFallback.text(text)
         var wide = shown.unicodeScalars.map { wchar_t(bitPattern: $0.value) }
         wide.append(0)
         mvwaddnwstr(window, Int32(row), Int32(column), wide, Int32(wide.count - 1))
