@@ -49,11 +49,13 @@ public struct TileConv1d: Sendable {
         var bits = [UInt16](repeating: 0, count: k * out * paddedIn)
         withExtendedLifetime(w) {
             bits.withUnsafeMutableBufferPointer { dst in
-                let src = w.pointer
+                // One output channel's weights (in·k floats) stay in cache while each tap's row
+                // is written out contiguously.
                 for o in 0..<out {
-                    for i in 0..<input {
-                        let row = src + (o * input + i) * k
-                        for j in 0..<k { dst[(j * out + o) * paddedIn + i] = Self.bfloat16(row[j]) }
+                    let source = w.pointer + o * input * k
+                    for j in 0..<k {
+                        let row = dst.baseAddress! + (j * out + o) * paddedIn
+                        for i in 0..<input { row[i] = Self.bfloat16(source[i * k + j]) }
                     }
                 }
             }

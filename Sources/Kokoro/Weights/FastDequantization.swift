@@ -42,12 +42,20 @@ extension KokoroWeights {
         let tensor = Tensor(zeros: [outputs, inputs])
         guard (try? q.weight.withRawBytes({ raw -> Bool in
             guard raw.count >= inputs * outputs else { return false }
-            let src = raw.bindMemory(to: Int8.self)
+            let src = raw.bindMemory(to: Int8.self).baseAddress!
             let out = tensor.pointer
-            for i in 0..<inputs {
-                let row = i * outputs
-                for o in 0..<outputs {
-                    out[o * inputs + i] = Float(src[row + o]) * scales[scales.count == 1 ? 0 : o]
+            let perChannel = scales.count != 1
+            scales.withUnsafeBufferPointer { scale in
+                // The transpose goes in 32×32 blocks so that both sides stay in cache.
+                let block = 32
+                for i0 in stride(from: 0, to: inputs, by: block) {
+                    for o0 in stride(from: 0, to: outputs, by: block) {
+                        for o in o0..<min(o0 + block, outputs) {
+                            let s = scale[perChannel ? o : 0]
+                            let column = src + o, row = out + o * inputs
+                            for i in i0..<min(i0 + block, inputs) { row[i] = Float(column[i * outputs]) * s }
+                        }
+                    }
                 }
             }
             return true
