@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Speed of Sotto's Qwen3-TTS engine against the official PyTorch code, same checkpoint and text.
 
-    /work/venv-qwen/bin/python Scripts/bench/qwen3_bench.py [--size 0.6b|1.7b] [--threads 1,2]
+    ~/.cache/sotto/venv-qwen/bin/python Scripts/bench/qwen3_bench.py [--size 0.6b|1.7b] [--threads 1,2]
         [--precisions fp32,bf16,int8] [--frames 48] [--rounds 2] [--runs 2] [--sotto PATH]
 
 Released weights are not needed: the script builds a checkpoint with the real dimensions of
