@@ -1,5 +1,6 @@
 import Foundation
 import SottoCore
+import SottoKernels
 
 /// Everything one generation needs besides the model.
 public struct GenerationSettings: Sendable {
