@@ -20,18 +20,10 @@ extension Int8Matrix {
             }
             quantized.withUnsafeBufferPointer { q in
                 inputScales.withUnsafeBufferPointer { xs in
-                    values.withUnsafeBufferPointer { v in
-                        scales.withUnsafeBufferPointer { s in
-                            rowSums.withUnsafeBufferPointer { sums in
-                                let qp = q.baseAddress!, xsp = xs.baseAddress!, vp = v.baseAddress!, sp = s.baseAddress!
-                                let rp = sums.baseAddress!, yp = y.pointer, ldy = y.rowStride
-                                parallelFor(rows, minimumPerThread: max(2, (1 << 18) / max(c, 1))) { range in
-                                    let r0 = range.lowerBound
-                                    _ = sotto_gemm_s8(vp + r0 * c, sp + r0, rp + r0, range.count, c, qp, c, xsp, count,
-                                                      yp + r0, ldy, path.rawValue)
-                                }
-                            }
-                        }
+                    let qp = q.baseAddress!, xsp = xs.baseAddress!, yp = y.pointer, ldy = y.rowStride
+                    forEachBlockRange(minimumBytesPerThread: 1 << 18) { range, panels, scales, sums in
+                        _ = sotto_gemm_s8(panels, scales, sums, range.count, c, qp, c, xsp, count, yp + range.lowerBound, ldy,
+                                          path.rawValue)
                     }
                 }
             }

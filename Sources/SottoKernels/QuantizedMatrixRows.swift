@@ -6,16 +6,8 @@
 extension Int8Matrix {
     /// y `[T, rows]` = x `[T, cols]` · Wᵀ. Rows of `x` and `y` may be strided.
     public func multiply(rows x: Tensor, into y: Tensor, workspace: Workspace) {
-        values.withUnsafeBufferPointer { v in
-            scales.withUnsafeBufferPointer { s in
-                let vp = v.baseAddress!, sp = s.baseAddress!, c = cols
-                QuantizedRows.blocked(x, y, rows: rows, cols: cols, workspace: workspace) { first, count, out in
-                    for r in 0..<count {
-                        let source = vp + (first + r) * c, scale = sp[first + r], row = out + r * c
-                        for i in 0..<c { row[i] = Float(source[i]) * scale }
-                    }
-                }
-            }
+        QuantizedRows.blocked(x, y, rows: rows, cols: cols, workspace: workspace) { first, count, out in
+            dequantizeRows(first..<first + count, into: out)
         }
     }
 }

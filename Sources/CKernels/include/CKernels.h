@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "thread_pool.h"
 #include "CKernelsTiles.h"
 #include "conv1d_f32.h"
 #include "gemm_s8.h"
@@ -32,12 +33,27 @@ int sotto_bf16_best_path(void);
 /// scale = max|x| / 127 (1 when x is all zero). Returns scale.
 float sotto_quantize_s8(const float *x, size_t n, int8_t *q);
 
-/// Row sums of an int8 matrix (the VNNI path uses them to correct its unsigned activations).
+/// Row sums of a row-major int8 matrix (the VNNI path uses them to correct its unsigned activations).
 void sotto_s8_row_sums(const int8_t *w, size_t rows, size_t cols, int32_t *sums);
 
-/// y[r] = row_scales[r] * x_scale * sum_c w[r, c] * x[c], integer dot products exact in int32
-/// (cols <= 131072). row_sums may be NULL (computed on the fly by the VNNI path).
-/// Returns the path that ran.
+/// int8 weights for matrix-vector products live in panels: blocks of SOTTO_S8_BLOCK_ROWS rows; in
+/// a block, for each chunk of SOTTO_S8_CHUNK columns, the rows' chunks one after another. A
+/// product then reads the matrix as one sequential stream. Rows are padded to whole blocks and
+/// columns to whole chunks with zeros.
+#define SOTTO_S8_BLOCK_ROWS 8
+#define SOTTO_S8_CHUNK 64
+static inline size_t sotto_s8_blocks(size_t rows) { return (rows + SOTTO_S8_BLOCK_ROWS - 1) / SOTTO_S8_BLOCK_ROWS; }
+static inline size_t sotto_s8_chunks(size_t cols) { return (cols + SOTTO_S8_CHUNK - 1) / SOTTO_S8_CHUNK; }
+/// Bytes of the panels of a [rows, cols] matrix.
+size_t sotto_s8_panel_bytes(size_t rows, size_t cols);
+/// Copies row `r` (cols values) into zero-initialised panels, or back out of them.
+void sotto_s8_pack_row(const int8_t *row, size_t r, size_t cols, int8_t *panels);
+void sotto_s8_unpack_row(const int8_t *panels, size_t r, size_t cols, int8_t *row);
+
+/// y[r] = row_scales[r] * x_scale * sum_c w[r, c] * x[c] for r < rows, w in panels starting at
+/// a block boundary (pass the panels, scales, sums and y of the first block to work on a range
+/// of blocks). Integer dot products are exact in int32 (cols <= 131072). row_sums may be NULL
+/// (computed on the fly by the VNNI path). Returns the path that ran.
 int sotto_gemv_s8(const int8_t *w, const float *row_scales, const int32_t *row_sums, size_t rows, size_t cols,
                   const int8_t *x, float x_scale, float *y, int path);
 

@@ -33,7 +33,7 @@ final class Projection: @unchecked Sendable {
         switch matrix {
         case .fp32: matrixBytes = outputs * inputs * 4
         case .bf16: matrixBytes = outputs * inputs * 2
-        case .int8: matrixBytes = outputs * inputs + outputs * 8
+        case .int8(let m): matrixBytes = m.residentBytes
         }
         return matrixBytes + (bias == nil ? 0 : outputs * 4)
     }
