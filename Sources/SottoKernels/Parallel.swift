@@ -1,3 +1,4 @@
+import CKernels
 import COpenBLAS
 import Dispatch
 import Glibc
@@ -20,6 +21,7 @@ public enum KernelThreads {
         let n = max(1, threads)
         current.store(n, ordering: .relaxed)
         openblas_set_num_threads(Int32(n))
+        sotto_pool_reserve(n - 1)
     }
 }
 
@@ -52,11 +54,30 @@ public func parallelParts(_ count: Int, minimumPerThread: Int = 1, _ body: (Int,
         return
     }
     withoutActuallyEscaping(body) { escaping in
-        let shared = UncheckedSendable(value: escaping)
-        DispatchQueue.concurrentPerform(iterations: parts) { part in
-            let lower = count * part / parts
-            let upper = count * (part + 1) / parts
-            if lower < upper { shared.value(part, lower..<upper) }
+        var job = PoolJob(count: count, parts: parts, body: escaping)
+        let ran = withUnsafeMutablePointer(to: &job) { pointer in
+            sotto_pool_run(parts, { context, part in
+                let job = context!.assumingMemoryBound(to: PoolJob.self).pointee
+                job.run(Int(part))
+            }, pointer)
         }
+        if ran == 0 {
+            // The pool is busy (a nested loop, or another thread's): Dispatch's threads instead.
+            let shared = UncheckedSendable(value: job)
+            DispatchQueue.concurrentPerform(iterations: parts) { shared.value.run($0) }
+        }
+    }
+}
+
+/// One ``parallelParts(_:minimumPerThread:_:)`` call as the pool's workers see it.
+private struct PoolJob {
+    let count: Int
+    let parts: Int
+    let body: (Int, Range<Int>) -> Void
+
+    func run(_ part: Int) {
+        let lower = count * part / parts
+        let upper = count * (part + 1) / parts
+        if lower < upper { body(part, lower..<upper) }
     }
 }

@@ -3,7 +3,7 @@ import Glibc
 import SottoKernels
 
 // Measures the kernels on this machine. Speed is reported, never asserted.
-// Usage: kernel-bench [--threads N] [--runs N] [sgemm|conv|convtile|convt|lstm|math|gemv|attention|stft|all]
+// Usage: kernel-bench [--threads N] [--runs N] [sgemm|conv|convtile|convt|lstm|math|gemv|decode|attention|stft|all]
 
 struct Options {
     var threads = KernelThreads.processorCount
@@ -248,6 +248,30 @@ if options.sections.contains("gemv") {
     }
     print(row8)
     print(row16)
+}
+
+if options.sections.contains("decode") {
+    // One decoding step's matrix-vector products through a model-sized stack (the Qwen3-TTS
+    // 0.6B talker: 28 layers of q|k|v, o, gate|up and down), one after another as a decoder runs
+    // them, so the matrices come from memory, not cache, and every call pays its thread fan-out.
+    print("\n## decode step: 28 layers of [4096×1024, 1024×2048, 6144×1024, 1024×3072]")
+    print("| weights | MB | ms per step | GB/s |")
+    print("|---|---|---|---|")
+    let shapes = [(4096, 1024), (1024, 2048), (6144, 1024), (1024, 3072)]
+    let floats = shapes.map { rng.tensor([$0.0, $0.1]) }
+    let inputs = shapes.map { rng.tensor([$0.1]) }, outputs = shapes.map { Tensor(zeros: [$0.0]) }
+    let layers = 28
+    let bytes = Double(layers * shapes.reduce(0) { $0 + $1.0 * $1.1 })
+    let int8 = (0..<layers).map { _ in floats.map { Int8Matrix(quantizing: $0) } }
+    let t8 = measure(runs: options.runs) {
+        for layer in int8 { for (i, m) in layer.enumerated() { m.multiply(inputs[i], into: outputs[i]) } }
+    }
+    print("| int8 | \(fmt(bytes / 1e6, 0)) | \(fmt(t8 * 1e3)) | \(fmt(bytes / t8 / 1e9)) |")
+    let bf16 = (0..<layers).map { _ in floats.map { BFloat16Matrix(converting: $0) } }
+    let t16 = measure(runs: options.runs) {
+        for layer in bf16 { for (i, m) in layer.enumerated() { m.multiply(inputs[i], into: outputs[i]) } }
+    }
+    print("| bf16 | \(fmt(2 * bytes / 1e6, 0)) | \(fmt(t16 * 1e3)) | \(fmt(2 * bytes / t16 / 1e9)) |")
 }
 
 if options.sections.contains("attention") {

@@ -1,0 +1,82 @@
+import Dispatch
+import SottoKernels
+import Synchronization
+import Testing
+
+/// The kernels' thread pool: every index exactly once, whatever the nesting or the callers.
+@Suite(.serialized) struct ParallelTests {
+    /// Counts visits per index from any thread.
+    final class Visits: Sendable {
+        let counts: Mutex<[Int]>
+        init(_ n: Int) { counts = Mutex([Int](repeating: 0, count: n)) }
+        func visit(_ range: Range<Int>) { counts.withLock { for i in range { $0[i] += 1 } } }
+        var all: [Int] { counts.withLock { $0 } }
+    }
+
+    @Test(arguments: [1, 2, 3, 7, 1000])
+    func everyIndexRunsOnceForEveryThreadCount(count: Int) {
+        let saved = KernelThreads.count
+        defer { KernelThreads.set(saved) }
+        for threads in [1, 2, 3, 8] {
+            KernelThreads.set(threads)
+            for _ in 0..<50 {
+                let visits = Visits(count)
+                parallelFor(count) { visits.visit($0) }
+                #expect(visits.all == [Int](repeating: 1, count: count), "\(threads) threads, \(count) items")
+            }
+        }
+    }
+
+    @Test func partsAreContiguousAndIndexed() {
+        let saved = KernelThreads.count
+        defer { KernelThreads.set(saved) }
+        KernelThreads.set(4)
+        let parts = parallelPartCount(103)
+        let seen = Mutex<[Int: Range<Int>]>([:])
+        parallelParts(103) { part, range in seen.withLock { $0[part] = range } }
+        let ranges = seen.withLock { $0 }
+        #expect(ranges.count == parts)
+        #expect((0..<parts).compactMap { ranges[$0] }.map(\.lowerBound) == (0..<parts).map { 103 * $0 / parts })
+        #expect(ranges[parts - 1]?.upperBound == 103)
+    }
+
+    /// A loop inside a loop's body cannot use the busy pool; it must still run every index.
+    @Test func nestedLoopsRunEveryIndex() {
+        let saved = KernelThreads.count
+        defer { KernelThreads.set(saved) }
+        KernelThreads.set(2)
+        let outer = 6, inner = 50
+        let visits = Visits(outer * inner)
+        parallelFor(outer) { rows in
+            for r in rows { parallelFor(inner) { visits.visit($0.lowerBound + r * inner ..< $0.upperBound + r * inner) } }
+        }
+        #expect(visits.all == [Int](repeating: 1, count: outer * inner))
+    }
+
+    /// Two threads fanning out at once: one gets the pool, the other runs its parts another way.
+    @Test func concurrentCallersBothFinish() {
+        let saved = KernelThreads.count
+        defer { KernelThreads.set(saved) }
+        KernelThreads.set(2)
+        let visits = [Visits(5000), Visits(5000)]
+        DispatchQueue.concurrentPerform(iterations: 2) { caller in
+            for _ in 0..<200 {
+                parallelFor(25) { range in visits[caller].visit(range.lowerBound * 200 ..< range.upperBound * 200) }
+            }
+        }
+        for v in visits { #expect(v.all == [Int](repeating: 200, count: 5000)) }
+    }
+
+    /// After the workers have gone to sleep (longer than their spin), a job still wakes them.
+    @Test func sleepingWorkersWakeUp() async throws {
+        let saved = KernelThreads.count
+        defer { KernelThreads.set(saved) }
+        KernelThreads.set(2)
+        for _ in 0..<3 {
+            try await Task.sleep(nanoseconds: 5_000_000)
+            let visits = Visits(64)
+            parallelFor(64) { visits.visit($0) }
+            #expect(visits.all == [Int](repeating: 1, count: 64))
+        }
+    }
+}
