@@ -1,0 +1,273 @@
+#include "CKernels.h"
+#include <immintrin.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { PANEL_BYTES = 64, BLOCK = SOTTO_S4_BLOCK_ROWS, GROUP = SOTTO_S4_GROUP_COLS };
+
+static size_t count_groups(size_t cols) { return (cols + GROUP - 1) / GROUP; }
+
+// ---------------------------------------------------------------------------------------------
+// Quantiser
+
+// Least squared error of w ≈ s·clamp(round(w/s), -8, 7) over these divisors of the group's absmax:
+// absmax/7 never clamps, absmax/8 uses the level -8 and clamps the positive peak; the ones in
+// between trade clamping the largest values for a finer step on all the others.
+static const float kDivisors[] = {7.0f, 7.2f, 7.4f, 7.6f, 7.8f, 8.0f};
+enum { DIVISOR_COUNT = sizeof(kDivisors) / sizeof(kDivisors[0]) };
+
+static inline float level(float v, float inv) { return fminf(7.0f, fmaxf(-8.0f, nearbyintf(v * inv))); }
+
+// Squared error summed in eight independent lanes so that the loop vectorises without
+// reassociating floats (the result is the same on every machine).
+static float group_error(const float *v, float scale, float inv) {
+    float part[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    for (size_t j = 0; j < GROUP; j += 8) {
+        for (size_t l = 0; l < 8; l++) {
+            float e = v[j + l] - scale * level(v[j + l], inv);
+            part[l] += e * e;
+        }
+    }
+    return ((part[0] + part[1]) + (part[2] + part[3])) + ((part[4] + part[5]) + (part[6] + part[7]));
+}
+
+// v: 128 values (zeros past the matrix). Writes the 64-byte panel row and returns the scale.
+static float quantize_group(const float *v, uint8_t *panel) {
+    float peak = 0;
+    for (size_t j = 0; j < GROUP; j++) peak = fmaxf(peak, fabsf(v[j]));
+    if (!(peak > 0) || !isfinite(peak)) {
+        memset(panel, 0x88, PANEL_BYTES);
+        return 0;
+    }
+    float best_scale = peak / kDivisors[0], best_inv = kDivisors[0] / peak;
+    float best_error = group_error(v, best_scale, best_inv);
+    for (size_t d = 1; d < DIVISOR_COUNT; d++) {
+        float scale = peak / kDivisors[d], inv = kDivisors[d] / peak;
+        float error = group_error(v, scale, inv);
+        if (error < best_error) {
+            best_error = error;
+            best_scale = scale;
+            best_inv = inv;
+        }
+    }
+    for (size_t j = 0; j < PANEL_BYTES; j++) {
+        unsigned lo = (unsigned)(int)(level(v[j], best_inv) + 8.0f);
+        unsigned hi = (unsigned)(int)(level(v[j + PANEL_BYTES], best_inv) + 8.0f);
+        panel[j] = (uint8_t)(lo | (hi << 4));
+    }
+    return best_scale;
+}
+
+void sotto_quantize_s4_panels(const float *w, size_t rows, size_t cols, uint8_t *panels, float *scales) {
+    const size_t groups = count_groups(cols), blocks = (rows + BLOCK - 1) / BLOCK;
+    float v[GROUP];
+    for (size_t b = 0; b < blocks; b++) {
+        for (size_t i = 0; i < BLOCK; i++) {
+            const size_t r = b * BLOCK + i;
+            for (size_t g = 0; g < groups; g++) {
+                const size_t slot = (b * groups + g) * BLOCK + i;
+                const size_t first = g * GROUP, n = r < rows ? (cols - first < GROUP ? cols - first : GROUP) : 0;
+                if (n) memcpy(v, w + r * cols + first, n * sizeof(float));
+                memset(v + n, 0, (GROUP - n) * sizeof(float));
+                scales[slot] = quantize_group(v, panels + slot * PANEL_BYTES);
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Products
+
+// corrections[g] = -8 · Σ_{c in g} x[c]: the nibbles are q + 8, so Σ u·x plus this is Σ q·x.
+static void offset_corrections(const int8_t *x, size_t groups, int32_t *corrections) {
+    for (size_t g = 0; g < groups; g++) {
+        int32_t s = 0;
+        for (size_t j = 0; j < GROUP; j++) s += x[g * GROUP + j];
+        corrections[g] = -8 * s;
+    }
+}
+
+static void gemv_s4_scalar(const uint8_t *panels, const float *scales, size_t rows, size_t groups, size_t b0,
+                           size_t b1, const int8_t *x, float x_scale, float *y) {
+    for (size_t b = b0; b < b1; b++) {
+        float acc[BLOCK] = {0};
+        for (size_t g = 0; g < groups; g++) {
+            const uint8_t *p = panels + (b * groups + g) * BLOCK * PANEL_BYTES;
+            const float *s = scales + (b * groups + g) * BLOCK;
+            const int8_t *xg = x + g * GROUP;
+            for (size_t i = 0; i < BLOCK; i++) {
+                int32_t dot = 0;
+                for (size_t j = 0; j < PANEL_BYTES; j++) {
+                    const int u = p[i * PANEL_BYTES + j];
+                    dot += ((u & 15) - 8) * xg[j] + ((u >> 4) - 8) * xg[PANEL_BYTES + j];
+                }
+                acc[i] += s[i] * (float)dot;
+            }
+        }
+        for (size_t i = 0; i < BLOCK && b * BLOCK + i < rows; i++) y[b * BLOCK + i] = x_scale * acc[i];
+    }
+}
+
+__attribute__((target("avx2,fma")))
+static inline float hsum256(__m256 v) {
+    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+    s = _mm_add_ss(s, _mm_movehdup_ps(s));
+    return _mm_cvtss_f32(s);
+}
+
+// vpmaddubsw multiplies the unsigned nibbles by the signed x pairwise into int16: four of them
+// sum to at most 4·2·15·128 = 15360, so int16 never saturates before vpmaddwd widens to int32.
+__attribute__((target("avx2,fma")))
+static void gemv_s4_avx2(const uint8_t *panels, const float *scales, size_t rows, size_t groups, size_t b0,
+                         size_t b1, const int8_t *x, float x_scale, float *y, const int32_t *corrections) {
+    const __m256i low = _mm256_set1_epi8(0x0F), ones = _mm256_set1_epi16(1);
+    for (size_t b = b0; b < b1; b++) {
+        __m256 acc[BLOCK];
+        for (size_t i = 0; i < BLOCK; i++) acc[i] = _mm256_setzero_ps();
+        for (size_t g = 0; g < groups; g++) {
+            const uint8_t *p = panels + (b * groups + g) * BLOCK * PANEL_BYTES;
+            const float *s = scales + (b * groups + g) * BLOCK;
+            const int8_t *xg = x + g * GROUP;
+            const __m256i x0 = _mm256_loadu_si256((const __m256i *)xg), x1 = _mm256_loadu_si256((const __m256i *)(xg + 32));
+            const __m256i x2 = _mm256_loadu_si256((const __m256i *)(xg + 64)), x3 = _mm256_loadu_si256((const __m256i *)(xg + 96));
+            const __m256i start = _mm256_zextsi128_si256(_mm_cvtsi32_si128(corrections[g]));
+            for (size_t i = 0; i < BLOCK; i++) {
+                const __m256i a = _mm256_loadu_si256((const __m256i *)(p + i * PANEL_BYTES));
+                const __m256i c = _mm256_loadu_si256((const __m256i *)(p + i * PANEL_BYTES + 32));
+                __m256i s16 = _mm256_maddubs_epi16(_mm256_and_si256(a, low), x0);
+                s16 = _mm256_add_epi16(s16, _mm256_maddubs_epi16(_mm256_and_si256(c, low), x1));
+                s16 = _mm256_add_epi16(s16, _mm256_maddubs_epi16(_mm256_and_si256(_mm256_srli_epi16(a, 4), low), x2));
+                s16 = _mm256_add_epi16(s16, _mm256_maddubs_epi16(_mm256_and_si256(_mm256_srli_epi16(c, 4), low), x3));
+                const __m256i dot = _mm256_add_epi32(start, _mm256_madd_epi16(s16, ones));
+                acc[i] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(dot), _mm256_set1_ps(s[i]), acc[i]);
+            }
+        }
+        for (size_t i = 0; i < BLOCK && b * BLOCK + i < rows; i++) y[b * BLOCK + i] = x_scale * hsum256(acc[i]);
+    }
+}
+
+// vpdpbusd takes the nibbles as its unsigned operand and x as its signed one. Each group's int32
+// sum starts from the offset correction in lane 0, so the +8 costs no instruction per row; the
+// exact group sum then meets its scale in one FMA.
+__attribute__((target("avx512f,avx512bw,avx512vnni")))
+static void gemv_s4_vnni(const uint8_t *panels, const float *scales, size_t rows, size_t groups, size_t b0,
+                         size_t b1, const int8_t *x, float x_scale, float *y, const int32_t *corrections) {
+    const __m512i low = _mm512_set1_epi8(0x0F);
+    for (size_t b = b0; b < b1; b++) {
+        __m512 acc[BLOCK];
+        for (size_t i = 0; i < BLOCK; i++) acc[i] = _mm512_setzero_ps();
+        for (size_t g = 0; g < groups; g++) {
+            const uint8_t *p = panels + (b * groups + g) * BLOCK * PANEL_BYTES;
+            const float *s = scales + (b * groups + g) * BLOCK;
+            const __m512i xlo = _mm512_loadu_si512(x + g * GROUP), xhi = _mm512_loadu_si512(x + g * GROUP + 64);
+            const __m512i start = _mm512_zextsi128_si512(_mm_cvtsi32_si128(corrections[g]));
+            for (size_t i = 0; i < BLOCK; i++) {
+                const __m512i u = _mm512_loadu_si512(p + i * PANEL_BYTES);
+                __m512i dot = _mm512_dpbusd_epi32(start, _mm512_and_si512(u, low), xlo);
+                dot = _mm512_dpbusd_epi32(dot, _mm512_and_si512(_mm512_srli_epi16(u, 4), low), xhi);
+                acc[i] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(dot), _mm512_set1_ps(s[i]), acc[i]);
+            }
+        }
+        for (size_t i = 0; i < BLOCK && b * BLOCK + i < rows; i++) y[b * BLOCK + i] = x_scale * _mm512_reduce_add_ps(acc[i]);
+    }
+}
+
+// Corrections for up to this many groups (131072 columns) live on the stack.
+enum { STACK_GROUPS = 1024 };
+
+int sotto_gemv_s4(const uint8_t *panels, const float *scales, size_t rows, size_t cols, size_t block_begin,
+                  size_t block_end, const int8_t *x, float x_scale, float *y, int path) {
+    const size_t groups = count_groups(cols);
+    int best = sotto_int8_best_path();
+    if (path > best) path = best;
+    if (path == SOTTO_PATH_SCALAR || path < 0) {
+        gemv_s4_scalar(panels, scales, rows, groups, block_begin, block_end, x, x_scale, y);
+        return SOTTO_PATH_SCALAR;
+    }
+    int32_t stack[STACK_GROUPS];
+    int32_t *corrections = groups <= STACK_GROUPS ? stack : malloc(groups * sizeof(int32_t));
+    offset_corrections(x, groups, corrections);
+    if (path == SOTTO_PATH_AVX512)
+        gemv_s4_vnni(panels, scales, rows, groups, block_begin, block_end, x, x_scale, y, corrections);
+    else
+        gemv_s4_avx2(panels, scales, rows, groups, block_begin, block_end, x, x_scale, y, corrections);
+    if (corrections != stack) free(corrections);
+    return path;
+}
+
+// Four rows of a block against four input rows: 16 float accumulators, eight x vectors and the
+// two nibble vectors stay in registers; the block (groups·512 bytes) stays in L1/L2 between the
+// passes over its two halves and over further input rows, so memory sees it once.
+enum { INPUTS = 4, HALF = BLOCK / 2 };
+
+__attribute__((target("avx512f,avx512bw,avx512vnni")))
+static void gemm_s4_vnni(const uint8_t *panels, const float *scales, size_t rows, size_t groups, size_t b0,
+                         size_t b1, const int8_t *x, size_t ldx, const float *x_scales, size_t count, float *y,
+                         size_t ldy, const int32_t *corrections) {
+    const __m512i low = _mm512_set1_epi8(0x0F);
+    for (size_t b = b0; b < b1; b++) {
+        for (size_t t0 = 0; t0 < count; t0 += INPUTS) {
+            const size_t n = count - t0 < INPUTS ? count - t0 : INPUTS;
+            // Missing inputs repeat the first one; their results are dropped.
+            const int8_t *xt[INPUTS];
+            const int32_t *ct[INPUTS];
+            for (size_t t = 0; t < INPUTS; t++) {
+                const size_t k = t0 + (t < n ? t : 0);
+                xt[t] = x + k * ldx;
+                ct[t] = corrections + k * groups;
+            }
+            for (size_t h = 0; h < BLOCK; h += HALF) {
+                __m512 acc[HALF][INPUTS];
+                for (size_t i = 0; i < HALF; i++)
+                    for (size_t t = 0; t < INPUTS; t++) acc[i][t] = _mm512_setzero_ps();
+                for (size_t g = 0; g < groups; g++) {
+                    const uint8_t *p = panels + ((b * groups + g) * BLOCK + h) * PANEL_BYTES;
+                    const float *s = scales + (b * groups + g) * BLOCK + h;
+                    __m512i xlo[INPUTS], xhi[INPUTS];
+                    for (size_t t = 0; t < INPUTS; t++) {
+                        xlo[t] = _mm512_loadu_si512(xt[t] + g * GROUP);
+                        xhi[t] = _mm512_loadu_si512(xt[t] + g * GROUP + 64);
+                    }
+                    for (size_t i = 0; i < HALF; i++) {
+                        const __m512i u = _mm512_loadu_si512(p + i * PANEL_BYTES);
+                        const __m512i lo = _mm512_and_si512(u, low), hi = _mm512_and_si512(_mm512_srli_epi16(u, 4), low);
+                        const __m512 scale = _mm512_set1_ps(s[i]);
+                        for (size_t t = 0; t < INPUTS; t++) {
+                            __m512i dot = _mm512_zextsi128_si512(_mm_cvtsi32_si128(ct[t][g]));
+                            dot = _mm512_dpbusd_epi32(dot, lo, xlo[t]);
+                            dot = _mm512_dpbusd_epi32(dot, hi, xhi[t]);
+                            acc[i][t] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(dot), scale, acc[i][t]);
+                        }
+                    }
+                }
+                for (size_t i = 0; i < HALF; i++) {
+                    const size_t r = b * BLOCK + h + i;
+                    if (r >= rows) break;
+                    for (size_t t = 0; t < n; t++) y[(t0 + t) * ldy + r] = x_scales[t0 + t] * _mm512_reduce_add_ps(acc[i][t]);
+                }
+            }
+        }
+    }
+}
+
+int sotto_gemm_s4(const uint8_t *panels, const float *scales, size_t rows, size_t cols, size_t block_begin,
+                  size_t block_end, const int8_t *x, size_t ldx, const float *x_scales, size_t count, float *y,
+                  size_t ldy, int path) {
+    int best = sotto_int8_best_path();
+    if (path > best) path = best;
+    if (path == SOTTO_PATH_AVX512 && count > 0) {
+        const size_t groups = count_groups(cols);
+        int32_t *corrections = malloc(count * groups * sizeof(int32_t));
+        for (size_t t = 0; t < count; t++) offset_corrections(x + t * ldx, groups, corrections + t * groups);
+        gemm_s4_vnni(panels, scales, rows, groups, block_begin, block_end, x, ldx, x_scales, count, y, ldy, corrections);
+        free(corrections);
+        return path;
+    }
+    // Elsewhere one matrix-vector product per input row (the weights are read `count` times).
+    int used = path < 0 ? SOTTO_PATH_SCALAR : path;
+    for (size_t t = 0; t < count; t++)
+        used = sotto_gemv_s4(panels, scales, rows, cols, block_begin, block_end, x + t * ldx, x_scales[t], y + t * ldy, path);
+    return used;
+}
