@@ -215,6 +215,10 @@ int sotto_gemv_s4(const uint8_t *panels, const float *scales, size_t rows, size_
     }
     int32_t stack[STACK_GROUPS];
     int32_t *corrections = groups <= STACK_GROUPS ? stack : malloc(groups * sizeof(int32_t));
+    if (!corrections) {
+        gemv_s4_scalar(panels, scales, rows, groups, block_begin, block_end, x, x_scale, y);
+        return SOTTO_PATH_SCALAR;
+    }
     offset_corrections(x, groups, corrections);
     if (path == SOTTO_PATH_AVX512)
         gemv_s4_vnni(panels, scales, rows, groups, block_begin, block_end, x, x_scale, y, corrections);
@@ -285,9 +289,9 @@ int sotto_gemm_s4(const uint8_t *panels, const float *scales, size_t rows, size_
                   size_t ldy, int path) {
     int best = sotto_int8_best_path();
     if (path > best) path = best;
-    if (path == SOTTO_PATH_AVX512 && count > 0) {
-        const size_t groups = count_groups(cols);
-        int32_t *corrections = malloc(count * groups * sizeof(int32_t));
+    const size_t groups = count_groups(cols);
+    int32_t *corrections = path == SOTTO_PATH_AVX512 && count > 0 ? malloc(count * groups * sizeof(int32_t)) : NULL;
+    if (corrections) {
         for (size_t t = 0; t < count; t++) offset_corrections(x + t * ldx, groups, corrections + t * groups);
         gemm_s4_vnni(panels, scales, rows, groups, block_begin, block_end, x, ldx, x_scales, count, y, ldy, corrections);
         free(corrections);
