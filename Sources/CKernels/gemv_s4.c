@@ -228,57 +228,71 @@ int sotto_gemv_s4(const uint8_t *panels, const float *scales, size_t rows, size_
     return path;
 }
 
-// Four rows of a block against four input rows: 16 float accumulators, eight x vectors and the
-// two nibble vectors stay in registers; the block (groups·512 bytes) stays in L1/L2 between the
-// passes over its two halves and over further input rows, so memory sees it once.
-enum { INPUTS = 4, HALF = BLOCK / 2 };
+// Four rows of a block against up to four input rows: 16 float accumulators, eight x vectors and
+// the two nibble vectors stay in registers (a whole block against four inputs would need 32
+// accumulators). The block (groups·512 bytes) stays in L1/L2 between the passes over its two
+// halves and over further input rows, so memory sees it once. `inputs` is a constant at each call
+// so that every count gets its own unrolled loop and no work is spent on absent inputs.
+enum { MAX_INPUTS = 4, HALF = BLOCK / 2 };
+
+__attribute__((target("avx512f,avx512bw,avx512vnni"), always_inline))
+static inline void gemm_s4_vnni_pass(const uint8_t *panels, const float *scales, size_t rows, size_t groups, size_t b,
+                                     const int8_t *const *xt, const int32_t *const *ct, const float *x_scales,
+                                     float *y, size_t ldy, const size_t inputs) {
+    const __m512i low = _mm512_set1_epi8(0x0F);
+    for (size_t h = 0; h < BLOCK; h += HALF) {
+        __m512 acc[HALF][MAX_INPUTS];
+        for (size_t i = 0; i < HALF; i++)
+            for (size_t t = 0; t < inputs; t++) acc[i][t] = _mm512_setzero_ps();
+        for (size_t g = 0; g < groups; g++) {
+            const uint8_t *p = panels + ((b * groups + g) * BLOCK + h) * PANEL_BYTES;
+            const float *s = scales + (b * groups + g) * BLOCK + h;
+            __m512i xlo[MAX_INPUTS], xhi[MAX_INPUTS];
+            for (size_t t = 0; t < inputs; t++) {
+                xlo[t] = _mm512_loadu_si512(xt[t] + g * GROUP);
+                xhi[t] = _mm512_loadu_si512(xt[t] + g * GROUP + 64);
+            }
+            for (size_t i = 0; i < HALF; i++) {
+                const __m512i u = _mm512_loadu_si512(p + i * PANEL_BYTES);
+                _mm_prefetch((const char *)(p + i * PANEL_BYTES + PREFETCH_BYTES), _MM_HINT_T0);
+                const __m512i lo = _mm512_and_si512(u, low), hi = _mm512_and_si512(_mm512_srli_epi16(u, 4), low);
+                const __m512 scale = _mm512_set1_ps(s[i]);
+                for (size_t t = 0; t < inputs; t++) {
+                    __m512i dot = _mm512_zextsi128_si512(_mm_cvtsi32_si128(ct[t][g]));
+                    dot = _mm512_dpbusd_epi32(dot, lo, xlo[t]);
+                    dot = _mm512_dpbusd_epi32(dot, hi, xhi[t]);
+                    acc[i][t] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(dot), scale, acc[i][t]);
+                }
+            }
+        }
+        for (size_t i = 0; i < HALF; i++) {
+            const size_t r = b * BLOCK + h + i;
+            if (r >= rows) break;
+            for (size_t t = 0; t < inputs; t++) y[t * ldy + r] = x_scales[t] * _mm512_reduce_add_ps(acc[i][t]);
+        }
+    }
+}
 
 __attribute__((target("avx512f,avx512bw,avx512vnni")))
 static void gemm_s4_vnni(const uint8_t *panels, const float *scales, size_t rows, size_t groups, size_t b0,
                          size_t b1, const int8_t *x, size_t ldx, const float *x_scales, size_t count, float *y,
                          size_t ldy, const int32_t *corrections) {
-    const __m512i low = _mm512_set1_epi8(0x0F);
     for (size_t b = b0; b < b1; b++) {
-        for (size_t t0 = 0; t0 < count; t0 += INPUTS) {
-            const size_t n = count - t0 < INPUTS ? count - t0 : INPUTS;
-            // Missing inputs repeat the first one; their results are dropped.
-            const int8_t *xt[INPUTS];
-            const int32_t *ct[INPUTS];
-            for (size_t t = 0; t < INPUTS; t++) {
-                const size_t k = t0 + (t < n ? t : 0);
-                xt[t] = x + k * ldx;
-                ct[t] = corrections + k * groups;
+        for (size_t t0 = 0; t0 < count; t0 += MAX_INPUTS) {
+            const size_t n = count - t0 < MAX_INPUTS ? count - t0 : MAX_INPUTS;
+            const int8_t *xt[MAX_INPUTS];
+            const int32_t *ct[MAX_INPUTS];
+            for (size_t t = 0; t < n; t++) {
+                xt[t] = x + (t0 + t) * ldx;
+                ct[t] = corrections + (t0 + t) * groups;
             }
-            for (size_t h = 0; h < BLOCK; h += HALF) {
-                __m512 acc[HALF][INPUTS];
-                for (size_t i = 0; i < HALF; i++)
-                    for (size_t t = 0; t < INPUTS; t++) acc[i][t] = _mm512_setzero_ps();
-                for (size_t g = 0; g < groups; g++) {
-                    const uint8_t *p = panels + ((b * groups + g) * BLOCK + h) * PANEL_BYTES;
-                    const float *s = scales + (b * groups + g) * BLOCK + h;
-                    __m512i xlo[INPUTS], xhi[INPUTS];
-                    for (size_t t = 0; t < INPUTS; t++) {
-                        xlo[t] = _mm512_loadu_si512(xt[t] + g * GROUP);
-                        xhi[t] = _mm512_loadu_si512(xt[t] + g * GROUP + 64);
-                    }
-                    for (size_t i = 0; i < HALF; i++) {
-                        const __m512i u = _mm512_loadu_si512(p + i * PANEL_BYTES);
-                        _mm_prefetch((const char *)(p + i * PANEL_BYTES + PREFETCH_BYTES), _MM_HINT_T0);
-                        const __m512i lo = _mm512_and_si512(u, low), hi = _mm512_and_si512(_mm512_srli_epi16(u, 4), low);
-                        const __m512 scale = _mm512_set1_ps(s[i]);
-                        for (size_t t = 0; t < INPUTS; t++) {
-                            __m512i dot = _mm512_zextsi128_si512(_mm_cvtsi32_si128(ct[t][g]));
-                            dot = _mm512_dpbusd_epi32(dot, lo, xlo[t]);
-                            dot = _mm512_dpbusd_epi32(dot, hi, xhi[t]);
-                            acc[i][t] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(dot), scale, acc[i][t]);
-                        }
-                    }
-                }
-                for (size_t i = 0; i < HALF; i++) {
-                    const size_t r = b * BLOCK + h + i;
-                    if (r >= rows) break;
-                    for (size_t t = 0; t < n; t++) y[(t0 + t) * ldy + r] = x_scales[t0 + t] * _mm512_reduce_add_ps(acc[i][t]);
-                }
+            float *yt = y + t0 * ldy;
+            const float *st = x_scales + t0;
+            switch (n) {
+            case 4: gemm_s4_vnni_pass(panels, scales, rows, groups, b, xt, ct, st, yt, ldy, 4); break;
+            case 3: gemm_s4_vnni_pass(panels, scales, rows, groups, b, xt, ct, st, yt, ldy, 3); break;
+            case 2: gemm_s4_vnni_pass(panels, scales, rows, groups, b, xt, ct, st, yt, ldy, 2); break;
+            default: gemm_s4_vnni_pass(panels, scales, rows, groups, b, xt, ct, st, yt, ldy, 1); break;
             }
         }
     }
@@ -290,7 +304,8 @@ int sotto_gemm_s4(const uint8_t *panels, const float *scales, size_t rows, size_
     int best = sotto_int8_best_path();
     if (path > best) path = best;
     const size_t groups = count_groups(cols);
-    int32_t *corrections = path == SOTTO_PATH_AVX512 && count > 0 ? malloc(count * groups * sizeof(int32_t)) : NULL;
+    // One input row is a plain product, which streams all 8 rows of a block at once.
+    int32_t *corrections = path == SOTTO_PATH_AVX512 && count > 1 ? malloc(count * groups * sizeof(int32_t)) : NULL;
     if (corrections) {
         for (size_t t = 0; t < count; t++) offset_corrections(x + t * ldx, groups, corrections + t * groups);
         gemm_s4_vnni(panels, scales, rows, groups, block_begin, block_end, x, ldx, x_scales, count, y, ldy, corrections);

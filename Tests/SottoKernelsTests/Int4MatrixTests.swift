@@ -138,7 +138,7 @@ import Testing
     }
 
     /// T input rows at once give the same floats as T separate products (same accumulation order).
-    @Test(arguments: [(37, 300, 9), (16, 256, 4), (5, 130, 1), (64, 1024, 3)])
+    @Test(arguments: [(37, 300, 9), (16, 256, 4), (5, 130, 1), (64, 1024, 3), (24, 384, 6)])
     func rowsEqualSeparateProducts(rows: Int, cols: Int, count: Int) {
         var rng = SeededRandom(seed: UInt64(rows * count + cols))
         let m = Int4Matrix(quantizing: rng.tensor([rows, cols]))
