@@ -35,8 +35,9 @@ int sotto_gemv_s4(const uint8_t *panels, const float *scales, size_t rows, size_
                   size_t block_end, const int8_t *x, float x_scale, float *y, int path);
 
 /// The same for `count` input rows at once: Y[t, r] for x rows ldx bytes apart (each padded as
-/// above, scale x_scales[t]) and y rows ldy floats apart. Each block of weights is read from
-/// memory once for all input rows. Returns the path that ran.
+/// above, scale x_scales[t]) and y rows ldy floats apart. On the VNNI path each block of weights
+/// is read from memory once for all input rows; elsewhere this is one product per input row.
+/// Returns the path that ran.
 int sotto_gemm_s4(const uint8_t *panels, const float *scales, size_t rows, size_t cols, size_t block_begin,
                   size_t block_end, const int8_t *x, size_t ldx, const float *x_scales, size_t count, float *y,
                   size_t ldy, int path);
