@@ -224,30 +224,35 @@ if options.sections.contains("math") {
 
 if options.sections.contains("gemv") {
     print("\n## GEMV (decoding): weight bytes streamed per second")
-    print("| rows×cols | fp32 sgemv GB/s | bf16 GB/s | int8 GB/s | fp32 µs | bf16 µs | int8 µs |")
-    print("|---|---|---|---|---|---|---|")
+    print("| rows×cols | fp32 sgemv GB/s | bf16 GB/s | int8 GB/s | int4 GB/s | fp32 µs | bf16 µs | int8 µs | int4 µs |")
+    print("|---|---|---|---|---|---|---|---|---|")
     for (rows, cols) in [(1024, 3072), (3072, 1024), (2048, 6144)] {
         let w = rng.tensor([rows, cols])
         let x = rng.tensor([cols]), y = Tensor(zeros: [rows])
         let bf = BFloat16Matrix(converting: w)
-        let q = Int8Matrix(quantizing: w)
+        let q = Int8Matrix(quantizing: w), q4 = Int4Matrix(quantizing: w)
         let t32 = measure(runs: options.runs) { BLAS.matvec(w, x, into: y) }
         let t16 = measure(runs: options.runs) { bf.multiply(x, into: y) }
         let t8 = measure(runs: options.runs) { q.multiply(x, into: y) }
-        let n = Double(rows * cols)
-        print("| \(rows)×\(cols) | \(fmt(4 * n / t32 / 1e9)) | \(fmt(2 * n / t16 / 1e9)) | \(fmt(n / t8 / 1e9)) | \(fmt(t32 * 1e6)) | \(fmt(t16 * 1e6)) | \(fmt(t8 * 1e6)) |")
+        let t4 = measure(runs: options.runs) { q4.multiply(x, into: y) }
+        let n = Double(rows * cols), n4 = Double(q4.residentBytes) // int4: nibbles and group scales
+        print("| \(rows)×\(cols) | \(fmt(4 * n / t32 / 1e9)) | \(fmt(2 * n / t16 / 1e9)) | \(fmt(n / t8 / 1e9)) | \(fmt(n4 / t4 / 1e9)) | \(fmt(t32 * 1e6)) | \(fmt(t16 * 1e6)) | \(fmt(t8 * 1e6)) | \(fmt(t4 * 1e6)) |")
     }
     print("\n| 1024×3072 by path | scalar µs | AVX2 µs | AVX-512 µs |")
     print("|---|---|---|---|")
     let w = rng.tensor([1024, 3072]), x = rng.tensor([3072]), y = Tensor(zeros: [1024])
-    let bf = BFloat16Matrix(converting: w), q = Int8Matrix(quantizing: w)
-    var row8 = "| int8 |", row16 = "| bf16 |"
+    let bf = BFloat16Matrix(converting: w), q = Int8Matrix(quantizing: w), q4 = Int4Matrix(quantizing: w)
+    var row8 = "| int8 |", row16 = "| bf16 |", row4 = "| int4 |"
     for path in [KernelPath.scalar, .avx2, .avx512] {
         row8 += " \(fmt(measure(runs: options.runs) { q.multiply(x, into: y, path: path) } * 1e6)) |"
+        row4 += " \(fmt(measure(runs: options.runs) { q4.multiply(x, into: y, path: path) } * 1e6)) |"
         row16 += " \(fmt(measure(runs: options.runs) { bf.multiply(x, into: y, path: path) } * 1e6)) |"
     }
     print(row8)
+    print(row4)
     print(row16)
+    let tq = measure(runs: options.runs) { _ = Int4Matrix(quantizing: w) }
+    print("\nint4 quantisation (scale search) of 1024×3072: \(fmt(tq * 1e3, 2)) ms")
 }
 
 if options.sections.contains("decode") {

@@ -10,6 +10,7 @@
 #include "CKernelsTiles.h"
 #include "conv1d_f32.h"
 #include "gemm_s8.h"
+#include "gemv_s4.h"
 
 #ifdef __cplusplus
 extern "C" {
