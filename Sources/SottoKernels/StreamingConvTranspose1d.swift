@@ -1,38 +1,64 @@
 /// A transposed 1-D convolution (kernel ≥ stride, no padding) that takes its input in pieces.
-/// Every input sample yields `stride` output samples; the `kernel − stride` samples of overlap
-/// that spill past a piece's end are carried into the next piece. So n input samples give
-/// exactly n·stride output samples, equal to PyTorch's `ConvTranspose1d` output over the whole
-/// signal with its last `kernel − stride` samples trimmed (the causal upsampling of streaming
-/// vocoders), whatever the piece sizes.
+/// Every input sample yields `stride` output samples, so n input samples give exactly n·stride
+/// output samples: PyTorch's `ConvTranspose1d` output over the whole signal with its last
+/// `kernel − stride` samples trimmed (the causal upsampling of streaming vocoders), whatever the
+/// piece sizes.
 ///
-/// Not thread-safe: the carried overlap belongs to one stream; call ``reset()`` before the next.
+/// It runs as an ordinary causal convolution over the input: output sample t·stride + r is
+/// Σ_q W[·, ·, r + q·stride]·x[t − q], so the `stride` phases r are `stride` groups of output
+/// channels of one convolution with ⌈kernel/stride⌉ taps, interleaved afterwards. That is one
+/// dense product per piece (on AMX tiles when allowed) instead of a product per tap scattered
+/// into strided outputs, and the state carried between pieces is the last few input samples.
+///
+/// Not thread-safe: the history belongs to one stream; call ``reset()`` before the next.
 public final class StreamingConvTranspose1d: @unchecked Sendable {
-    /// The convolution without bias: the bias is added once per emitted sample, not to the
-    /// overlap that is still being summed.
-    public let convolution: ConvTranspose1d
-    public let bias: Tensor?
-    /// Output samples per channel carried to the next piece (`kernel − stride`).
-    public let overlap: Int
-    /// `[out, overlap]`, partial sums of the next piece's first output samples.
-    private let carry: Tensor
+    public let inChannels: Int
+    public let outChannels: Int
+    public let kernelSize: Int
+    public let stride: Int
+    public let groups: Int
+    /// Output channels ordered (group, phase, channel in group), each group's phases together
+    /// so that the convolution keeps the transposed convolution's grouping.
+    let phases: StreamingConv1d
 
-    /// Weight `[in, out/groups, kernel]` and bias `[out]` as PyTorch stores them.
-    public init(weight: Tensor, bias: Tensor? = nil, stride: Int, groups: Int = 1) {
-        precondition(weight.rank == 3 && weight.shape[2] >= stride, "kernel must be at least the stride")
-        let convolution = ConvTranspose1d(weight: weight, bias: nil, stride: stride, groups: groups)
-        precondition(bias.map { $0.count == convolution.outChannels } ?? true, "bias length must equal out channels")
-        self.convolution = convolution
-        self.bias = bias.map { $0.contiguous().reshaped([-1]) }
-        overlap = convolution.kernelSize - stride
-        carry = Tensor(zeros: [convolution.outChannels, overlap])
+    /// Weight `[in, out/groups, kernel]` and bias `[out]` as PyTorch stores them. `allowTiles`
+    /// as for ``StreamingConv1d``.
+    public init(weight: Tensor, bias: Tensor? = nil, stride: Int, groups: Int = 1, allowTiles: Bool = false) {
+        precondition(weight.rank == 3 && weight.shape[2] >= stride && stride >= 1, "kernel must be at least the stride")
+        precondition(weight.shape[0] % groups == 0, "in channels \(weight.shape[0]) not divisible by groups \(groups)")
+        let w = weight.contiguous()
+        let inputs = w.shape[0], outPerGroup = w.shape[1], kernel = w.shape[2]
+        let inPerGroup = inputs / groups, taps = (kernel + stride - 1) / stride
+        precondition(bias.map { $0.count == outPerGroup * groups } ?? true, "bias length must equal out channels")
+        inChannels = inputs
+        outChannels = outPerGroup * groups
+        kernelSize = kernel
+        self.stride = stride
+        self.groups = groups
+
+        let phased = Tensor(zeros: [groups * stride * outPerGroup, inPerGroup, taps])
+        let phasedBias = bias.map { _ in Tensor(zeros: [groups * stride * outPerGroup]) }
+        let b = bias?.contiguous()
+        for g in 0..<groups {
+            for r in 0..<stride {
+                for o in 0..<outPerGroup {
+                    let row = (g * stride + r) * outPerGroup + o
+                    if let phasedBias, let b { phasedBias.pointer[row] = b.pointer[g * outPerGroup + o] }
+                    for i in 0..<inPerGroup {
+                        for q in 0..<taps where r + q * stride < kernel {
+                            // Tap q looks q samples back; a causal convolution's last tap is the present.
+                            phased.pointer[(row * inPerGroup + i) * taps + taps - 1 - q] =
+                                w.pointer[((g * inPerGroup + i) * outPerGroup + o) * kernel + r + q * stride]
+                        }
+                    }
+                }
+            }
+        }
+        phases = StreamingConv1d(weight: phased, bias: phasedBias, groups: groups, allowTiles: allowTiles)
     }
 
-    public var inChannels: Int { convolution.inChannels }
-    public var outChannels: Int { convolution.outChannels }
-    public var stride: Int { convolution.stride }
-
     /// Starts a new stream (nothing carried).
-    public func reset() { carry.fill(0) }
+    public func reset() { phases.reset() }
 
     /// The next `[out, T·stride]` output samples for `[in, T]` input samples, from `workspace`.
     public func callAsFunction(_ x: Tensor, workspace: Workspace) -> Tensor {
@@ -51,21 +77,18 @@ public final class StreamingConvTranspose1d: @unchecked Sendable {
         guard length > 0 else { return }
         let mark = workspace.mark()
         defer { workspace.release(to: mark) }
-        let full = workspace.tensor([outChannels, emitted + overlap])
-        convolution.apply(x, into: full, workspace: workspace)
-        let channels = outChannels, overlap = self.overlap
-        withExtendedLifetime((full, y, carry, bias)) {
-            let fullStride = full.rowStride, yStride = y.rowStride
-            let carried = carry.pointer, b = bias?.pointer
-            parallelFor(channels, minimumPerThread: max(1, 32768 / max(emitted, 1))) { range in
+        let phased = phases(x, workspace: workspace)
+        let stride = self.stride, outPerGroup = outChannels / groups
+        withExtendedLifetime((phased, y)) {
+            let source = phased.pointer, sourceStride = phased.rowStride, target = y.pointer, targetStride = y.rowStride
+            parallelFor(outChannels, minimumPerThread: max(1, 32768 / max(emitted, 1))) { range in
                 for c in range {
-                    let row = full.pointer + c * fullStride
-                    let pending = carried + c * overlap
-                    for i in 0..<overlap { row[i] += pending[i] }
-                    let shift = b?[c] ?? 0
-                    let out = y.pointer + c * yStride
-                    for i in 0..<emitted { out[i] = row[i] + shift }
-                    for i in 0..<overlap { pending[i] = row[emitted + i] }
+                    let g = c / outPerGroup, o = c % outPerGroup
+                    let out = target + c * targetStride
+                    for r in 0..<stride {
+                        let row = source + ((g * stride + r) * outPerGroup + o) * sourceStride
+                        for t in 0..<length { out[t * stride + r] = row[t] }
+                    }
                 }
             }
         }

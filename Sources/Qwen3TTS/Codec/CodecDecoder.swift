@@ -60,7 +60,7 @@ public final class CodecDecoder: @unchecked Sendable {
         upsampling = try config.upsamplingRatios.enumerated().map { i, factor in
             let p = "decoder.upsample.\(i)."
             return (try archive.causalTransposedConvolution(p + "0.conv.", input: latent, output: latent, kernel: factor,
-                                                            stride: factor),
+                                                            stride: factor, allowTiles: bfloat16Convolutions),
                     try ConvNeXtBlock(archive, prefix: p + "1.", channels: latent))
         }
         inputConvolution = try archive.causalConvolution("decoder.decoder.0.conv.", input: latent,
@@ -85,9 +85,9 @@ public final class CodecDecoder: @unchecked Sendable {
             + upsampling.map(\.1.depthwise)
             + blocks.flatMap { $0.units.flatMap { [$0.dilated, $0.pointwise] } }
         let weights = convolutions.reduce(0) { $0 + $1.inChannels / $1.convolution.groups * $1.outChannels * $1.convolution.kernelSize }
-            + upsampling.reduce(0) { $0 + $1.0.inChannels * $1.0.outChannels * $1.0.convolution.kernelSize
+            + upsampling.reduce(0) { $0 + $1.0.inChannels * $1.0.outChannels * $1.0.kernelSize
                 + 8 * $1.1.expand.inChannels * $1.1.expand.outChannels }
-            + blocks.reduce(0) { $0 + $1.upsample.inChannels * $1.upsample.outChannels * $1.upsample.convolution.kernelSize }
+            + blocks.reduce(0) { $0 + $1.upsample.inChannels * $1.upsample.outChannels * $1.upsample.kernelSize }
             + codebooks.reduce(0) { $0 + $1.count }
         // Convolutions keep their weights twice (PyTorch's layout and one matrix per tap).
         return 8 * weights + transformer.residentBytes

@@ -19,9 +19,9 @@ extension SafetensorsArchive {
     /// A transposed convolution `prefix.weight` `[in, out, kernel]` trimmed on the right by
     /// kernel − stride (qwen-tts 0.1.1), so n frames give n·stride.
     func causalTransposedConvolution(_ prefix: String, input: Int, output: Int, kernel: Int,
-                                     stride: Int) throws -> StreamingConvTranspose1d {
+                                     stride: Int, allowTiles: Bool = false) throws -> StreamingConvTranspose1d {
         StreamingConvTranspose1d(weight: try tensor(prefix + "weight", shape: [input, output, kernel]),
-                                 bias: try tensor(prefix + "bias", shape: [output]), stride: stride)
+                                 bias: try tensor(prefix + "bias", shape: [output]), stride: stride, allowTiles: allowTiles)
     }
 
     /// A Linear layer `[out, in]` used as a 1×1 convolution over `[in, T]`.
@@ -129,7 +129,7 @@ struct DecoderBlock {
     init(_ archive: SafetensorsArchive, prefix p: String, input: Int, output: Int, rate: Int, allowTiles: Bool) throws {
         activation = try SnakeBeta(archive, prefix: p + "0.", channels: input)
         upsample = try archive.causalTransposedConvolution(p + "1.conv.", input: input, output: output, kernel: 2 * rate,
-                                                           stride: rate)
+                                                           stride: rate, allowTiles: allowTiles)
         units = try [1, 3, 9].enumerated().map { u, dilation in
             try ResidualUnit(archive, prefix: "\(p)\(u + 2).", channels: output, dilation: dilation, allowTiles: allowTiles)
         }
