@@ -12,6 +12,8 @@ final class Projection: @unchecked Sendable {
         case bf16(BFloat16Matrix)
         /// Symmetric per output row; every input row is quantised too, for the VNNI kernels.
         case int8(Int8Matrix)
+        /// Per row and group of 128 inputs; inputs quantised to int8 as for `int8`.
+        case int4(Int4Matrix)
     }
 
     let matrix: Matrix
@@ -34,6 +36,7 @@ final class Projection: @unchecked Sendable {
         case .fp32: matrixBytes = outputs * inputs * 4
         case .bf16: matrixBytes = outputs * inputs * 2
         case .int8(let m): matrixBytes = m.residentBytes
+        case .int4(let m): matrixBytes = m.residentBytes
         }
         return matrixBytes + (bias == nil ? 0 : outputs * 4)
     }
@@ -81,6 +84,8 @@ final class Projection: @unchecked Sendable {
             matrix = .bf16(BFloat16Matrix(bits: bits, rows: rows, cols: columns))
         case .int8:
             matrix = .int8(Int8Matrix(quantizing: try floats()))
+        case .int4:
+            matrix = .int4(Int4Matrix(quantizing: try floats()))
         }
         return Projection(matrix: matrix, bias: bias, outputs: rows, inputs: columns)
     }
@@ -106,6 +111,12 @@ final class Projection: @unchecked Sendable {
             } else {
                 // Prompts and the code predictor's first step: each row quantised as a decoding
                 // step quantises its vector, the weights read once for all rows.
+                m.multiply(quantizingRows: x, into: y)
+            }
+        case .int4(let m):
+            if single {
+                m.multiply(x.reshaped([inputs]), into: y.reshaped([outputs]))
+            } else {
                 m.multiply(quantizingRows: x, into: y)
             }
         }

@@ -25,7 +25,7 @@ public protocol SpeechEngine: AnyObject, Sendable {
 public struct LoadOptions: Sendable, Equatable {
     /// Threads for the math library; nil leaves its default.
     public var threads: Int?
-    /// Weight precision for models that offer several (Qwen3-TTS: fp32, bf16, int8).
+    /// Weight precision for models that offer several (Qwen3-TTS: fp32, bf16, int8, int4).
     public var precision: WeightPrecision?
 
     public init(threads: Int? = nil, precision: WeightPrecision? = nil) {
@@ -34,8 +34,14 @@ public struct LoadOptions: Sendable, Equatable {
     }
 }
 
+/// How a model's large matrices are held. Lower precisions read fewer bytes per generated token,
+/// which is what decoding speed depends on, at the cost of rounding the weights.
 public enum WeightPrecision: String, Codable, Sendable, CaseIterable {
-    case fp32, bf16, int8
+    case fp32, bf16
+    /// Symmetric per output row.
+    case int8
+    /// Symmetric per row and group of 128 inputs, scales chosen by least squared error.
+    case int4
 }
 
 /// Loads one kind of model. Each engine module provides one and the CLI registers it.

@@ -46,7 +46,7 @@ struct Bench: ParsableCommand {
     @Option(help: "Threads for inference.")
     var threads: Int?
 
-    @Option(help: "Weight precision for models that offer it: fp32, bf16, int8.")
+    @Option(help: "Weight precision for models that offer it: fp32, bf16, int8, int4.")
     var precision: WeightPrecision?
 
     @Option(help: "Seed for models that sample.")

@@ -69,7 +69,7 @@ struct Say: ParsableCommand {
     @Option(name: .customLong("codes-out"), help: "Write the generated codec frames as JSON (Qwen3-TTS).")
     var codesOut: String?
 
-    @Option(help: "Weight precision for models that offer it: fp32, bf16, int8.")
+    @Option(help: "Weight precision for models that offer it: fp32, bf16, int8, int4.")
     var precision: WeightPrecision?
 
     @Option(help: "Threads for inference (default: all cores).")
