@@ -73,6 +73,7 @@ final class Projection: @unchecked Sendable {
                 if raw.type == .bf16 {
                     // Released checkpoints are bf16 already: keep their bits.
                     bits += raw.type.bits(raw.pointer, count: count * columns)
+                    archive.release(name)
                 } else {
                     let values = try archive.floats(name)
                     bits += [UInt16](unsafeUninitializedCapacity: values.count) { buffer, initialized in
