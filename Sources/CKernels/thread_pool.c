@@ -17,6 +17,8 @@ static pthread_mutex_t growth = PTHREAD_MUTEX_INITIALIZER;
 static _Atomic size_t worker_count;
 static _Atomic uint32_t generation;
 static _Atomic uint32_t sleepers;
+// Set when the cores go to another library's threads; spinning workers then sleep at once.
+static _Atomic uint32_t parked;
 static _Atomic size_t next_part;
 static _Atomic size_t finished_parts;
 // Atomic because a worker finishing the previous job may read them while the next is published;
@@ -69,7 +71,8 @@ static void *worker_main(void *unused) {
         uint32_t now;
         while ((now = atomic_load_explicit(&generation, memory_order_acquire)) == seen) {
             cpu_relax();
-            if ((++spins & 63) == 0 && monotonic_ns() - start > SPIN_NANOSECONDS) {
+            if ((++spins & 63) == 0 && (atomic_load_explicit(&parked, memory_order_relaxed)
+                                        || monotonic_ns() - start > SPIN_NANOSECONDS)) {
                 atomic_fetch_add_explicit(&sleepers, 1, memory_order_seq_cst);
                 if (atomic_load_explicit(&generation, memory_order_seq_cst) == seen) futex_wait(&generation, seen);
                 atomic_fetch_sub_explicit(&sleepers, 1, memory_order_seq_cst);
@@ -107,6 +110,7 @@ int sotto_pool_run(size_t parts, void (*fn)(void *ctx, size_t part), void *ctx) 
     atomic_store_explicit(&job_parts, parts, memory_order_relaxed);
     atomic_store_explicit(&finished_parts, 0, memory_order_relaxed);
     atomic_store_explicit(&next_part, 0, memory_order_release);
+    atomic_store_explicit(&parked, 0, memory_order_relaxed);
     atomic_fetch_add_explicit(&generation, 1, memory_order_seq_cst);
     if (atomic_load_explicit(&sleepers, memory_order_seq_cst) > 0) futex_wake_all(&generation);
     work();
@@ -119,3 +123,5 @@ int sotto_pool_run(size_t parts, void (*fn)(void *ctx, size_t part), void *ctx) 
     pthread_mutex_unlock(&submit);
     return 1;
 }
+
+void sotto_pool_park(void) { atomic_store_explicit(&parked, 1, memory_order_relaxed); }

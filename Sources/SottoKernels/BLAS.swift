@@ -15,6 +15,7 @@ public enum BLAS {
         precondition(lda >= max(1, transposeA ? m : k), "lda \(lda) too small")
         precondition(ldb >= max(1, transposeB ? k : n), "ldb \(ldb) too small")
         precondition(ldc >= max(1, n), "ldc \(ldc) too small")
+        yieldCoresToBLAS(multiplyAdds: m * n * k)
         cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
                     blasint(m), blasint(n), blasint(k), alpha, a, blasint(lda), b, blasint(ldb), beta, c, blasint(ldc))
     }
@@ -33,6 +34,7 @@ public enum BLAS {
             return
         }
         precondition(lda >= max(1, n), "lda \(lda) too small")
+        yieldCoresToBLAS(multiplyAdds: m * n)
         cblas_sgemv(CblasRowMajor, transpose ? CblasTrans : CblasNoTrans, blasint(m), blasint(n), alpha, a,
                     blasint(lda), x, blasint(incx), beta, y, blasint(incy))
     }

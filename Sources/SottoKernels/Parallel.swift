@@ -25,6 +25,13 @@ public enum KernelThreads {
     }
 }
 
+/// Sends the kernel pool's spinning workers to sleep before a product large enough for OpenBLAS
+/// to run on its own threads (about a million multiply-adds; smaller ones run on the caller's).
+@usableFromInline
+func yieldCoresToBLAS(multiplyAdds: Int) {
+    if multiplyAdds >= 1 << 20 { sotto_pool_park() }
+}
+
 /// Wraps a value that is only touched in ways the caller has proven race-free (disjoint ranges).
 struct UncheckedSendable<Value>: @unchecked Sendable {
     let value: Value

@@ -79,4 +79,20 @@ import Testing
             #expect(visits.all == [Int](repeating: 1, count: 64))
         }
     }
+
+    /// A large BLAS product sends spinning workers to sleep; the next loop still wakes them.
+    @Test func loopsAfterALargeBLASProductRunEveryIndex() {
+        let saved = KernelThreads.count
+        defer { KernelThreads.set(saved) }
+        KernelThreads.set(2)
+        let a = Tensor(repeating: 1, shape: [128, 128]), c = Tensor(zeros: [128, 128])
+        for _ in 0..<5 {
+            let visits = Visits(64)
+            parallelFor(64) { visits.visit($0) }
+            BLAS.matmul(a, a, into: c)
+            parallelFor(64) { visits.visit($0) }
+            #expect(visits.all == [Int](repeating: 2, count: 64))
+            #expect(c[3, 5] == 128)
+        }
+    }
 }

@@ -15,4 +15,8 @@ int sotto_pool_run(size_t parts, void (*fn)(void *ctx, size_t part), void *ctx);
 /// Makes sure `workers` threads exist (the calling thread is the extra participant).
 void sotto_pool_reserve(size_t workers);
 
+/// Tells spinning workers to sleep now: the caller is about to run another library's threads
+/// (OpenBLAS) on the same cores, which a spinning worker would slow down.
+void sotto_pool_park(void);
+
 #endif
