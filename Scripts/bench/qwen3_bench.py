@@ -2,7 +2,7 @@
 """Speed of Sotto's Qwen3-TTS engine against the official PyTorch code, same checkpoint and text.
 
     ~/.cache/sotto/venv-qwen/bin/python Scripts/bench/qwen3_bench.py [--size 0.6b|1.7b] [--threads 1,2]
-        [--precisions fp32,bf16,int8] [--frames 48] [--rounds 2] [--runs 2] [--sotto PATH]
+        [--precisions fp32,bf16,int8,int4] [--frames 48] [--rounds 2] [--runs 2] [--sotto PATH]
 
 Released weights are not needed: the script builds a checkpoint with the real dimensions of
 Qwen3-TTS-12Hz-0.6B-CustomVoice (or 1.7B with --size 1.7b) and random, well-scaled weights,
@@ -22,7 +22,7 @@ once, one warm-up per thread count; torch.set_num_threads). Reported per thread 
 over all timed runs of talker time per decode step, code predictor time per frame, codec time per
 second of audio, prefill, total time, real-time factor (compute / audio) and speed-up over PyTorch,
 plus peak resident memory per process. The last line is one JSON object for machines. The
-default run takes about 12 minutes on a quiet 2-core machine (the first one also builds the
+default run takes about 20 minutes on a quiet 2-core machine (the first one also builds the
 checkpoint: 1.8 GB + 0.46 GB, a few minutes).
 
 The run needs the venv of Scripts/fixtures/make_qwen3_goldens.py (torch CPU, qwen-tts) and the
@@ -265,7 +265,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--size", choices=sorted(SIZES), default="0.6b")
     parser.add_argument("--threads", default="1,2")
-    parser.add_argument("--precisions", default="fp32,bf16,int8")
+    parser.add_argument("--precisions", default="fp32,bf16,int8,int4")
     parser.add_argument("--frames", type=int, default=48, help="frames per take (12.5 per audio second)")
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--runs", type=int, default=2, help="timed runs per side and round")
