@@ -7,24 +7,14 @@ extension Int8Matrix {
     /// expanding the weights to floats for sgemm costs several times that. Rows of `x` and `y`
     /// may be strided but must be dense.
     public func multiply(quantizingRows x: Tensor, into y: Tensor, path: KernelPath = .best) {
-        precondition(x.rank == 2 && x.shape[1] == cols && x.hasDenseRows, "expected dense rows [T, \(cols)], got \(x.shape)")
-        precondition(y.rank == 2 && y.shape == [x.shape[0], rows] && y.hasDenseRows,
-                     "output should have dense rows [\(x.shape[0]), \(rows)], got \(y.shape)")
-        let count = x.shape[0], c = cols
-        guard count > 0, rows > 0 else { return }
-        var quantized = [Int8](repeating: 0, count: count * c)
-        var inputScales = [Float](repeating: 1, count: count)
-        withExtendedLifetime((x, y)) {
-            quantized.withUnsafeMutableBufferPointer { q in
-                for t in 0..<count { inputScales[t] = sotto_quantize_s8(x.pointer + t * x.rowStride, c, q.baseAddress! + t * c) }
-            }
-            quantized.withUnsafeBufferPointer { q in
-                inputScales.withUnsafeBufferPointer { xs in
-                    let qp = q.baseAddress!, xsp = xs.baseAddress!, yp = y.pointer, ldy = y.rowStride
-                    forEachBlockRange(minimumBytesPerThread: 1 << 18) { range, panels, scales, sums in
-                        _ = sotto_gemm_s8(panels, scales, sums, range.count, c, qp, c, xsp, count, yp + range.lowerBound, ldy,
-                                          path.rawValue)
-                    }
+        let input = Int8Rows(productOf: x, into: y, rows: rows, cols: cols, stride: cols)
+        guard input.count > 0, rows > 0 else { return }
+        withExtendedLifetime(y) {
+            input.withPointers { qp, xsp in
+                let yp = y.pointer, ldy = y.rowStride, count = input.count, c = cols
+                forEachBlockRange(minimumBytesPerThread: 1 << 18) { range, panels, scales, sums in
+                    _ = sotto_gemm_s8(panels, scales, sums, range.count, c, qp, c, xsp, count, yp + range.lowerBound, ldy,
+                                      path.rawValue)
                 }
             }
         }
