@@ -156,3 +156,35 @@ import Testing
         #expect(whole.finalize() == pieces.finalize())
     }
 }
+
+@Suite struct MappedFileTests {
+    /// Released pages read back as the file's bytes (an anonymous copy would read back zeros).
+    @Test func releasedPagesReadBackFromTheFile() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.cleanup() }
+        let bytes = (0 ..< 3 * 65536 + 123).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ 1) }
+        let url = folder.url.appendingPathComponent("weights.bin")
+        try Data(bytes).write(to: url)
+        let file = try MappedFile(url)
+        #expect(file.count == bytes.count)
+        #expect(file.withBytes { Array($0) } == bytes)
+        file.releasePages(100 ..< 3 * 65536)
+        file.releasePages(0 ..< file.count)
+        #expect(file.withBytes { Array($0) } == bytes)
+    }
+
+    @Test func emptyFilesFoldersAndMissingFilesAreClear() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.cleanup() }
+        let empty = folder.url.appendingPathComponent("empty.bin")
+        try Data().write(to: empty)
+        #expect(try MappedFile(empty).count == 0)
+        #expect(throws: SottoError.self) { try MappedFile(folder.url) }
+        do {
+            _ = try MappedFile(folder.url.appendingPathComponent("absent.onnx"))
+            Issue.record("a missing file was opened")
+        } catch {
+            #expect("\(error)".contains("absent.onnx") && "\(error)".contains("No such file"))
+        }
+    }
+}

@@ -1,5 +1,4 @@
 import Foundation
-import Glibc
 import SottoCore
 import SottoKernels
 
@@ -67,10 +66,7 @@ public final class SafetensorsArchive: @unchecked Sendable {
     /// checkpoint quantised at load would otherwise keep ~1 GB of bf16 pages resident).
     func release(_ name: String) {
         guard let tensor = header.tensors[name] else { return }
-        let page = max(1, sysconf(Int32(_SC_PAGESIZE)))
-        let start = Int(bitPattern: base) + header.dataOffset + tensor.range.lowerBound
-        let first = (start + page - 1) / page * page, end = (start + tensor.range.count) / page * page
-        if end > first { _ = madvise(UnsafeMutableRawPointer(bitPattern: first), end - first, MADV_DONTNEED) }
+        file.releasePages(header.dataOffset + tensor.range.lowerBound ..< header.dataOffset + tensor.range.upperBound)
     }
 
     /// Converts `count` elements starting at element `offset` of `name` into `destination`.
