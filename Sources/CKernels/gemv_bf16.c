@@ -1,5 +1,6 @@
 #include "CKernels.h"
 #include <immintrin.h>
+#include "horizontal_sums.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,14 +25,6 @@ static inline __m256 load_bf16x8(const uint16_t *p) {
     return _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)p)), 16));
 }
 
-__attribute__((target("avx2,fma")))
-static inline float hsum256_ps(__m256 v) {
-    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-    s = _mm_add_ss(s, _mm_movehdup_ps(s));
-    return _mm_cvtss_f32(s);
-}
-
 // Widens bf16 to fp32 (a 16-bit shift) and multiply-adds, four rows sharing each x load.
 __attribute__((target("avx2,fma")))
 static void gemv_bf16_avx2(const uint16_t *w, size_t rows, size_t cols, const float *x, float *y) {
@@ -47,7 +40,7 @@ static void gemv_bf16_avx2(const uint16_t *w, size_t rows, size_t cols, const fl
             a2 = _mm256_fmadd_ps(load_bf16x8(w2 + c), xv, a2);
             a3 = _mm256_fmadd_ps(load_bf16x8(w3 + c), xv, a3);
         }
-        float s0 = hsum256_ps(a0), s1 = hsum256_ps(a1), s2 = hsum256_ps(a2), s3 = hsum256_ps(a3);
+        float s0 = sotto_hsum256_ps(a0), s1 = sotto_hsum256_ps(a1), s2 = sotto_hsum256_ps(a2), s3 = sotto_hsum256_ps(a3);
         for (size_t c = body; c < cols; c++) {
             s0 += bf16_value(w0[c]) * x[c];
             s1 += bf16_value(w1[c]) * x[c];

@@ -1,5 +1,6 @@
 #include "CKernels.h"
 #include <immintrin.h>
+#include "horizontal_sums.h"
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -134,14 +135,6 @@ static void gemv_s4_scalar(const uint8_t *panels, const float *scales, size_t ro
     }
 }
 
-__attribute__((target("avx2,fma")))
-static inline float hsum256(__m256 v) {
-    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-    s = _mm_add_ss(s, _mm_movehdup_ps(s));
-    return _mm_cvtss_f32(s);
-}
-
 // vpmaddubsw multiplies the unsigned nibbles by the signed x pairwise into int16: four of them
 // sum to at most 4·2·15·128 = 15360, so int16 never saturates before vpmaddwd widens to int32.
 __attribute__((target("avx2,fma")))
@@ -170,7 +163,7 @@ static void gemv_s4_avx2(const uint8_t *panels, const float *scales, size_t rows
                 acc[i] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(dot), _mm256_set1_ps(s[i]), acc[i]);
             }
         }
-        for (size_t i = 0; i < BLOCK && b * BLOCK + i < rows; i++) y[b * BLOCK + i] = x_scale * hsum256(acc[i]);
+        for (size_t i = 0; i < BLOCK && b * BLOCK + i < rows; i++) y[b * BLOCK + i] = x_scale * sotto_hsum256_ps(acc[i]);
     }
 }
 

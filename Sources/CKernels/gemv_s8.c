@@ -1,5 +1,6 @@
 #include "CKernels.h"
 #include <immintrin.h>
+#include "horizontal_sums.h"
 #include <math.h>
 #include <string.h>
 
@@ -63,13 +64,6 @@ static void gemv_s8_scalar(const int8_t *w, const float *row_scales, size_t rows
     }
 }
 
-static inline int32_t hsum256_epi32(__m256i v) {
-    __m128i s = _mm_add_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
-    s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0x4e));
-    s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0xb1));
-    return _mm_cvtsi128_si32(s);
-}
-
 // Sign-extends 16 bytes to int16 and multiplies pairwise into int32 (exact for all int8 values).
 // The 64 x values of a chunk are widened once and serve the block's eight rows.
 __attribute__((target("avx2")))
@@ -95,7 +89,7 @@ static void gemv_s8_avx2(const int8_t *w, const float *row_scales, size_t rows, 
             }
         }
         size_t count = rows - r < SOTTO_S8_BLOCK_ROWS ? rows - r : SOTTO_S8_BLOCK_ROWS;
-        for (size_t i = 0; i < count; i++) y[r + i] = row_scales[r + i] * x_scale * (float)hsum256_epi32(acc[i]);
+        for (size_t i = 0; i < count; i++) y[r + i] = row_scales[r + i] * x_scale * (float)sotto_hsum256_epi32(acc[i]);
     }
 }
 
