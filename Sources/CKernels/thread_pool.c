@@ -21,6 +21,7 @@ static _Atomic uint32_t sleepers;
 static _Atomic uint32_t parked;
 static _Atomic size_t next_part;
 static _Atomic size_t finished_parts;
+static _Atomic uint64_t worker_parts;
 // Atomic because a worker finishing the previous job may read them while the next is published;
 // `next_part` (release on publish, acquire on claim) orders them.
 static _Atomic size_t job_parts;
@@ -51,12 +52,13 @@ static void futex_wake_all(_Atomic uint32_t *word) {
 }
 
 // Claims parts until none are left; the job's fields were published before `generation` moved.
-static void work(void) {
+static void work(int on_worker) {
     inside_job = 1;
     for (;;) {
         size_t part = atomic_fetch_add_explicit(&next_part, 1, memory_order_acq_rel);
         if (part >= atomic_load_explicit(&job_parts, memory_order_relaxed)) break;
         atomic_load_explicit(&job_fn, memory_order_relaxed)(atomic_load_explicit(&job_ctx, memory_order_relaxed), part);
+        if (on_worker) atomic_fetch_add_explicit(&worker_parts, 1, memory_order_relaxed);
         atomic_fetch_add_explicit(&finished_parts, 1, memory_order_release);
     }
     inside_job = 0;
@@ -80,7 +82,7 @@ static void *worker_main(void *unused) {
             }
         }
         seen = now;
-        work();
+        work(1);
     }
     return NULL;
 }
@@ -113,7 +115,7 @@ int sotto_pool_run(size_t parts, void (*fn)(void *ctx, size_t part), void *ctx) 
     atomic_store_explicit(&parked, 0, memory_order_relaxed);
     atomic_fetch_add_explicit(&generation, 1, memory_order_seq_cst);
     if (atomic_load_explicit(&sleepers, memory_order_seq_cst) > 0) futex_wake_all(&generation);
-    work();
+    work(0);
     // The remaining parts are already running on workers and are short: spin for them, but give
     // the core away if a worker was descheduled (a busy machine), or the wait could last a slice.
     for (unsigned spins = 1; atomic_load_explicit(&finished_parts, memory_order_acquire) < parts; spins++) {
@@ -125,3 +127,5 @@ int sotto_pool_run(size_t parts, void (*fn)(void *ctx, size_t part), void *ctx) 
 }
 
 void sotto_pool_park(void) { atomic_store_explicit(&parked, 1, memory_order_relaxed); }
+
+uint64_t sotto_pool_worker_parts(void) { return atomic_load_explicit(&worker_parts, memory_order_relaxed); }

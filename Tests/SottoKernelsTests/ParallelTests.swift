@@ -1,4 +1,6 @@
+import CKernels
 import Dispatch
+import Glibc
 import SottoKernels
 import Synchronization
 import Testing
@@ -67,16 +69,28 @@ import Testing
         for v in visits { #expect(v.all == [Int](repeating: 200, count: 5000)) }
     }
 
-    /// After the workers have gone to sleep (longer than their spin), a job still wakes them.
-    @Test func sleepingWorkersWakeUp() async throws {
+    /// True when a pool worker (not the calling thread) ran a part of a two-part loop whose
+    /// parts each take 10 ms. Retried because another suite's loop may hold the pool, and then
+    /// the parts run on Dispatch instead; a worker that never woke fails every try.
+    static func aWorkerTookAPart() -> Bool {
+        for _ in 0..<20 {
+            let before = sotto_pool_worker_parts()
+            parallelFor(2) { _ in usleep(10_000) }
+            if sotto_pool_worker_parts() > before { return true }
+        }
+        return false
+    }
+
+    /// Right after a job (workers spinning) and after they have gone to sleep on the futex
+    /// (longer than their spin), a worker takes its part.
+    @Test func workersTakePartsAwakeOrAfterSleeping() async throws {
         let saved = KernelThreads.count
         defer { KernelThreads.set(saved) }
         KernelThreads.set(2)
+        #expect(Self.aWorkerTookAPart(), "spinning worker")
         for _ in 0..<3 {
             try await Task.sleep(nanoseconds: 5_000_000)
-            let visits = Visits(64)
-            parallelFor(64) { visits.visit($0) }
-            #expect(visits.all == [Int](repeating: 1, count: 64))
+            #expect(Self.aWorkerTookAPart(), "sleeping worker")
         }
     }
 
@@ -93,6 +107,8 @@ import Testing
             parallelFor(64) { visits.visit($0) }
             #expect(visits.all == [Int](repeating: 2, count: 64))
             #expect(c[3, 5] == 128)
+            BLAS.matmul(a, a, into: c)
+            #expect(Self.aWorkerTookAPart(), "a parked worker wakes for the next loop")
         }
     }
 }

@@ -1,6 +1,7 @@
 #ifndef SOTTO_THREAD_POOL_H
 #define SOTTO_THREAD_POOL_H
 #include <stddef.h>
+#include <stdint.h>
 
 /// Runs fn(ctx, part) for every part in [0, parts) on the calling thread and the pool's workers,
 /// and returns 1 when all parts are done. Returns 0 without running anything when the pool is in
@@ -18,5 +19,8 @@ void sotto_pool_reserve(size_t workers);
 /// Tells spinning workers to sleep now: the caller is about to run another library's threads
 /// (OpenBLAS) on the same cores, which a spinning worker would slow down.
 void sotto_pool_park(void);
+
+/// Parts run so far by the pool's workers rather than by callers (for tests and diagnostics).
+uint64_t sotto_pool_worker_parts(void);
 
 #endif
