@@ -62,7 +62,7 @@ let package = Package(
         .target(name: "SottoKernels", dependencies: ["COpenBLAS", "CKernels"],
                 swiftSettings: numericSwiftSettings),
         // Measures the kernels on this machine (not a test: speed is measured, never asserted).
-        .executableTarget(name: "kernel-bench", dependencies: ["SottoKernels", "COpenBLAS"],
+        .executableTarget(name: "kernel-bench", dependencies: ["SottoKernels", "CKernels", "COpenBLAS"],
                           swiftSettings: numericSwiftSettings),
         // Reads ONNX files (weights and graph structure) without onnxruntime.
         .target(name: "SottoONNX", dependencies: ["SottoCore"], swiftSettings: numericSwiftSettings),
@@ -89,7 +89,7 @@ let package = Package(
         .executableTarget(
             name: "sotto",
             dependencies: [
-                "SottoCore", "SottoMetrics", "SottoAudio", "SottoPhonemes", "SottoStudio", "COpenBLAS",
+                "SottoCore", "SottoMetrics", "SottoAudio", "SottoPhonemes", "SottoStudio", "SottoKernels",
                 "Qwen3TTS", "SottoEngines",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],

@@ -3,13 +3,17 @@
 
     python3 Scripts/bench/compare_onnxruntime.py kokoro [--threads 1,2] [--rounds 3] [--runs 5]
     python3 Scripts/bench/compare_onnxruntime.py piper  [...]
+    python3 Scripts/bench/compare_onnxruntime.py kokoro --tiers avx2,generic   # Sotto once per kernel tier
+    python3 Scripts/bench/compare_onnxruntime.py kokoro --sotto new=.build/release/sotto --sotto old=/tmp/sotto-old
 
 Both runtimes receive exactly the same model inputs: the ids come from `sotto tokens`, so the
 comparison measures inference, not phonemization. Each round runs Sotto (`sotto bench`, one
 process: load, one warm-up, then --runs timed runs per text) and an onnxruntime worker process
 doing the same, alternating which goes first. Reported: per text and thread count the median of
 the round medians, real-time factor (compute / audio), the ratio between the two, load time,
-cold start (process start to first audio) and peak resident memory.
+cold start (process start to first audio) and peak resident memory. Every row names the CPU and
+the kernel tier it ran on; `--tiers` runs Sotto once per tier (SOTTO_ISA), `--sotto LABEL=PATH`
+(repeatable) compares builds, all interleaved in the same rounds.
 
 onnxruntime and numpy are needed only here, never by Sotto; the script installs them into a venv
 ($SOTTO_BENCH_VENV, default ~/.cache/sotto/bench-venv) with pip on first use.
@@ -119,7 +123,9 @@ def main():
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--texts", default="short,medium,long")
-    parser.add_argument("--sotto", default=str(ROOT / ".build/release/sotto"))
+    parser.add_argument("--sotto", action="append", default=[],
+                        help="a sotto binary, or LABEL=PATH to compare several (default .build/release/sotto)")
+    parser.add_argument("--tiers", default="", help="kernel tiers to run Sotto at (SOTTO_ISA), e.g. avx2,generic")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -127,13 +133,18 @@ def main():
 
     model_id, voice = MODELS[args.model]
     texts = args.texts.split(",")
-    listing = {m["id"]: m for m in sotto_json(args.sotto, "models")}
+    binaries = []
+    for item in args.sotto or [str(ROOT / ".build/release/sotto")]:
+        label, _, path = item.rpartition("=")
+        binaries.append((label or "sotto", path))
+    first = binaries[0][1]
+    listing = {m["id"]: m for m in sotto_json(first, "models")}
     if model_id not in listing or not listing[model_id]["complete"]:
         sys.exit(f"{model_id} is not installed and complete; run Scripts/setup")
     model = listing[model_id]
     files = {f["role"]: f["path"] for f in model["files"]}
     voice_args = ["-v", voice] if voice else []
-    inputs = {name: [c["ids"] for c in sotto_json(args.sotto, "tokens", "-m", model_id, *voice_args, TEXTS[name])]
+    inputs = {name: [c["ids"] for c in sotto_json(first, "tokens", "-m", model_id, *voice_args, TEXTS[name])]
               for name in texts}
     sample_rate = 24000 if args.model == "kokoro" else 22050
     python = venv_python()
@@ -143,27 +154,41 @@ def main():
     if "OPENBLAS_CORETYPE" not in env and all(f in cpu_flags for f in ("avx512f", "avx512bw", "avx512vl", "avx512dq")):
         env["OPENBLAS_CORETYPE"] = "SkylakeX"
 
+    # Every Sotto side: a binary at a tier (its own choice when no tier is named).
+    sides = []
+    for label, path in binaries:
+        for tier in (args.tiers.split(",") if args.tiers else [None]):
+            side_env = dict(os.environ)
+            if tier:
+                side_env["SOTTO_ISA"] = tier
+            name = label if not tier else f"{label} {tier}" if len(binaries) > 1 else f"sotto {tier}"
+            sides.append((name, path, side_env))
+    side_names = [name for name, _, _ in sides] + ["onnxruntime"]
+
     rows = {}
+    tiers = {}
     for threads in [int(t) for t in args.threads.split(",")]:
         spec = {"kind": args.model, "model_path": model["path"], "voices_path": files.get("voices"), "voice": voice,
                 "threads": threads, "runs": args.runs, "warmup": 1, "inputs": inputs, "sample_rate": sample_rate}
         spec_path = pathlib.Path(f"/tmp/sotto-bench-spec-{os.getpid()}.json")
         spec_path.write_text(json.dumps(spec))
         for round_index in range(args.rounds):
-            order = ["sotto", "ort"] if round_index % 2 == 0 else ["ort", "sotto"]
+            order = side_names if round_index % 2 == 0 else list(reversed(side_names))
             for side in order:
-                if side == "sotto":
-                    out = subprocess.run([args.sotto, "bench", "-m", model_id, *voice_args, "--texts", ",".join(texts),
+                if side != "onnxruntime":
+                    _, path, side_env = next(x for x in sides if x[0] == side)
+                    out = subprocess.run([path, "bench", "-m", model_id, *voice_args, "--texts", ",".join(texts),
                                           "--runs", str(args.runs), "--warmup", "1", "--threads", str(threads),
-                                          *noise, "--json"], capture_output=True, text=True, env=env)
+                                          *noise, "--json"], capture_output=True, text=True, env=side_env)
                     if out.returncode != 0:
-                        sys.exit(f"sotto bench failed: {out.stderr.strip()}")
+                        sys.exit(f"sotto bench ({side}) failed: {out.stderr.strip()}")
                     report = json.loads(out.stdout)
+                    tiers[side] = report.get("tier", "before tiers")
                     per_text = {name: ([r["seconds"] for r in report["runs"] if r["text"] == name],
                                        [r["audio_seconds"] for r in report["runs"] if r["text"] == name]) for name in texts}
                 else:
                     out = subprocess.run([python, __file__, args.model, "--worker", str(spec_path)],
-                                         capture_output=True, text=True)
+                                         capture_output=True, text=True, env=env)
                     if out.returncode != 0:
                         sys.exit(f"onnxruntime worker failed: {out.stderr.strip()[-2000:]}")
                     report = json.loads(out.stdout)
@@ -177,21 +202,25 @@ def main():
                     entry["rss"].append(report["peak_rss_mb"])
         spec_path.unlink()
 
-    print(f"{model_id} on {cpu_model()}, {os.cpu_count()} cores; {args.rounds} rounds × {args.runs} warm runs, interleaved")
-    print("| text | threads | Sotto s | onnxruntime s | Sotto RTF | onnxruntime RTF | speed-up | Sotto peak MB | onnxruntime peak MB |")
+    cpu = cpu_model()
+    tiers["onnxruntime"] = "its own (MLAS)"
+    print(f"{model_id} on {cpu}, {os.cpu_count()} cores; {args.rounds} rounds × {args.runs} warm runs, interleaved")
+    print("| text | threads | engine | CPU | kernel tier | s | RTF | speed-up over onnxruntime | peak MB |")
     print("|---|---|---|---|---|---|---|---|---|")
     for threads in [int(t) for t in args.threads.split(",")]:
         for name in texts:
-            s, o = rows[(threads, name, "sotto")], rows[(threads, name, "ort")]
-            sm, om = statistics.median(s["medians"]), statistics.median(o["medians"])
-            sa, oa = statistics.median(s["audio"]), statistics.median(o["audio"])
-            print(f"| {name} | {threads} | {sm:.3f} | {om:.3f} | {sm / sa:.3f} | {om / oa:.3f} | {om / sm:.2f}× "
-                  f"| {max(s['rss']):.0f} | {max(o['rss']):.0f} |")
+            o = statistics.median(rows[(threads, name, "onnxruntime")]["medians"])
+            for side in side_names:
+                r = rows[(threads, name, side)]
+                m, a = statistics.median(r["medians"]), statistics.median(r["audio"])
+                print(f"| {name} | {threads} | {side} | {cpu} | {tiers[side]} | {m:.3f} | {m / a:.3f} | {o / m:.2f}× "
+                      f"| {max(r['rss']):.0f} |")
     for threads in [int(t) for t in args.threads.split(",")]:
-        s, o = rows[(threads, texts[0], "sotto")], rows[(threads, texts[0], "ort")]
-        print(f"threads {threads}: load Sotto {statistics.median(s['load']):.3f} s, onnxruntime "
-              f"{statistics.median(o['load']):.3f} s; cold start (process start to first audio) Sotto "
-              f"{statistics.median(s['cold']):.3f} s, onnxruntime {statistics.median(o['cold']):.3f} s")
+        parts = []
+        for side in side_names:
+            r = rows[(threads, texts[0], side)]
+            parts.append(f"{side} load {statistics.median(r['load']):.3f} s, cold start {statistics.median(r['cold']):.3f} s")
+        print(f"threads {threads} (cold start = process start to first audio): " + "; ".join(parts))
 
 
 def cpu_model():

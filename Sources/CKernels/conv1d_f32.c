@@ -25,17 +25,6 @@ void sotto_conv1d_pack(const float *weight, int cout, int cin, int k, float *pac
                 }
 }
 
-int sotto_conv1d_best_path(void) {
-    static int cached = -1;
-    if (cached < 0) {
-        __builtin_cpu_init();
-        if (__builtin_cpu_supports("avx512f")) cached = SOTTO_PATH_AVX512;
-        else if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) cached = SOTTO_PATH_AVX2;
-        else cached = SOTTO_PATH_SCALAR;
-    }
-    return cached;
-}
-
 /// What one block's epilogue needs.
 typedef struct {
     const float *bias;      // 8 values (zero-padded)

@@ -20,16 +20,17 @@ public struct KokoroModel: Sendable {
     let textEncoder: TextEncoder
     let predictor: ProsodyPredictor
     let decoder: Decoder
-    /// Bytes of float weights held.
+    /// Bytes of weights held.
     public let weightBytes: Int
 
-    /// Reads the weights of a Kokoro ONNX file (int8, fp32 or fp16 export).
-    public init(contentsOf url: URL) throws {
-        try self.init(onnx: try ONNXModel(contentsOf: url))
+    /// Reads the weights of a Kokoro ONNX file (int8, fp32 or fp16 export) into the kernels of
+    /// `tier` (the process's active tier unless a test pins another).
+    public init(contentsOf url: URL, tier: KernelTier = .active) throws {
+        try self.init(onnx: try ONNXModel(contentsOf: url), tier: tier)
     }
 
-    public init(onnx: ONNXModel) throws {
-        let weights = KokoroWeights(graph: onnx.graph)
+    public init(onnx: ONNXModel, tier: KernelTier = .active) throws {
+        let weights = KokoroWeights(graph: onnx.graph, tier: tier)
         // Loading is dominated by dequantising and re-laying out weights, in three independent
         // parts. On two cores the text side and then the generator usually share one thread
         // while the decoder's front, the largest part, takes the other.
@@ -44,7 +45,7 @@ public struct KokoroModel: Sendable {
         }
         (albert, bertProjection, textEncoder, predictor) = text
         decoder = Decoder(front: front, generator: generator)
-        weightBytes = weights.tally.floats * MemoryLayout<Float>.stride
+        weightBytes = weights.tally.bytes
     }
 
     /// Runs the closures at once (as many at a time as there are cores) and returns their

@@ -23,11 +23,9 @@ public struct TileConv1d: Sendable {
     let paddedIn: Int
     let offsets: [Int64]
 
-    /// Whether this CPU and OS offer the tiles (false when `SOTTO_NO_TILES` is set, to compare
-    /// against the fp32 path).
-    public static let isAvailable: Bool = {
-        ProcessInfo.processInfo.environment["SOTTO_NO_TILES"] == nil && sotto_tiles_available() != 0
-    }()
+    /// Whether the active kernel tier is AMX (the CPU and OS offer the tiles and `SOTTO_ISA`
+    /// does not ask for a lower tier).
+    public static var isAvailable: Bool { KernelTier.active == .amx }
 
     /// Same arguments as ``Conv1d`` (stride 1, groups 1); nil when the tiles are unavailable or
     /// the output channels are not a multiple of 32.

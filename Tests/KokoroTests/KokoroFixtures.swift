@@ -2,6 +2,7 @@ import Foundation
 import Kokoro
 import SottoCore
 import SottoKernels
+import Synchronization
 
 /// The onnxruntime references written by Scripts/fixtures/make_kokoro_fixtures.py.
 struct KokoroFixture {
@@ -46,11 +47,31 @@ enum RealKokoro {
     static var modelURL: URL { folder.appendingPathComponent("kokoro-v1.0.int8.onnx") }
     static var voicesURL: URL { folder.appendingPathComponent("voices_ja.npz") }
 
-    static let model: Result<KokoroModel, SottoError> = {
-        do { return .success(try KokoroModel(contentsOf: modelURL)) } catch {
-            return .failure(SottoError("\(SottoError.describe(error)); run Scripts/setup to install the models"))
+    /// The model built for a kernel tier, loaded once per tier.
+    static func model(_ tier: KernelTier) throws -> KokoroModel {
+        try models.value(for: tier) {
+            do { return try KokoroModel(contentsOf: modelURL, tier: tier) } catch {
+                throw SottoError("\(SottoError.describe(error)); run Scripts/setup to install the models")
+            }
         }
-    }()
+    }
+
+    static let models = PerTier<KokoroModel>()
+}
+
+/// One value per kernel tier, made on first use; a failure is kept and thrown again.
+final class PerTier<Value: Sendable>: Sendable {
+    private let values = Mutex<[KernelTier: Result<Value, SottoError>]>([:])
+
+    func value(for tier: KernelTier, _ make: () throws -> Value) throws -> Value {
+        if let known = values.withLock({ $0[tier] }) { return try known.get() }
+        let made: Result<Value, SottoError>
+        do { made = .success(try make()) } catch let error as SottoError { made = .failure(error) } catch {
+            made = .failure(SottoError("\(error)"))
+        }
+        values.withLock { $0[tier] = $0[tier] ?? made }
+        return try values.withLock { $0[tier]! }.get()
+    }
 }
 
 /// How far `actual` is from `expected`, as a listener-blind numeric summary.

@@ -22,23 +22,28 @@ import Testing
         let output: KokoroOutput
     }
 
-    /// Each fixture synthesized once with onnxruntime's durations injected, every stage tapped.
-    static let runs: Result<[Run], SottoError> = {
-        do {
-            let model = try RealKokoro.model.get()
-            guard !KokoroFixture.all.isEmpty else { return .failure(SottoError("no Kokoro fixtures found")) }
-            return .success(try KokoroFixture.all.map { fixture in
+    /// Each fixture synthesized once per kernel tier with onnxruntime's durations injected, every
+    /// stage tapped.
+    static func runs(_ tier: KernelTier) throws -> [Run] {
+        try TierCache.runs.value(for: tier) {
+            let model = try RealKokoro.model(tier)
+            guard !KokoroFixture.all.isEmpty else { throw SottoError("no Kokoro fixtures found") }
+            return try KokoroFixture.all.map { fixture in
                 var taps: [String: [Float]] = [:]
                 let output = try model.synthesize(ids: fixture.ids, style: fixture.style, speed: fixture.speed,
                                                   durations: fixture.durations, workspace: Workspace()) { name, tensor in
                     taps[name] = tensor.contiguous().toArray()
                 }
                 return Run(fixture: fixture, taps: taps, output: output)
-            })
-        } catch let error as SottoError { return .failure(error) } catch { return .failure(SottoError("\(error)")) }
-    }()
+            }
+        }
+    }
 
-    func expectStage(_ run: Run, _ key: String, below bound: Double, sourceLocation: SourceLocation = #_sourceLocation) {
+    enum TierCache {
+        static let runs = PerTier<[Run]>()
+    }
+
+    static func expectStage(_ run: Run, _ key: String, below bound: Double, sourceLocation: SourceLocation = #_sourceLocation) {
         let expected = run.fixture.values(key)
         guard let actual = run.taps[key], actual.count == expected.count, !expected.isEmpty else {
             Issue.record("\(run.fixture.name) \(key): \(run.taps[key]?.count ?? 0) values, expected \(expected.count)",
@@ -52,8 +57,8 @@ import Testing
     /// ALBERT runs its shared layer 12 times: 72 quantised MatMuls plus the two projections,
     /// ε·√74 ≈ 1.5 %·8.6 ≈ 13 % (measured 10–12 %). The duration encoder's three quantised LSTMs
     /// and AdaLayerNorms then dilute it (measured 4–6 %).
-    @Test func textEncoders() throws {
-        for run in try Self.runs.get() {
+    static func textEncoders(_ tier: KernelTier) throws {
+        for run in try Self.runs(tier) {
             expectStage(run, "d_en", below: 0.2)
             expectStage(run, "d", below: 0.12)
             // Three convolutions and one LSTM: ≈ 0.5 %·√4 (measured 0.5 %).
@@ -65,8 +70,8 @@ import Testing
     /// Durations are sums of 50 sigmoids: relative error ≈ 1 % (measured 0.6–1 %), at most
     /// 0.18 frames. Rounding then agrees wherever onnxruntime's value is not within that of .5;
     /// near .5 either side is right (2.48 vs 2.52 are the same to the model's precision).
-    @Test func durations() throws {
-        let model = try RealKokoro.model.get()
+    static func durations(_ tier: KernelTier) throws {
+        let model = try RealKokoro.model(tier)
         for fixture in KokoroFixture.all {
             let output = try model.synthesize(ids: fixture.ids, style: fixture.style, speed: fixture.speed, workspace: Workspace())
             let reference = fixture.values("dur_float")
@@ -87,8 +92,8 @@ import Testing
 
     /// F0 and energy come from a quantised LSTM and six AdaIN residual blocks with 15 quantised
     /// layers: ≈ 0.5 %·√15 ≈ 2 % (measured 0.3–1.4 % for F0, 0.5–0.6 % for energy).
-    @Test func prosodyCurves() throws {
-        for run in try Self.runs.get() {
+    static func prosodyCurves(_ tier: KernelTier) throws {
+        for run in try Self.runs(tier) {
             expectStage(run, "f0", below: 0.04)
             expectStage(run, "n", below: 0.02)
         }
@@ -96,8 +101,8 @@ import Testing
 
     /// The decoder fed onnxruntime's own inputs: five AdaIN residual blocks, 15 quantised convs and
     /// 10 quantised style projections, ≈ 0.7 %·√25 ≈ 3.5 % (measured 3.4–3.8 %).
-    @Test func decoderInIsolation() throws {
-        let model = try RealKokoro.model.get()
+    static func decoderInIsolation(_ tier: KernelTier) throws {
+        let model = try RealKokoro.model(tier)
         for fixture in KokoroFixture.all {
             let frames = fixture.durations.reduce(0, +)
             let features = model.decoderFeatures(asr: fixture.values("asr"), frames: frames, f0: fixture.values("f0"),
@@ -109,8 +114,8 @@ import Testing
 
     /// The harmonic source has no quantised layer: what differs is float32 rounding of phases that
     /// reach 10⁵ rad (one ulp ≈ 0.008 rad, times the 0.1 sine amplitude), measured 0.03–0.08 %.
-    @Test func harmonicSourceInIsolation() throws {
-        let model = try RealKokoro.model.get()
+    static func harmonicSourceInIsolation(_ tier: KernelTier) throws {
+        let model = try RealKokoro.model(tier)
         for fixture in KokoroFixture.all {
             let harmonic = model.harmonicSource(f0: fixture.values("f0"), workspace: Workspace())
             let d = Discrepancy(harmonic, fixture.values("harmonic"))
@@ -125,9 +130,9 @@ import Testing
     /// difference from onnxruntime's own decoder output, 1.6–1.8 dB for the whole model). A
     /// different voice on the same phonemes measures several times that, which the test checks
     /// too, so the bound does separate right from wrong.
-    @Test func audio() throws {
-        let model = try RealKokoro.model.get()
-        for run in try Self.runs.get() {
+    static func audio(_ tier: KernelTier) throws {
+        let model = try RealKokoro.model(tier)
+        for run in try Self.runs(tier) {
             let reference = run.fixture.values("audio")
             #expect(run.output.audio.count == reference.count)
             guard run.output.audio.count == reference.count else { continue }
@@ -137,11 +142,11 @@ import Testing
                                            style: run.fixture.style, workspace: Workspace())
             let isolated = LogMel.meanAbsoluteDifference(generated, reference)
             #expect(isolated < 2.2, "\(run.fixture.name): generator alone \(isolated) dB from onnxruntime")
-            let ratio = rms(run.output.audio) / rms(reference)
+            let ratio = Self.rms(run.output.audio) / Self.rms(reference)
             #expect(abs(ratio - 1) < 0.1, "\(run.fixture.name): loudness ratio \(ratio)")
         }
         // Control: another voice (style) on the same phonemes and durations.
-        let run = try #require(try Self.runs.get().first)
+        let run = try #require(try Self.runs(tier).first)
         let other = try VoicePack(contentsOf: [RealKokoro.voicesURL]).style(VoiceMix(parsing: "jm_kumo"), phonemes: run.fixture.ids.count - 2)
         let wrong = try model.synthesize(ids: run.fixture.ids, style: other, speed: run.fixture.speed,
                                          durations: run.fixture.durations, workspace: Workspace())
@@ -149,7 +154,7 @@ import Testing
         #expect(control > 4, "another voice measured only \(control) dB")
     }
 
-    @Test func styleRowMatchesTheFixtureVoice() throws {
+    static func styleRowMatchesTheFixtureVoice(_ tier: KernelTier) throws {
         let pack = try VoicePack(contentsOf: [RealKokoro.voicesURL])
         for fixture in KokoroFixture.all {
             let style = try pack.style(VoiceMix(fixture.voice), phonemes: fixture.ids.count - 2)
@@ -157,8 +162,8 @@ import Testing
         }
     }
 
-    @Test func rejectsMalformedInput() throws {
-        let model = try RealKokoro.model.get()
+    static func rejectsMalformedInput(_ tier: KernelTier) throws {
+        let model = try RealKokoro.model(tier)
         let style = [Float](repeating: 0, count: 256)
         let ws = Workspace()
         #expect(throws: SottoError.self) { try model.synthesize(ids: [0, 0], style: style, workspace: ws) }
@@ -170,7 +175,30 @@ import Testing
         #expect(throws: SottoError.self) { try model.synthesize(ids: [0, 43, 0], style: style, durations: [0, 0, 0], workspace: ws) }
     }
 
-    func rms(_ x: [Float]) -> Double {
+    static func rms(_ x: [Float]) -> Double {
         (x.reduce(0) { $0 + Double($1) * Double($1) } / Double(max(x.count, 1))).squareRoot()
     }
+
+    // The checks at the active tier; KokoroTierTests runs them at every other tier this CPU has.
+    @Test func textEncodersOnTheActiveTier() throws { try Self.textEncoders(.active) }
+    @Test func durationsOnTheActiveTier() throws { try Self.durations(.active) }
+    @Test func prosodyCurvesOnTheActiveTier() throws { try Self.prosodyCurves(.active) }
+    @Test func decoderInIsolationOnTheActiveTier() throws { try Self.decoderInIsolation(.active) }
+    @Test func harmonicSourceInIsolationOnTheActiveTier() throws { try Self.harmonicSourceInIsolation(.active) }
+    @Test func audioOnTheActiveTier() throws { try Self.audio(.active) }
+    @Test func styleRowMatchesTheFixtureVoiceOnTheActiveTier() throws { try Self.styleRowMatchesTheFixtureVoice(.active) }
+    @Test func rejectsMalformedInputOnTheActiveTier() throws { try Self.rejectsMalformedInput(.active) }
+
+    /// Every check at `tier`.
+    static func checkAll(_ tier: KernelTier) throws {
+        try textEncoders(tier)
+        try durations(tier)
+        try prosodyCurves(tier)
+        try decoderInIsolation(tier)
+        try harmonicSourceInIsolation(tier)
+        try audio(tier)
+        try styleRowMatchesTheFixtureVoice(tier)
+        try rejectsMalformedInput(tier)
+    }
+
 }

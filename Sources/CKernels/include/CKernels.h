@@ -11,6 +11,7 @@
 #include "conv1d_f32.h"
 #include "gemm_s8.h"
 #include "gemv_s4.h"
+#include "conv1d_s16.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -23,6 +24,26 @@ typedef enum {
     SOTTO_PATH_AVX512 = 2, ///< VNNI for int8, BF16 for bf16
     SOTTO_PATH_BEST = 3,
 } sotto_path;
+
+/// Kernel tiers, lowest first. A tier names the widest instructions the kernels may use; the
+/// active tier is the CPU's best unless SOTTO_ISA names a lower one.
+typedef enum {
+    SOTTO_TIER_GENERIC = 0, ///< portable C only
+    SOTTO_TIER_AVX2 = 1,    ///< AVX2 + FMA
+    SOTTO_TIER_AVX512 = 2,  ///< AVX-512 F/BW/VL, with VNNI and BF16 where present
+    SOTTO_TIER_AMX = 3,     ///< AVX-512 plus AMX bf16 tiles granted by the OS
+} sotto_tier;
+
+/// The best tier this CPU and OS support.
+int sotto_cpu_tier(void);
+/// The tier kernels run at: SOTTO_ISA's if it names one this CPU supports, else the CPU's.
+int sotto_active_tier(void);
+/// The tier a name ("generic", "avx2", "avx512", "amx") stands for, or -1.
+int sotto_tier_named(const char *name);
+/// The name of a tier.
+const char *sotto_tier_name(int tier);
+/// Whether the CPU has every AVX-512 subset OpenBLAS's SkylakeX kernels execute (F, BW, VL, DQ, CD).
+int sotto_cpu_runs_skylakex_kernels(void);
 
 /// Best path this CPU supports for the int8 kernels (AVX512 means AVX-512 VNNI + BW).
 int sotto_int8_best_path(void);

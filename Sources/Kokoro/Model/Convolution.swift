@@ -1,17 +1,22 @@
 import SottoKernels
 
-/// A Conv1d that runs on bf16 matrix tiles when the CPU has them and the geometry allows
-/// (stride 1, one group, output channels a multiple of 32), else on the fp32 kernel. Only one
-/// copy of the weights is kept, in the form the chosen kernel uses.
+/// A Conv1d on the fastest kernel the model's tier offers for its geometry and storage:
+/// - AMX: bf16 matrix tiles (stride 1, one group, output channels a multiple of 32);
+/// - other tiers: the export's 8-bit weights against 16-bit activations (stride 1, one group,
+///   weights stored as one uint8/int8 tensor with one scale), AVX2 or portable C by tier;
+/// - else the fp32 kernel.
+/// Only one copy of the weights is kept, in the form the chosen kernel reads.
 struct Convolution: Sendable {
     enum Kernel: Sendable {
         case tiles(TileConv1d)
+        case integer(IntegerConv1d)
         case float(Conv1d)
     }
     let kernel: Kernel
 
-    init(weight: Tensor, bias: Tensor?, stride: Int, padding: Padding, dilation: Int, groups: Int) {
-        if stride == 1, groups == 1,
+    init(weight: Tensor, bias: Tensor?, stride: Int, padding: Padding, dilation: Int, groups: Int,
+         tier: KernelTier) {
+        if tier == .amx, stride == 1, groups == 1,
            let tiles = TileConv1d(weight: weight, bias: bias, padding: padding, dilation: dilation) {
             kernel = .tiles(tiles)
         } else {
@@ -20,9 +25,20 @@ struct Convolution: Sendable {
         }
     }
 
+    init(integer: IntegerConv1d) {
+        kernel = .integer(integer)
+    }
+
+    /// Whether 8-bit weights of this geometry run on the integer kernel at `tier` (else they
+    /// are dequantised for the tiles or the float kernel).
+    static func takesIntegerWeights(stride: Int, groups: Int, tier: KernelTier) -> Bool {
+        stride == 1 && groups == 1 && tier != .amx
+    }
+
     var inChannels: Int {
         switch kernel {
         case .tiles(let c): c.inChannels
+        case .integer(let c): c.inChannels
         case .float(let c): c.inChannels
         }
     }
@@ -30,6 +46,7 @@ struct Convolution: Sendable {
     var outChannels: Int {
         switch kernel {
         case .tiles(let c): c.outChannels
+        case .integer(let c): c.outChannels
         case .float(let c): c.outChannels
         }
     }
@@ -37,6 +54,7 @@ struct Convolution: Sendable {
     func outputLength(inputLength length: Int) -> Int {
         switch kernel {
         case .tiles(let c): c.outputLength(inputLength: length)
+        case .integer(let c): c.outputLength(inputLength: length)
         case .float(let c): c.outputLength(inputLength: length)
         }
     }
@@ -50,6 +68,7 @@ struct Convolution: Sendable {
     func apply(_ x: Tensor, into y: Tensor, workspace: Workspace) {
         switch kernel {
         case .tiles(let c): c.apply(x, into: y, workspace: workspace)
+        case .integer(let c): c.apply(x, into: y, workspace: workspace)
         case .float(let c): c.apply(x, into: y, workspace: workspace)
         }
     }

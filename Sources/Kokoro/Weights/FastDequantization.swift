@@ -6,6 +6,39 @@ import SottoONNX
 /// layers), one vectorisable pass each; other forms go through SottoONNX's general path.
 /// Loading time is dominated by these 78 M values, so the single pass matters for cold start.
 extension KokoroWeights {
+    /// The convolution on the integer kernel, straight from the file's bytes, when the model's
+    /// tier runs it there and the weights are one uint8/int8 tensor with one scale and zero point
+    /// (int8 bytes are shifted by 128 into uint8, with the zero point). Nil otherwise.
+    func integerConv(_ q: QuantizedConv) throws -> IntegerConv1d? {
+        let stride = q.strides.first ?? 1, dilation = q.dilations.first ?? 1
+        guard Convolution.takesIntegerWeights(stride: stride, groups: q.group, tier: tier),
+              q.weight.dims.count == 3, q.scale.elementCount == 1, (q.zeroPoint?.elementCount ?? 1) == 1,
+              [ONNXDataType.uint8, .int8].contains(q.weight.dataType) else { return nil }
+        let scale = try q.scale.scalarFloat()
+        let signed = q.weight.dataType == .int8
+        let zero = Int(try q.zeroPoint?.floats().first ?? 0) + (signed ? 128 : 0)
+        guard (0...255).contains(zero) else { return nil }
+        let shape = q.weight.dims, n = shape.reduce(1, *)
+        let pads = q.pads
+        let padding = Padding(left: pads.first ?? 0, right: pads.count > 1 ? pads[1] : 0)
+        let bias = try q.biasValues().map { Tensor(shape: [$0.count], values: $0) }
+        let conv = (try? q.weight.withRawBytes { raw -> IntegerConv1d? in
+            guard raw.count >= n else { return nil }
+            let bytes = UnsafeBufferPointer(start: raw.bindMemory(to: UInt8.self).baseAddress, count: n)
+            if !signed {
+                return IntegerConv1d(weight: bytes, shape: shape, zeroPoint: UInt8(zero), scale: scale, bias: bias,
+                                     padding: padding, dilation: dilation)
+            }
+            let shifted = bytes.map { $0 ^ 0x80 }
+            return shifted.withUnsafeBufferPointer {
+                IntegerConv1d(weight: $0, shape: shape, zeroPoint: UInt8(zero), scale: scale, bias: bias,
+                              padding: padding, dilation: dilation)
+            }
+        }) ?? nil
+        if let conv { tally.add(bytes: conv.weightBytes + (bias?.count ?? 0) * MemoryLayout<Float>.stride) }
+        return conv
+    }
+
     /// Conv weight `[out, in/groups, k]` = (q − zero point)·scale, when stored as raw uint8/int8
     /// bytes with one scale and one zero point.
     func fastConvWeights(_ q: QuantizedConv) throws -> Tensor? {

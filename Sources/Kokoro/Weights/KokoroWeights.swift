@@ -14,17 +14,22 @@ import Synchronization
 /// (fp16 initializers possibly behind a Cast), which the float branches below read.
 public struct KokoroWeights: Sendable {
     public let graph: ONNXGraph
-    /// Floats of weights handed out so far (what a model built from this reader holds).
+    /// The kernel tier the model is built for (which convolution kernels hold the weights).
+    public let tier: KernelTier
+    /// Bytes of weights handed out so far (what a model built from this reader holds).
     let tally = Tally()
 
     final class Tally: Sendable {
         let count = Atomic<Int>(0)
-        func add(_ n: Int) { count.wrappingAdd(n, ordering: .relaxed) }
-        var floats: Int { count.load(ordering: .relaxed) }
+        /// Counts `n` float weights.
+        func add(_ n: Int) { add(bytes: n * MemoryLayout<Float>.stride) }
+        func add(bytes n: Int) { count.wrappingAdd(n, ordering: .relaxed) }
+        var bytes: Int { count.load(ordering: .relaxed) }
     }
 
-    public init(graph: ONNXGraph) {
+    public init(graph: ONNXGraph, tier: KernelTier = .active) {
         self.graph = graph
+        self.tier = tier
     }
 
     /// The first node of one of `ops` that belongs to `module`.
@@ -97,6 +102,7 @@ public struct KokoroWeights: Sendable {
         let weight: Tensor, bias: Tensor?, node: ONNXNode
         if let found = self.node(module, ["ConvInteger"]) {
             let q = try graph.quantizedConv(found)
+            if let integer = try integerConv(q) { return Convolution(integer: integer) }
             weight = try fastConvWeights(q) ?? tensor(try q.weights())
             bias = try q.biasValues().map { Tensor(shape: [$0.count], values: $0) }
             node = found
@@ -110,7 +116,8 @@ public struct KokoroWeights: Sendable {
         let pads = node.intsAttribute("pads") ?? [0, 0]
         return Convolution(weight: weight, bias: bias, stride: node.intsAttribute("strides")?.first ?? 1,
                       padding: Padding(left: pads.first ?? 0, right: pads.count > 1 ? pads[1] : 0),
-                      dilation: node.intsAttribute("dilations")?.first ?? 1, groups: node.intAttribute("group") ?? 1)
+                      dilation: node.intsAttribute("dilations")?.first ?? 1, groups: node.intAttribute("group") ?? 1,
+                      tier: tier)
     }
 
     /// A ConvTranspose1d (kept in float by every export).

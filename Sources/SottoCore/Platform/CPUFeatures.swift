@@ -37,18 +37,4 @@ public struct CPUFeatures: Sendable {
 
     public func has(_ flag: String) -> Bool { flags.contains(flag) }
 
-    /// The AVX-512 subsets OpenBLAS's SkylakeX kernels execute.
-    public var hasSkylakeXSubset: Bool {
-        ["avx512f", "avx512bw", "avx512vl", "avx512dq", "avx512cd"].allSatisfy(has)
-    }
-
-    /// The OpenBLAS core type to force, if OpenBLAS's own detection would pick slower kernels.
-    /// OpenBLAS 0.3.21 runs CPUs newer than it knows (Zen 4/5, Sapphire Rapids) with its AVX2
-    /// Haswell kernels; SkylakeX kernels measured twice as fast there. Only when every subset
-    /// those kernels use is present, so a CPU without AVX-512 never gets them.
-    public func preferredBLASCore(detected: String) -> String? {
-        guard hasSkylakeXSubset else { return nil }
-        let avx2Only = ["haswell", "zen", "sandybridge"]
-        return avx2Only.contains(detected.lowercased()) ? "SkylakeX" : nil
-    }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SottoCore
+import SottoKernels
 import SottoMetrics
 
 struct Bench: ParsableCommand {
@@ -99,8 +100,11 @@ struct Bench: ParsableCommand {
         var coldFirstAudioSeconds: Double?
         var runs: [Run]
         var peakRssMB: Double?
+        /// The processor and the kernel tier every row ran on.
+        var cpu = CPUFeatures.current.modelName
+        var tier = KernelTier.active.description
         enum CodingKeys: String, CodingKey {
-            case model, voice, threads, precision, runs
+            case model, voice, threads, precision, runs, cpu, tier
             case loadSeconds = "load_seconds", coldFirstAudioSeconds = "cold_first_audio_seconds"
             case peakRssMB = "peak_rss_mb"
         }
@@ -167,7 +171,8 @@ struct Bench: ParsableCommand {
                              rtf.timesRealTime.map { String(format: "%.1f", $0) } ?? "-",
                              String(format: "%.3f", median(mine.compactMap(\.firstAudioSeconds)))])
             }
-            print("\(descriptor.id) · load \(String(format: "%.2f", loadSeconds)) s · peak \(String(format: "%.0f", report.peakRssMB ?? 0)) MB")
+            print("\(descriptor.id) · load \(String(format: "%.2f", loadSeconds)) s · peak \(String(format: "%.0f", report.peakRssMB ?? 0)) MB"
+                  + " · \(report.cpu.ifEmpty("unknown CPU")) · \(report.tier) kernels")
             print(Format.table(rows))
         }
     }

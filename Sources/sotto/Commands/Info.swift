@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SottoAudio
 import SottoCore
+import SottoKernels
 
 struct Info: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -25,14 +26,18 @@ struct Info: ParsableCommand {
             } catch {
                 audio = "\(error)"
             }
-            let rows = [
+            let tier = KernelTier.active == KernelTier.cpu ? "\(KernelTier.active)"
+                : "\(KernelTier.active) (SOTTO_ISA; this CPU runs \(KernelTier.cpu))"
+            let blas = "\(OpenBLASCore.coreName) kernels, \(OpenBLASCore.threads) threads"
+            let rows: [[String]] = [
                 ["models", location.directory.path],
                 ["config", paths.configDirectory.path],
                 ["sessions", paths.sessionsDirectory.path],
                 ["engines", engineRegistry.kinds.map(\.rawValue).joined(separator: ", ").ifEmpty("none")],
                 ["cpu", cpu.modelName.ifEmpty("unknown")],
                 ["cpu features", interesting.filter(cpu.has).joined(separator: " ").ifEmpty("none of the vector extensions Sotto uses")],
-                ["openblas", "\(BLASCoreSelection.coreName) kernels, \(BLASCoreSelection.threads) threads"
+                ["kernel tier", tier],
+                ["openblas", blas
                     + (ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"].map { " (OPENBLAS_CORETYPE=\($0))" } ?? "")],
                 ["audio", audio],
             ]

@@ -1,0 +1,165 @@
+import CKernels
+
+/// 1-D convolution (stride 1, one group) on 8-bit weights, as quantised exports store them
+/// (uint8, one zero point and one scale per tensor), for CPUs without matrix tiles.
+///
+/// Each call quantises its input to int16 with one scale and sums weight × activation products
+/// exactly in int32 (AVX2 `vpmaddwd`: 16 multiply-adds per instruction where fp32 FMA does 8).
+/// The activation range is chosen from the weights so no sum can overflow: with S the largest
+/// Σ|w − zp| over one output channel's (input, tap) terms, activations use at most
+/// min(32767, (2³¹ − 1) / S) levels each side. The only rounding is that of the input, at most
+/// half a level, so each output differs from the same convolution in float by at most
+/// `scale_w · scale_x / 2 · S`, i.e. (max|x| / levels) / 2 per unit of Σ|w|: with Kokoro's
+/// weights 11–15 bits per activation, where an 8-bit activation (what onnxruntime's ConvInteger
+/// uses) has 7 bits each side.
+///
+/// The weights stay one byte each, in blocks of 8 output channels (see `sotto_conv1d_u8_pack`).
+public struct IntegerConv1d: Sendable {
+    public let inChannels: Int
+    public let outChannels: Int
+    public let kernelSize: Int
+    public let dilation: Int
+    public let padding: Padding
+    public let bias: Tensor?
+    public let zeroPoint: UInt8
+    public let weightScale: Float
+    /// Largest magnitude of a quantised activation.
+    public let activationLimit: Int32
+    let packed: [UInt8]
+    /// Instruction path (`SOTTO_PATH_*`); the active tier's best by default. Tests pin lower ones.
+    public var path: Int32 = Int32(SOTTO_PATH_BEST.rawValue)
+
+    /// `weight` holds `[out, in, kernel]` uint8 values in PyTorch's layout; the float weight is
+    /// `(weight − zeroPoint) · scale`.
+    public init(weight: UnsafeBufferPointer<UInt8>, shape: [Int], zeroPoint: UInt8, scale: Float,
+                bias: Tensor? = nil, padding: Padding = .none, dilation: Int = 1) {
+        precondition(shape.count == 3 && weight.count == shape[0] * shape[1] * shape[2],
+                     "IntegerConv1d weight must be [out, in, kernel], got \(shape) for \(weight.count) values")
+        precondition(dilation >= 1, "dilation must be positive")
+        let out = shape[0], input = shape[1], k = shape[2]
+        precondition(bias.map { $0.count == out } ?? true, "bias length must equal out channels")
+        inChannels = input
+        outChannels = out
+        kernelSize = k
+        self.dilation = dilation
+        self.padding = padding
+        self.bias = bias.map { $0.contiguous().reshaped([-1]) }
+        self.zeroPoint = zeroPoint
+        weightScale = scale
+        let base = weight.baseAddress!
+        let rowSum = max(1, sotto_conv1d_u8_row_abs_sum_max(base, Int32(out), Int32(input), Int32(k), zeroPoint))
+        activationLimit = Int32(min(32767, Int64(Int32.max) / rowSum))
+        var packed = [UInt8](repeating: 0, count: sotto_conv1d_u8_packed_bytes(Int32(out), Int32(input), Int32(k)))
+        packed.withUnsafeMutableBufferPointer { sotto_conv1d_u8_pack(base, Int32(out), Int32(input), Int32(k), zeroPoint, $0.baseAddress!) }
+        self.packed = packed
+    }
+
+    /// The weights as floats `[out, in, kernel]` (for tests and for the float fallback).
+    public func floatWeight() -> Tensor {
+        let w = Tensor(zeros: [outChannels, inChannels, kernelSize])
+        let pairs = (inChannels + 1) / 2, block = Int(SOTTO_CONV1D_S16_BLOCK)
+        for o in 0..<outChannels {
+            for c in 0..<inChannels {
+                for j in 0..<kernelSize {
+                    let at = ((((o / block) * kernelSize + j) * pairs + c / 2) * block + o % block) * 2 + c % 2
+                    w.pointer[(o * inChannels + c) * kernelSize + j] = (Float(packed[at]) - Float(zeroPoint)) * weightScale
+                }
+            }
+        }
+        return w
+    }
+
+    /// The best path the active tier runs (`SOTTO_PATH_AVX2` or `_SCALAR`).
+    public static var bestPath: Int32 { sotto_conv1d_s16_best_path() }
+
+    /// Bytes of weights held.
+    public var weightBytes: Int { packed.count }
+
+    public func outputLength(inputLength length: Int) -> Int {
+        let span = dilation * (kernelSize - 1) + 1
+        let padded = length + padding.left + padding.right
+        precondition(padded >= span, "input of \(length) samples is shorter than the kernel span \(span)")
+        return padded - span + 1
+    }
+
+    public func callAsFunction(_ x: Tensor, workspace: Workspace) -> Tensor {
+        let y = workspace.tensor([outChannels, outputLength(inputLength: x.shape[1])])
+        apply(x, into: y, workspace: workspace)
+        return y
+    }
+
+    /// Writes `conv(x) + bias` into `y` `[out, T']`, or adds it to `y` when `accumulate` is set
+    /// (a residual connection without a separate pass). Rows of `x` may be strided.
+    public func apply(_ x: Tensor, into y: Tensor, accumulate: Bool = false, workspace: Workspace) {
+        precondition(x.rank == 2 && x.shape[0] == inChannels, "IntegerConv1d expects [\(inChannels), T], got \(x.shape)")
+        let length = x.shape[1], outLength = outputLength(inputLength: length)
+        precondition(y.rank == 2 && y.shape[0] == outChannels && y.shape[1] == outLength,
+                     "IntegerConv1d output should be [\(outChannels), \(outLength)], got \(y.shape)")
+        let mark = workspace.mark()
+        defer { workspace.release(to: mark) }
+        let largest = Self.largestMagnitude(x)
+        let limit = activationLimit
+        let inverse: Float = largest > 0 && largest.isFinite ? Float(limit) / largest : 0
+        let activationScale: Float = inverse > 0 ? largest / Float(limit) : 0
+
+        let paddedLength = length + padding.left + padding.right
+        let tile = Int(SOTTO_CONV1D_S16_TILE)
+        // Readable columns past the output's last tile (see `sotto_conv1d_s16`), rounded to whole
+        // cache lines of pairs.
+        let stride = (paddedLength + tile + 15) / 16 * 16
+        let pairs = (inChannels + 1) / 2
+        // int16 pairs: one float's worth of bytes per column per pair.
+        let staged = workspace.tensor([pairs, stride])
+        let rowScratch = 2 * (paddedLength + 1)
+        let grain = max(1, 16384 / max(paddedLength, 1))
+        let parts = parallelPartCount(pairs, minimumPerThread: grain)
+        withExtendedLifetime((x, staged)) {
+            let dst = UnsafeMutableRawPointer(staged.pointer).assumingMemoryBound(to: Int16.self)
+            workspace.withScratch(parts * rowScratch) { scratch in
+                parallelParts(pairs, minimumPerThread: grain) { part, range in
+                    let a = scratch + part * rowScratch, b = a + paddedLength
+                    for p in range {
+                        let c = 2 * p
+                        padding.padRow(x.pointer + c * x.rowStride, count: length, into: a)
+                        let second = c + 1 < inChannels
+                        if second { padding.padRow(x.pointer + (c + 1) * x.rowStride, count: length, into: b) }
+                        let row = dst + p * stride * 2
+                        sotto_s16_interleave_pair(a, second ? UnsafePointer(b) : nil, Int32(paddedLength), inverse, limit, row)
+                        (row + 2 * paddedLength).update(repeating: 0, count: 2 * (stride - paddedLength))
+                    }
+                }
+            }
+        }
+
+        let scale = weightScale * activationScale
+        let sweep = tile * 20
+        let chunks = (outLength + sweep - 1) / sweep
+        let work = outChannels * inChannels * kernelSize * sweep
+        withExtendedLifetime((staged, y, bias)) {
+            let xs = UnsafeRawPointer(staged.pointer).assumingMemoryBound(to: Int16.self)
+            let biasPointer: UnsafePointer<Float>? = bias.map { UnsafePointer($0.pointer) }
+            let out = y.pointer, ldo = y.rowStride, path = self.path
+            packed.withUnsafeBufferPointer { weights in
+                let w = weights.baseAddress!
+                parallelParts(chunks, minimumPerThread: max(1, 2_000_000 / max(work, 1))) { _, range in
+                    let t0 = range.lowerBound * sweep, t1 = min(outLength, range.upperBound * sweep)
+                    guard t0 < t1 else { return }
+                    sotto_conv1d_s16(xs, stride, Int32(inChannels), Int32(kernelSize), Int32(dilation), w, zeroPoint,
+                                     scale, biasPointer, Int32(outChannels), out, ldo, accumulate ? 1 : 0,
+                                     Int32(t0), Int32(t1), path)
+                }
+            }
+        }
+    }
+
+    /// max |x| over the finite values of a `[C, T]` tensor (NaN and infinities are left to the
+    /// quantiser, which clamps them).
+    static func largestMagnitude(_ x: Tensor) -> Float {
+        withExtendedLifetime(x) {
+            if x.hasDenseRows && x.rowStride == x.shape[1] {
+                return sotto_abs_max_finite(x.pointer, x.count)
+            }
+            return (0..<x.shape[0]).reduce(Float(0)) { max($0, sotto_abs_max_finite(x.pointer + $1 * x.rowStride, x.shape[1])) }
+        }
+    }
+}

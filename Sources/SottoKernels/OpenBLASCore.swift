@@ -1,0 +1,60 @@
+import CKernels
+import COpenBLAS
+import Foundation
+
+/// Makes OpenBLAS run the kernels of Sotto's active tier: the fastest this CPU can run, or those
+/// of the tier `SOTTO_ISA` names, so that a run pinned to a tier is that tier throughout.
+public enum OpenBLASCore {
+    private static let marker = "SOTTO_BLAS_CORE_CHOSEN"
+
+    /// The OpenBLAS core type to force for `tier`, or nil to keep the detected one.
+    /// - AVX-512 tiers: OpenBLAS 0.3.21 runs CPUs newer than it knows (Zen 4/5, Sapphire Rapids)
+    ///   with its AVX2 Haswell kernels; SkylakeX kernels measured twice as fast there. Only when
+    ///   every subset those kernels use is present (`runsSkylakeX`).
+    /// - AVX2: a CPU detected as an AVX-512 core gets the Haswell kernels.
+    /// - generic: Nehalem's SSE kernels, no AVX.
+    public static func preferred(detected: String, tier: KernelTier, runsSkylakeX: Bool) -> String? {
+        let core = detected.lowercased()
+        let avx512Cores = ["skylakex", "cooperlake", "sapphirerapids"]
+        switch tier {
+        case .amx, .avx512:
+            return runsSkylakeX && ["haswell", "zen", "sandybridge"].contains(core) ? "SkylakeX" : nil
+        case .avx2:
+            return avx512Cores.contains(core) ? "Haswell" : nil
+        case .generic:
+            return core == "nehalem" ? nil : "Nehalem"
+        }
+    }
+
+    /// If OpenBLAS detected another core type than the active tier wants and the user did not
+    /// choose one, restarts this process with OPENBLAS_CORETYPE set (OpenBLAS picks its kernels
+    /// when the library loads). Costs one exec (milliseconds).
+    public static func reexecIfWorthwhile() {
+        let env = ProcessInfo.processInfo.environment
+        guard env["OPENBLAS_CORETYPE"] == nil, env[marker] == nil else { return }
+        guard let better = preferred(detected: coreName, tier: .active,
+                                     runsSkylakeX: sotto_cpu_runs_skylakex_kernels() != 0) else { return }
+        setenv("OPENBLAS_CORETYPE", better, 1)
+        setenv(marker, "1", 1)
+        var argv = CommandLine.arguments.map { strdup($0) } + [nil]
+        execv("/proc/self/exe", &argv)
+        // exec failed: carry on with the detected kernels.
+    }
+
+    /// OpenBLAS's idle workers spin for about 2^28 cycles after each call before sleeping. On a
+    /// machine with few cores they take the cores from Sotto's own parallel loops (and from the
+    /// audio thread) between BLAS calls; measured on two cores, Piper took 12–14 % longer at two
+    /// threads with the default than with a spin of 2^4 cycles. Unless the user chose a timeout,
+    /// this sets the shortest and restarts the workers, which read it only when they start.
+    public static func shortenIdleSpin() {
+        guard ProcessInfo.processInfo.environment["OPENBLAS_THREAD_TIMEOUT"] == nil else { return }
+        setenv("OPENBLAS_THREAD_TIMEOUT", "4", 1)
+        openblas_read_env()
+        blas_thread_shutdown_()
+        blas_thread_init()
+    }
+
+    public static var coreName: String { String(cString: openblas_get_corename()) }
+    public static var threads: Int { Int(openblas_get_num_threads()) }
+    public static var config: String { String(cString: openblas_get_config()) }
+}

@@ -1,0 +1,152 @@
+import CKernels
+import SottoKernels
+import Testing
+
+@Suite struct IntegerConvTests {
+    struct Case: Sendable, CustomTestStringConvertible {
+        let cin, cout, k, dilation, t: Int
+        let padding: Padding
+        var testDescription: String { "\(cin)→\(cout) k\(k) d\(dilation) T\(t) \(padding.left)/\(padding.right)" }
+    }
+
+    /// Odd channel counts (a zero partner channel), output channels that are and are not whole
+    /// 8-row blocks, lengths shorter and longer than the 12-column tile and the 240-column sweep,
+    /// and Kokoro's generator shapes.
+    static let cases = [
+        Case(cin: 1, cout: 3, k: 1, dilation: 1, t: 5, padding: .none),
+        Case(cin: 7, cout: 13, k: 3, dilation: 2, t: 50, padding: .symmetric(2)),
+        Case(cin: 20, cout: 40, k: 5, dilation: 1, t: 97, padding: Padding(left: 1, right: 3)),
+        Case(cin: 64, cout: 24, k: 3, dilation: 1, t: 1030, padding: .symmetric(1)),
+        Case(cin: 3, cout: 9, k: 4, dilation: 1, t: 17, padding: Padding(left: 2, right: 1, mode: .reflect)),
+        Case(cin: 128, cout: 128, k: 11, dilation: 5, t: 300, padding: .symmetric(25)),
+        Case(cin: 256, cout: 256, k: 7, dilation: 3, t: 61, padding: .symmetric(9)),
+    ]
+
+    /// Every path the active tier runs, the portable one included.
+    static var paths: [Int32] {
+        [Int32(SOTTO_PATH_SCALAR.rawValue), Int32(SOTTO_PATH_AVX2.rawValue)].filter { $0 <= IntegerConv1d.bestPath }
+    }
+
+    struct Layer {
+        let bytes: [UInt8]
+        let zeroPoint: UInt8
+        let scale: Float
+        let float: Tensor
+        let bias: Tensor
+
+        init(_ random: inout SeededRandom, cout: Int, cin: Int, k: Int, zeroPoint: UInt8? = nil) {
+            let zp = zeroPoint ?? UInt8(38 + random.nextUInt() % 51)
+            let values = (0..<(cout * cin * k)).map { _ in UInt8(random.nextUInt() % 256) }
+            let s = Float(random.uniform(0.001, 0.02))
+            bytes = values
+            self.zeroPoint = zp
+            scale = s
+            float = Tensor(shape: [cout, cin, k], values: values.map { (Float($0) - Float(zp)) * s })
+            bias = random.tensor([cout])
+        }
+
+        func conv(padding: Padding, dilation: Int, path: Int32) -> IntegerConv1d {
+            var conv = bytes.withUnsafeBufferPointer {
+                IntegerConv1d(weight: $0, shape: Array(float.shape), zeroPoint: zeroPoint, scale: scale, bias: bias,
+                              padding: padding, dilation: dilation)
+            }
+            conv.path = path
+            return conv
+        }
+
+        /// Σ|w − zp| of output channel o.
+        func rowAbsSum(_ o: Int) -> Double {
+            let n = bytes.count / float.shape[0]
+            return bytes[(o * n)..<((o + 1) * n)].reduce(0.0) { $0 + abs(Double($1) - Double(zeroPoint)) }
+        }
+    }
+
+    /// The only approximation is the input's rounding to its int16 level, half a level per
+    /// value: |error| ≤ scale_w · (max|x| / limit) / 2 · Σ|w − zp|, plus fp32 rounding of the
+    /// result (the integer sum itself is exact).
+    static func tolerance(_ layer: Layer, _ conv: IntegerConv1d, largest: Float, length: Int,
+                          absSums: [Double]) -> (Int) -> Double {
+        let level = Double(layer.scale) * Double(largest) / Double(conv.activationLimit)
+        return { i in 0.5 * level * layer.rowAbsSum(i / length) + 1e-6 * absSums[i] + 1e-6 }
+    }
+
+    @Test(arguments: cases)
+    func matchesTheFloatConvolution(_ c: Case) {
+        var random = SeededRandom(seed: UInt64(c.cin * 131 + c.k * 7 + c.t))
+        let layer = Layer(&random, cout: c.cout, cin: c.cin, k: c.k)
+        let x = random.tensor([c.cin, c.t], -3, 3)
+        let reference = referenceConv1d(x: x, weight: layer.float, bias: layer.bias, stride: 1, padding: c.padding,
+                                        dilation: c.dilation, groups: 1)
+        let largest = x.toArray().map(abs).max()!
+        for path in Self.paths {
+            let conv = layer.conv(padding: c.padding, dilation: c.dilation, path: path)
+            #expect(conv.outputLength(inputLength: c.t) == reference.length)
+            let y = conv(x, workspace: Workspace())
+            expectClose(y.toArray(), reference.values,
+                        tolerance: Self.tolerance(layer, conv, largest: largest, length: reference.length,
+                                                  absSums: reference.absSums),
+                        "\(c.testDescription) path \(path)")
+        }
+    }
+
+    /// The vector path computes the same integer sums as the portable one.
+    @Test func pathsAgree() {
+        var random = SeededRandom(seed: 11)
+        let layer = Layer(&random, cout: 40, cin: 33, k: 7)
+        let x = random.tensor([33, 500])
+        let outputs = Self.paths.map { layer.conv(padding: .symmetric(9), dilation: 3, path: $0)(x, workspace: Workspace()).toArray() }
+        for other in outputs.dropFirst() {
+            for i in other.indices {
+                #expect(abs(other[i] - outputs[0][i]) <= 1e-6 * max(1, abs(outputs[0][i])), "element \(i)")
+            }
+        }
+    }
+
+    /// Every weight at the far end of its range and every input at ±max: the sums reach the
+    /// activation limit's bound and must not wrap.
+    @Test func extremeWeightsDoNotOverflow() {
+        let cin = 512, cout = 8, k = 11, t = 40
+        let bytes = [UInt8](repeating: 255, count: cout * cin * k)
+        let x = Tensor(shape: [cin, t], values: (0..<(cin * t)).map { $0 % 3 == 0 ? -7.5 : 7.5 })
+        let weight = Tensor(shape: [cout, cin, k], values: bytes.map { _ in Float(255) * 0.01 })
+        let reference = referenceConv1d(x: x, weight: weight, bias: nil, stride: 1, padding: .symmetric(25),
+                                        dilation: 5, groups: 1)
+        for path in Self.paths {
+            var conv = bytes.withUnsafeBufferPointer {
+                IntegerConv1d(weight: $0, shape: [cout, cin, k], zeroPoint: 0, scale: 0.01, padding: .symmetric(25), dilation: 5)
+            }
+            conv.path = path
+            #expect(conv.activationLimit < 32767)
+            let y = conv(x, workspace: Workspace()).toArray()
+            for i in y.indices {
+                #expect(abs(Double(y[i]) - reference.values[i]) <= 1e-4 * reference.absSums[i], "element \(i) path \(path)")
+            }
+        }
+    }
+
+    /// accumulate adds the convolution onto what the output holds (a residual connection).
+    @Test func accumulates() {
+        var random = SeededRandom(seed: 3)
+        let layer = Layer(&random, cout: 16, cin: 16, k: 3)
+        let x = random.tensor([16, 100]), start = random.tensor([16, 100])
+        for path in Self.paths {
+            let conv = layer.conv(padding: .symmetric(1), dilation: 1, path: path)
+            let plain = conv(x, workspace: Workspace()).toArray()
+            let y = Tensor(shape: [16, 100], values: start.toArray())
+            conv.apply(x, into: y, accumulate: true, workspace: Workspace())
+            let s = start.toArray(), got = y.toArray()
+            for i in got.indices { #expect(abs(got[i] - (s[i] + plain[i])) <= 1e-5 * (1 + abs(s[i]) + abs(plain[i]))) }
+        }
+    }
+
+    /// An all-zero input gives the bias alone; the float weights read back as stored.
+    @Test func zeroInputAndWeightsReadBack() {
+        var random = SeededRandom(seed: 8)
+        let layer = Layer(&random, cout: 10, cin: 5, k: 3)
+        let conv = layer.conv(padding: .symmetric(1), dilation: 1, path: Int32(SOTTO_PATH_BEST.rawValue))
+        let y = conv(Tensor(zeros: [5, 20]), workspace: Workspace())
+        let b = layer.bias.toArray()
+        for o in 0..<10 { for t in 0..<20 { #expect(y[o, t] == b[o]) } }
+        #expect(conv.floatWeight().toArray() == layer.float.toArray())
+    }
+}
