@@ -1,11 +1,12 @@
 #include "CKernels.h"
+#include "transpose_avx2.h"
 #include <immintrin.h>
 #include <string.h>
 
 // Time columns per tile. Small kernels (all weights within L1) sweep every weight block over
-// one register tile's columns, which then stay in L1; larger ones sweep 512 columns per block,
-// which stay in L2 while each block's weights stay in L1.
-#define WIDE_TILE 512
+// one register tile's columns, which then stay in L1; larger ones sweep 504 columns (42 AVX2
+// tiles) per block, which stay in L2 while each block's weights stay in L1.
+#define WIDE_TILE 504
 #define NARROW_TILE 48
 #define SMALL_WEIGHTS (24 * 1024 / 4)
 
@@ -119,68 +120,59 @@ static void block_avx512(const float *x, ptrdiff_t ldx, int cin, int k, int dil,
     }
 }
 
-__attribute__((target("avx2,fma")))
-static inline __m256i avx2_mask(int lanes) {
-    const __m256i index = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
-    return _mm256_cmpgt_epi32(_mm256_set1_epi32(lanes), index);
-}
+// 8 output channels (the lanes) by 12 time steps: per input channel and tap, one weight vector
+// (the packed block's 8 rows) meets 12 broadcast input samples, 12 FMAs for 13 loads, with 14 of
+// the 16 registers live so that nothing spills. The sums come out [time][channel] and are
+// transposed for the epilogue. Only whole 12-column tiles run here (the caller's input need not
+// be readable past its last column); the rest of a range goes to the portable path.
+#define TILES12(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11)
 
-// 4 output channels x 3 vectors of 8 columns (12 accumulators in AVX2's 16 registers); an 8-row
-// block runs as two halves.
 __attribute__((target("avx2,fma")))
-static void half_block_avx2(const float *x, ptrdiff_t ldx, int cin, int k, int dil, const float *w, int first,
-                            const epilogue *e, int t0, int t1) {
-    int rows = e->rows - first;
-    if (rows <= 0) return;
-    if (rows > 4) rows = 4;
-    for (int t = t0; t < t1; t += 24) {
-        int left = t1 - t;
-        __m256i m0 = avx2_mask(left), m1 = avx2_mask(left - 8), m2 = avx2_mask(left - 16);
-#define INIT(r) __m256 a##r##0 = _mm256_set1_ps(e->bias[first + r]), a##r##1 = a##r##0, a##r##2 = a##r##0;
-        ROWS4(INIT)
+static int block_avx2(const float *x, ptrdiff_t ldx, int cin, int k, int dil, const float *w,
+                      const epilogue *e, int t0, int t1) {
+    int t = t0;
+    const __m256 bias = _mm256_loadu_ps(e->bias);
+    for (; t + 12 <= t1; t += 12) {
+#define INIT(i) __m256 a##i = bias;
+        TILES12(INIT)
 #undef INIT
-        const float *wp = w + first;
+        const float *wp = w;
         for (int c = 0; c < cin; c++) {
             const float *xr = x + c * ldx + t;
             for (int j = 0; j < k; j++) {
                 const float *xp = xr + j * dil;
-                __m256 v0 = _mm256_maskload_ps(xp, m0);
-                __m256 v1 = _mm256_maskload_ps(xp + 8, m1);
-                __m256 v2 = _mm256_maskload_ps(xp + 16, m2);
-#define STEP(r) { __m256 wv = _mm256_broadcast_ss(wp + r); \
-                  a##r##0 = _mm256_fmadd_ps(wv, v0, a##r##0); \
-                  a##r##1 = _mm256_fmadd_ps(wv, v1, a##r##1); \
-                  a##r##2 = _mm256_fmadd_ps(wv, v2, a##r##2); }
-                ROWS4(STEP)
+                __m256 wv = _mm256_loadu_ps(wp);
+                wp += SOTTO_CONV1D_BLOCK;
+#define STEP(i) a##i = _mm256_fmadd_ps(wv, _mm256_broadcast_ss(xp + i), a##i);
+                TILES12(STEP)
 #undef STEP
-                wp += 8;
             }
         }
-#define LIST(r) a##r##0, a##r##1, a##r##2,
-        __m256 acc[12] = {ROWS4(LIST)};
-#undef LIST
-        __m256i masks[3] = {m0, m1, m2};
+        __m256 head[8] = {a0, a1, a2, a3, a4, a5, a6, a7}, rows[8];
+        sotto_transpose8x8_ps(head, rows); // rows[r]: channel r at times t..t+7
+        float tail[4][8];
+        _mm256_storeu_ps(tail[0], a8);
+        _mm256_storeu_ps(tail[1], a9);
+        _mm256_storeu_ps(tail[2], a10);
+        _mm256_storeu_ps(tail[3], a11);
         __m256 divisor = _mm256_set1_ps(e->divisor), slope = _mm256_set1_ps(e->slope);
-        for (int r = 0; r < rows; r++) {
-            int row = first + r;
-            for (int v = 0; v < 3; v++) {
-                if (left <= 8 * v) break;
-                __m256i m = masks[v];
-                ptrdiff_t col = t + 8 * v;
-                __m256 value = acc[3 * r + v];
-                if (e->residual) value = _mm256_add_ps(value, _mm256_maskload_ps(e->residual + row * e->ldr + col, m));
-                float *dst = e->out + row * e->ldo + col;
-                if (e->accumulate) value = _mm256_add_ps(_mm256_maskload_ps(dst, m), value);
-                if (e->divisor != 1.0f) value = _mm256_div_ps(value, divisor);
-                if (e->slope != 1.0f) {
-                    __m256 negative = _mm256_cmp_ps(value, _mm256_setzero_ps(), _CMP_LT_OQ);
-                    value = _mm256_blendv_ps(value, _mm256_mul_ps(value, slope), negative);
-                }
-                _mm256_maskstore_ps(dst, m, value);
+        for (int r = 0; r < e->rows; r++) {
+            float *dst = e->out + r * e->ldo + t;
+            __m256 value = rows[r];
+            if (e->residual) value = _mm256_add_ps(value, _mm256_loadu_ps(e->residual + r * e->ldr + t));
+            if (e->accumulate) value = _mm256_add_ps(_mm256_loadu_ps(dst), value);
+            if (e->divisor != 1.0f) value = _mm256_div_ps(value, divisor);
+            if (e->slope != 1.0f) {
+                __m256 negative = _mm256_cmp_ps(value, _mm256_setzero_ps(), _CMP_LT_OQ);
+                value = _mm256_blendv_ps(value, _mm256_mul_ps(value, slope), negative);
             }
+            _mm256_storeu_ps(dst, value);
+            for (int i = 0; i < 4; i++) dst[8 + i] = finish(e, r, t + 8 + i, tail[i][r]);
         }
     }
+    return t;
 }
+#undef TILES12
 
 int sotto_conv1d_f32(const float *x, ptrdiff_t ldx, int cin, int k, int dilation, const float *packed,
                      const float *bias, int cout, const float *residual, ptrdiff_t ldr, float *out, ptrdiff_t ldo,
@@ -201,10 +193,11 @@ int sotto_conv1d_f32(const float *x, ptrdiff_t ldx, int cin, int k, int dilation
             const float *w = packed + b * blockFloats;
             switch (path) {
             case SOTTO_PATH_AVX512: block_avx512(x, ldx, cin, k, dilation, w, &e, tile, end); break;
-            case SOTTO_PATH_AVX2:
-                half_block_avx2(x, ldx, cin, k, dilation, w, 0, &e, tile, end);
-                half_block_avx2(x, ldx, cin, k, dilation, w, 4, &e, tile, end);
+            case SOTTO_PATH_AVX2: {
+                int done = block_avx2(x, ldx, cin, k, dilation, w, &e, tile, end);
+                if (done < end) block_scalar(x, ldx, cin, k, dilation, w, &e, done, end);
                 break;
+            }
             default: block_scalar(x, ldx, cin, k, dilation, w, &e, tile, end); break;
             }
         }

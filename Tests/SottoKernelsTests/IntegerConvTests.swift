@@ -20,6 +20,8 @@ import Testing
         Case(cin: 3, cout: 9, k: 4, dilation: 1, t: 17, padding: Padding(left: 2, right: 1, mode: .reflect)),
         Case(cin: 128, cout: 128, k: 11, dilation: 5, t: 300, padding: .symmetric(25)),
         Case(cin: 256, cout: 256, k: 7, dilation: 3, t: 61, padding: .symmetric(9)),
+        // A short signal split by output blocks too, the last block partial.
+        Case(cin: 40, cout: 100, k: 3, dilation: 1, t: 20, padding: .symmetric(1)),
     ]
 
     /// Every path the active tier runs, the portable one included.
