@@ -44,16 +44,6 @@ func model(for caseName: String) throws -> PiperModel {
     caseName.hasPrefix("joe-") ? try RealVoice.joe.get() : try SyntheticVoice.get(String(caseName.split(separator: "-")[1]))
 }
 
-/// Expects `actual` within `tolerance` × the reference's peak magnitude.
-func expectClose(_ actual: [Float], _ expected: [Float], tolerance: Float, _ label: String,
-                 sourceLocation: SourceLocation = #_sourceLocation) {
-    #expect(actual.count == expected.count, "\(label): \(actual.count) values, expected \(expected.count)", sourceLocation: sourceLocation)
-    guard actual.count == expected.count else { return }
-    let (worst, at) = maxAbsDifference(actual, expected)
-    let bound = tolerance * max(peak(expected), 1e-3)
-    #expect(worst <= bound, "\(label): |Δ| = \(worst) at \(at) exceeds \(bound)", sourceLocation: sourceLocation)
-}
-
 @Suite struct ReferenceTests {
     @Test func everyFixtureIsListed() {
         #expect(referenceCases.count >= 18)

@@ -189,7 +189,7 @@ import Testing
         try FileManager.default.copyItem(at: PiperFixtures.url("tiny-odd.onnx"), to: folder.appendingPathComponent("v.onnx"))
         let descriptor = PiperFixtures.descriptor("v", in: folder)
         #expect(!descriptor.isComplete)
-        #expect(throws: SottoError.self) { try EngineRegistry([PiperLoader()]).load(descriptor) }
-        #expect(throws: (any Error).self) { try PiperLoader().load(descriptor, options: LoadOptions()) }
+        #expect(throws: SottoError.self) { try ModelFamilies([PiperFamily()]).load(descriptor) }
+        #expect(throws: (any Error).self) { try PiperFamily().load(descriptor, options: LoadOptions()) }
     }
 }

@@ -145,18 +145,3 @@ public final class PiperEngine: TokenizingEngine, @unchecked Sendable {
         return notes
     }
 }
-
-/// Loads Piper voices (`NAME.onnx` with `NAME.onnx.json`) for the engine registry.
-public struct PiperLoader: EngineLoader {
-    public init() {}
-    public var kind: ModelKind { .piper }
-
-    public func load(_ model: ModelDescriptor, options: LoadOptions) throws -> any SpeechEngine {
-        if let threads = options.threads { KernelThreads.set(threads) }
-        guard let configURL = model.file(role: "config")?.url else {
-            throw SottoError("the Piper voice \(model.name) has no config file", hint: "put NAME.onnx.json next to NAME.onnx")
-        }
-        let piper = try PiperModel(onnx: model.url, config: try PiperConfig(contentsOf: configURL))
-        return try PiperEngine(model: model, piper: piper)
-    }
-}

@@ -3,6 +3,7 @@ import Foundation
 import SottoAudio
 import SottoCore
 import SottoMetrics
+import SottoRuntime
 
 struct Say: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -21,38 +22,7 @@ struct Say: ParsableCommand {
     @Option(name: [.short, .customLong("model")], help: "Model name, kind (kokoro, piper, qwen3) or path.")
     var model: String?
 
-    @Option(name: [.short, .customLong("voice")], help: "Voice, speaker, or a Kokoro blend such as jf_alpha:0.7,jm_kumo:0.3.")
-    var voice: String?
-
-    @Option(help: "Speaker of a multi-speaker Piper voice or a Qwen3-TTS CustomVoice model.")
-    var speaker: String?
-
-    @Option(help: "Emotion or style instruction (Qwen3-TTS CustomVoice 1.7B).")
-    var instruct: String?
-
-    @Option(help: "Description of the voice to design (Qwen3-TTS VoiceDesign).")
-    var design: String?
-
-    @Option(help: "Spoken language (Qwen3-TTS: english, chinese, ..., or auto).")
-    var language: String?
-
-    @Option(help: "Speaking rate: 1 is natural, 1.5 is faster.")
-    var speed: Double = 1
-
-    @Option(help: "Seed for every random choice; the same seed gives the same take.")
-    var seed: UInt64?
-
-    @Flag(help: "Always take the most likely token (no sampling).")
-    var greedy = false
-
-    @Option(name: .customLong("max-frames"), help: "Stop generating after this many codec frames.")
-    var maxFrames: Int?
-
-    @Option(name: .customLong("noise-scale"), help: "Piper: noise on the latent (0 makes the take deterministic).")
-    var noiseScale: Double?
-
-    @Option(name: .customLong("noise-w"), help: "Piper: noise on the durations.")
-    var noiseW: Double?
+    @OptionGroup var synthesis: SynthesisFlags
 
     @Option(name: [.short, .customLong("output")], help: "Write the audio to this file.")
     var output: String?
@@ -79,14 +49,7 @@ struct Say: ParsableCommand {
     var json = false
 
     func validate() throws {
-        if let voice, let speaker, voice != speaker {
-            throw ValidationError("--voice and --speaker name different voices; give one")
-        }
-        guard speed.isFinite, speed >= 0.25, speed <= 4 else {
-            throw ValidationError("--speed must be between 0.25 and 4")
-        }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
-        if let maxFrames, maxFrames < 1 { throw ValidationError("--max-frames must be at least 1") }
         if let format, Self.formats[format] == nil {
             throw ValidationError("--format must be one of \(Self.formats.keys.sorted().joined(separator: ", "))")
         }
@@ -102,8 +65,7 @@ struct Say: ParsableCommand {
 
     private func speak() throws {
         let text = try readText()
-        let catalog = location.catalog()
-        let descriptor = try model.map { try catalog.resolve($0) } ?? defaultModel(in: catalog)
+        let descriptor = try model.map { try location.resolve($0) } ?? defaultModel(in: location.catalog())
         let outputFormat = try output.map { path -> AudioFileFormat in
             if let format { return Self.formats[format]! }
             guard let inferred = AudioFileFormat(path: path) else { throw AudioError.unknownFileFormat(path: path) }
@@ -111,7 +73,7 @@ struct Say: ParsableCommand {
         }
 
         let loadWatch = Stopwatch()
-        let engine = try engineRegistry.load(descriptor, options: LoadOptions(threads: threads, precision: precision))
+        let engine = try modelFamilies.load(descriptor, options: LoadOptions(threads: threads, precision: precision))
         let loadSeconds = loadWatch.elapsed
 
         // Open the speakers before synthesizing, so a missing device costs no compute and,
@@ -128,14 +90,7 @@ struct Say: ParsableCommand {
             player = nil
         }
 
-        var sampling = SamplingOptions()
-        sampling.greedy = greedy
-        sampling.maxFrames = maxFrames
-        sampling.noiseScale = noiseScale
-        sampling.noiseW = noiseW
-        let request = SynthesisRequest(
-            text: text, voice: voice ?? speaker, instruct: instruct, voiceDescription: design,
-            language: language, speed: speed, seed: seed, sampling: sampling)
+        let request = synthesis.options().request(text: text)
 
         let cancellation = CancellationFlag()
         let speakers = player
@@ -222,10 +177,7 @@ struct Say: ParsableCommand {
 
     /// The Piper voice Scripts/setup installs when present, else the first complete model.
     private func defaultModel(in catalog: ModelCatalog) throws -> ModelDescriptor {
-        if let joe = catalog.models.first(where: { $0.kind == .piper && $0.name == "en_US-joe-medium" && $0.isComplete }) {
-            return joe
-        }
-        if let any = catalog.models.first(where: { $0.isComplete && engineRegistry.supports($0.kind) }) { return any }
+        if let model = DefaultModel.choose(from: catalog.models, families: modelFamilies) { return model }
         throw SottoError("no usable model in \(catalog.directory.path)", hint: "run Scripts/setup or pass -m PATH")
     }
 
