@@ -14,7 +14,7 @@ enum FailureExit {
     static func install() {
         MemoryShortage.setHandler { what in
             var line = "sotto: not enough memory to \(what)"
-            if let limit = MemoryShortage.addressSpaceLimit {
+            if let limit = MemoryShortage.addressSpaceLimit, !what.contains("ulimit") {
                 line += " (address space limited to \(MemoryShortage.describe(bytes: limit)) by ulimit -v)"
             }
             FailureExit.exit(line)
