@@ -61,8 +61,11 @@ public enum AudioFile {
             throw .unreadableFile(path: path, reason: "the file declares no channels or sample rate")
         }
 
+        // A file written to a stream (FLAC, Ogg) may not know its length: libsndfile reports the
+        // largest count then.
+        let knownFrames = info.frames > 0 && info.frames < Int64(Int32.max) ? Int(info.frames) : nil
         var samples: [Float] = []
-        if info.frames > 0 { samples.reserveCapacity(Int(info.frames) * channels) }
+        if let knownFrames { samples.reserveCapacity(knownFrames * channels) }
         let chunkFrames = 16_384
         let isInt16 = info.format & Int32(SF_FORMAT_SUBMASK) == Int32(SF_FORMAT_PCM_16)
         if isInt16 {
@@ -84,7 +87,7 @@ public enum AudioFile {
             throw .unreadableFile(path: path, reason: sndfileError(sndfile))
         }
         let decodedFrames = samples.count / channels
-        if info.frames > 0 && decodedFrames < Int(info.frames) {
+        if let knownFrames, decodedFrames < knownFrames {
             throw .unreadableFile(
                 path: path,
                 reason: "the file ends early: \(decodedFrames) of \(info.frames) frames could be decoded")

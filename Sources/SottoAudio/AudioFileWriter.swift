@@ -59,14 +59,35 @@ public final class AudioFileWriter {
             guard descriptor >= 0 else { throw .unwritableFile(path: path, reason: systemError(errno)) }
             streamDescriptor = descriptor
             ownsStreamDescriptor = true
-            try openStream(info: &info)
+            try withoutBrokenPipeSignal { () throws(AudioError) in try openStream(info: &info) }
         case .standardOutput:
             guard fcntl(STDOUT_FILENO, F_GETFL) >= 0 else {
                 throw .unwritableFile(path: target.path, reason: "standard output is closed")
             }
             streamDescriptor = STDOUT_FILENO
-            try openStream(info: &info)
+            try withoutBrokenPipeSignal { () throws(AudioError) in try openStream(info: &info) }
         }
+    }
+
+    /// Runs `body` with SIGPIPE blocked on this thread, so that a stream whose reader went away
+    /// fails the write with EPIPE instead of killing the process; a SIGPIPE raised meanwhile is
+    /// consumed before the signal mask is restored.
+    private func withoutBrokenPipeSignal<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
+        guard temporary == nil else { return try body() }
+        var pipe = sigset_t(), previous = sigset_t()
+        sigemptyset(&pipe)
+        sigaddset(&pipe, SIGPIPE)
+        pthread_sigmask(SIG_BLOCK, &pipe, &previous)
+        defer {
+            var pending = sigset_t()
+            sigpending(&pending)
+            if sigismember(&pending, SIGPIPE) == 1 && sigismember(&previous, SIGPIPE) == 0 {
+                var none = timespec()
+                _ = sigtimedwait(&pipe, nil, &none)
+            }
+            pthread_sigmask(SIG_SETMASK, &previous, nil)
+        }
+        return try body()
     }
 
     /// Opens `path` by the rules of ``OutputTarget``.
@@ -95,12 +116,18 @@ public final class AudioFileWriter {
             var compression = 0.4
             sf_command(handle, Int32(SFC_SET_COMPRESSION_LEVEL), &compression, Int32(MemoryLayout<Double>.size))
         }
-        // Rewrite the header after every write, so the file on disk is always whole.
-        sf_command(handle, Int32(SFC_SET_UPDATE_HEADER_AUTO), nil, Int32(SF_TRUE))
+        // Rewrite a WAV header after every write, so the file on disk is always whole.
+        if format == .wav16 || format == .wavFloat {
+            sf_command(handle, Int32(SFC_SET_UPDATE_HEADER_AUTO), nil, Int32(SF_TRUE))
+        }
     }
 
     /// Writes mono or interleaved samples (a whole number of frames).
     public func append(_ samples: [Float]) throws(AudioError) {
+        try withoutBrokenPipeSignal { () throws(AudioError) in try appendFrames(samples) }
+    }
+
+    private func appendFrames(_ samples: [Float]) throws(AudioError) {
         guard !isClosed else { throw .unwritableFile(path: target.path, reason: "the file is already closed") }
         guard samples.count % channels == 0 else {
             throw .invalidAudio("\(samples.count) samples do not make whole frames of \(channels) channels")
@@ -131,7 +158,7 @@ public final class AudioFileWriter {
     public func finish() throws(AudioError) {
         guard !isClosed else { return }
         isClosed = true
-        let closeError = closeEncoder()
+        let closeError = withoutBrokenPipeSignal { closeEncoder() }
         if let temporary {
             if let closeError {
                 temporary.discard()

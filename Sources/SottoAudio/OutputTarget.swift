@@ -57,7 +57,7 @@ public enum OutputTarget: Equatable, Sendable {
         let folder = path.lastIndex(of: "/").map { String(path[...$0]) } ?? "./"
         var status = stat()
         guard stat(folder, &status) == 0 else {
-            throw .unwritableFile(path: asked, reason: "there is no folder \(folder)")
+            throw .unwritableFile(path: asked, reason: systemError(errno))
         }
         guard status.st_mode & S_IFMT == S_IFDIR else {
             throw .unwritableFile(path: asked, reason: "\(folder) is not a folder")

@@ -1,6 +1,6 @@
 import Foundation
 import Glibc
-@testable import SottoAudio
+import SottoAudio
 import Testing
 
 /// Where `AudioFile.write` and `AudioFileWriter` put audio: regular files replaced atomically,
@@ -69,7 +69,7 @@ import Testing
         #expect(mkfifo(fifo, 0o600) == 0)
         #expect(try OutputTarget.resolve(fifo) == .stream(path: fifo))
         let copy = folder.file("copy.\(format.fileExtension)")
-        let reader = Thread { try? Data(contentsOf: URL(fileURLWithPath: fifo)).write(to: URL(fileURLWithPath: copy)) }
+        let reader = Thread { try? FileHandle(forReadingAtPath: fifo)?.readToEnd()?.write(to: URL(fileURLWithPath: copy)) }
         reader.start()
         try AudioFile.write(samples: tone, sampleRate: 16_000, to: fifo, format: format)
         while !reader.isFinished { Thread.sleep(forTimeInterval: 0.01) }
@@ -103,6 +103,21 @@ import Testing
 
     /// While a take is being written, the temporary file is always a valid WAV of every chunk
     /// written so far: what a `kill -9` would leave.
+    /// A FIFO whose reader leaves early fails the write; it does not kill the process (SIGPIPE).
+    @Test func aReaderThatLeavesIsAnError() throws {
+        let folder = TemporaryDirectory()
+        let fifo = folder.file("pipe")
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let reader = Thread { try? FileHandle(forReadingAtPath: fifo)?.close() }
+        reader.start()
+        // The header may already meet the closed pipe, or the first chunk does.
+        #expect(throws: AudioError.unwritableFile(path: fifo, reason: "Broken pipe")) {
+            let writer = try AudioFileWriter(path: fifo, format: .wav16, sampleRate: 16_000)
+            while !reader.isFinished { Thread.sleep(forTimeInterval: 0.01) }
+            try writer.append(tone)
+        }
+    }
+
     @Test func theTemporaryWAVIsValidAfterEveryChunk() throws {
         let folder = TemporaryDirectory()
         let path = folder.file("growing.wav")

@@ -152,3 +152,20 @@ import Testing
         }
     }
 }
+
+/// Texts the fuzzer once found crashing espeak-ng (a stack overflow inside the library), kept
+/// as regression cases.
+@Suite struct TextFuzzRegressionTests {
+    static let seeds = [
+        "e.g. " + String(repeating: "a", count: 200),
+        "こんにちは \u{FEFF} 日本語 ' Hello \t e.g. " + String(repeating: "a", count: 300),
+        "é'e.g." + String(repeating: "9", count: 204),
+    ]
+
+    @Test(arguments: seeds)
+    func phonemizesWithoutCrashing(_ text: String) throws {
+        let sentences = try PiperFixtures.joe.get().frontEnd.sentences(text)
+        #expect(!sentences.isEmpty)
+        #expect(try !KokoroFrontEnd(language: "en-us").chunks(text).isEmpty)
+    }
+}

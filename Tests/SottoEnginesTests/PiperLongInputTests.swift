@@ -5,8 +5,9 @@ import Testing
 /// Long inputs become several inference calls of bounded size, so memory does not grow with the
 /// text: a run of thousands of digits, a word of thousands of letters, a text with no full stop.
 @Suite struct PiperLongInputTests {
-    static let digits = String((0..<3_000).map { Character(String(($0 * 7 + 3) % 10)) })
-    static let word = String((0..<5_000).map { Character(Unicode.Scalar(UInt8(97 + ($0 * 11 + 5) % 26))) })
+    static let digits: String = (0..<3_000).map { (index: Int) -> String in String((index * 7 + 3) % 10) }.joined()
+    static let word: String = String(decoding: (0..<5_000).map { (index: Int) -> UInt8 in UInt8(97 + (index * 11 + 5) % 26) },
+                                     as: UTF8.self)
     static let unstopped = Array(repeating: "and then another clause went on", count: 300).joined(separator: ", ")
 
     @Test(arguments: [digits, word, unstopped])
