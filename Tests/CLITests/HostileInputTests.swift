@@ -63,9 +63,9 @@ import Testing
     @Test(arguments: [
         (["--speed", "0"], "--speed must be between 0.25 and 4"),
         (["--speed", "-2"], "--speed must be between 0.25 and 4"),
-        (["--threads", "0"], "--threads must be at least 1"),
-        (["--threads", "-3"], "--threads must be at least 1"),
-        (["-o", "-", "--json"], "standard output"),
+        (["--threads", "0"], "--threads must be between 1 and 1024"),
+        (["--threads", "-3"], "--threads must be between 1 and 1024"),
+        (["-o", "-", "--json"], "--json and -o - both write to standard output"),
     ])
     func argumentErrorsAreOneLine(flags: [String], message: String) throws {
         let result = try SottoProcess.run(["say", "Hello."] + flags)

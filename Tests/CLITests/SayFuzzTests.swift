@@ -9,6 +9,8 @@ import Testing
 @Suite struct SayFuzzTests {
     static let regressionArguments: [[String]] = [
         ["--threads", "-3"], ["--speed", "0"], ["--threads", "0"], ["-o", "-", "--json"], ["-o", "/dev/full", "--format", "wav"],
+        // Found by this test: a thread count beyond Int32 trapped in the conversion for OpenBLAS.
+        ["--threads", "2147483648", "--language", "xx-yy", "-v", "a:b"],
     ]
 
     static let flags: [(String, [String])] = [

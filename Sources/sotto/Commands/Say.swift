@@ -85,7 +85,7 @@ struct Say: ParsableCommand {
         guard speed.isFinite, speed >= 0.25, speed <= 4 else {
             throw ValidationError("--speed must be between 0.25 and 4")
         }
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if let threads, threads < 1 || threads > 1024 { throw ValidationError("--threads must be between 1 and 1024") }
         if let maxFrames, maxFrames < 1 { throw ValidationError("--max-frames must be at least 1") }
         if json && output == "-" { throw ValidationError("--json and -o - both write to standard output; give one") }
         if let format, Self.formats[format] == nil {
