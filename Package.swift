@@ -118,11 +118,12 @@ let package = Package(
         .testTarget(name: "PiperTests", dependencies: ["Piper", "SottoKernels", "SottoONNX", "SottoCore", "SottoTestSupport"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "SottoEnginesTests",
-                    dependencies: ["SottoEngines", "Kokoro", "Piper", "SottoPhonemes", "SottoCore"]),
+                    dependencies: ["SottoEngines", "Kokoro", "Piper", "SottoPhonemes", "SottoCore", "SottoONNX", "Qwen3TTS",
+                                   "SottoKernels"]),
         .testTarget(name: "SottoStudioTests",
                     dependencies: ["SottoStudio", "SottoRuntime", "SottoEngines", "SottoCore", "sotto"]),
         // Runs the built sotto binary end to end.
-        .testTarget(name: "CLITests", dependencies: ["SottoCore", "SottoAudio", "sotto"]),
+        .testTarget(name: "CLITests", dependencies: ["SottoCore", "SottoAudio", "SottoKernels", "sotto"]),
     ],
     swiftLanguageModes: [.v6]
 )

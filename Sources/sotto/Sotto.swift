@@ -83,7 +83,7 @@ func runReportingErrors(_ body: () throws -> Void) throws {
     } catch let error as CleanExit {
         throw error
     } catch {
-        FileHandle.standardError.write(Data("sotto: \(SottoError.describe(error))\n".utf8))
+        StandardStreams.error("sotto: \(SottoError.describe(error))")
         throw ExitCode.failure
     }
 }

@@ -20,7 +20,8 @@ struct SynthesisFlags: ParsableArguments {
     @Option(help: "Spoken language (Qwen3-TTS: english, chinese, ..., or auto).")
     var language: String?
 
-    @Option(help: "Speaking rate: 1 is natural, 1.5 is faster.")
+    // Unconditional: `--speed -3` is a value out of range, not a missing one.
+    @Option(parsing: .unconditional, help: "Speaking rate: 1 is natural, 1.5 is faster.")
     var speed: Double = 1
 
     @Option(help: "Seed for every random choice; the same seed gives the same take.")

@@ -24,7 +24,7 @@ struct Say: ParsableCommand {
 
     @OptionGroup var synthesis: SynthesisFlags
 
-    @Option(name: [.short, .customLong("output")], help: "Write the audio to this file.")
+    @Option(name: [.short, .customLong("output")], help: "Write the audio to this file (- for standard output).")
     var output: String?
 
     @Option(help: "File format when the extension does not say: wav (16-bit), wav-float, flac, ogg.")
@@ -42,14 +42,15 @@ struct Say: ParsableCommand {
     @Option(help: "Weight precision for models that offer it: fp32, bf16, int8, int4.")
     var precision: WeightPrecision?
 
-    @Option(help: "Threads for inference (default: all cores).")
+    @Option(parsing: .unconditional, help: "Threads for inference (default: all cores).")
     var threads: Int?
 
     @Flag(help: "Print the take's metrics as one JSON object on standard output.")
     var json = false
 
     func validate() throws {
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if let threads, threads < 1 || threads > 1024 { throw ValidationError("--threads must be between 1 and 1024") }
+        if json && output == "-" { throw ValidationError("--json and -o - both write to standard output; give one") }
         if let format, Self.formats[format] == nil {
             throw ValidationError("--format must be one of \(Self.formats.keys.sorted().joined(separator: ", "))")
         }
@@ -66,11 +67,7 @@ struct Say: ParsableCommand {
     private func speak() throws {
         let text = try readText()
         let descriptor = try model.map { try location.resolve($0) } ?? defaultModel(in: location.catalog())
-        let outputFormat = try output.map { path -> AudioFileFormat in
-            if let format { return Self.formats[format]! }
-            guard let inferred = AudioFileFormat(path: path) else { throw AudioError.unknownFileFormat(path: path) }
-            return inferred
-        }
+        let outputFormat = try output.map { try SayOutput.format(path: $0, flag: format.flatMap { Self.formats[$0] }) }
 
         let loadWatch = Stopwatch()
         let engine = try modelFamilies.load(descriptor, options: LoadOptions(threads: threads, precision: precision))
@@ -97,34 +94,43 @@ struct Say: ParsableCommand {
         let interrupt = InterruptHandler { cancellation.cancel(); speakers?.stop() }
         defer { interrupt.restore() }
 
+        // The file grows as chunks are made (see SayOutput); nothing of the take is kept in memory.
+        let file = try output.map { try SayOutput(path: $0, format: outputFormat!, sampleRate: engine.sampleRate) }
         ProcessMemory.resetPeak()
         var meter = SynthesisMeter(loadSeconds: loadSeconds)
-        var samples: [Float] = []
+        var frames = 0
         var processFirstAudio: Double?
         let summary: SynthesisSummary
         do {
-            summary = try engine.synthesize(request, cancellation: cancellation) { chunk in
-                if processFirstAudio == nil { processFirstAudio = ProcessClock.secondsSinceStart() }
-                meter.audioProduced(frames: chunk.samples.count, sampleRate: chunk.sampleRate)
-                samples += chunk.samples
-                buffer.append(chunk.samples)
-                if chunk.index == 0 { player?.start() }
+            summary = try SayOutput.removingOnFailureExit(file) {
+                try engine.synthesize(request, cancellation: cancellation) { chunk in
+                    if processFirstAudio == nil { processFirstAudio = ProcessClock.secondsSinceStart() }
+                    meter.audioProduced(frames: chunk.samples.count, sampleRate: chunk.sampleRate)
+                    frames += chunk.samples.count
+                    try file?.append(chunk.samples)
+                    if let player {
+                        buffer.append(chunk.samples)
+                        if chunk.index == 0 { player.start() }
+                    }
+                }
             }
         } catch is SynthesisCancelled {
             buffer.finish()
             player?.stop()
-            throw try keepInterruptedTake(samples, sampleRate: engine.sampleRate, format: outputFormat)
+            throw try file?.keepInterrupted() ?? SottoError("stopped")
+        } catch {
+            file?.discard()
+            throw error
         }
         buffer.finish()
         let metrics = meter.finish(stages: summary.stages)
-        guard !samples.isEmpty else {
+        guard frames > 0 else {
+            file?.discard()
             throw SottoError("the model produced no audio for this text", hint: "try other text or another voice")
         }
 
         var problems: [String] = []
-        if let output, let outputFormat {
-            try AudioFile.write(samples: samples, sampleRate: engine.sampleRate, to: output, format: outputFormat)
-        }
+        try file?.finish()
         if let codesOut, let codes = summary.generatedCodes {
             try writeJSONAtomically(codes, to: codesOut)
         } else if codesOut != nil {
@@ -137,7 +143,7 @@ struct Say: ParsableCommand {
             }
         }
 
-        for note in summary.notes { FileHandle.standardError.write(Data("note: \(note)\n".utf8)) }
+        for note in summary.notes { StandardStreams.error("note: \(note)") }
         let voiceName = request.voice ?? engine.defaultVoice ?? "-"
         if json {
             var report = SayReport(model: descriptor, voice: voiceName, sampleRate: engine.sampleRate,
@@ -145,19 +151,9 @@ struct Say: ParsableCommand {
             report.processFirstAudioSeconds = processFirstAudio
             print(try Format.json(report))
         } else {
-            FileHandle.standardError.write(Data((Self.summaryLine(model: descriptor.name, voice: voiceName, metrics: metrics,
-                                                                  output: output) + "\n").utf8))
+            StandardStreams.error(Self.summaryLine(model: descriptor.name, voice: voiceName, metrics: metrics, output: output))
         }
         if let problem = problems.first { throw SottoError(problem) }
-    }
-
-    /// Ctrl-C stopped the take: whatever was synthesised so far still goes to the file asked
-    /// for, so an interrupted long text loses nothing already computed.
-    private func keepInterruptedTake(_ samples: [Float], sampleRate: Int, format: AudioFileFormat?) throws -> SottoError {
-        guard let output, let format, !samples.isEmpty else { return SottoError("stopped") }
-        try AudioFile.write(samples: samples, sampleRate: sampleRate, to: output, format: format)
-        let seconds = String(format: "%.2f", Double(samples.count) / Double(sampleRate))
-        return SottoError("stopped; the first \(seconds) s are in \(output)")
     }
 
     private func readText() throws -> String {
@@ -166,8 +162,7 @@ struct Say: ParsableCommand {
             guard isatty(STDIN_FILENO) == 0 else {
                 throw SottoError("no text to speak", hint: "pass it as an argument or pipe it on standard input")
             }
-            let data = FileHandle.standardInput.readDataToEndOfFile()
-            value = String(decoding: data, as: UTF8.self)
+            value = try StandardStreams.readInput()
         }
         guard let value, !value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw SottoError("no text to speak: the text is empty")
