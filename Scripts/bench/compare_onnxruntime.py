@@ -8,8 +8,9 @@ Both runtimes receive exactly the same model inputs: the ids come from `sotto to
 comparison measures inference, not phonemization. Each round runs Sotto (`sotto bench`, one
 process: load, one warm-up, then --runs timed runs per text) and an onnxruntime worker process
 doing the same, alternating which goes first. Reported: per text and thread count the median of
-the round medians, real-time factor (compute / audio), the ratio between the two, load time,
-cold start (process start to first audio) and peak resident memory.
+the round medians, real-time factor (compute / audio), the ratio between the two, warm time to
+first audio (onnxruntime has no streaming: its first audio is the first sentence's whole output),
+load time, cold start (process start to first audio) and peak resident memory.
 
 onnxruntime and numpy are needed only here, never by Sotto; the script installs them into a venv
 ($SOTTO_BENCH_VENV, default ~/.cache/sotto/bench-venv) with pip on first use.
@@ -31,7 +32,13 @@ TEXTS = {
     "long": "Text to speech engines turn written words into natural sounding audio. This paragraph is a "
             "little longer, so that we can measure how the latency grows with the number of phonemes the "
             "model has to read out loud.",
+    # One long sentence (203 characters), for time to first audio: both engines see it whole, but
+    # Sotto's Piper decoder hands out its first window while onnxruntime returns the sentence.
+    "sentence": "Text to speech engines turn written words into natural sounding audio, and this sentence runs a "
+                "little longer so that we can measure how the latency grows with the number of phonemes the model "
+                "reads out.",
 }
+DEFAULT_TEXTS = {"kokoro": "short,medium,long", "piper": "short,medium,long,sentence"}
 MODELS = {"kokoro": ("kokoro:kokoro-v1.0-int8", "jf_alpha"), "piper": ("piper:en_US-joe-medium", None)}
 
 
@@ -75,19 +82,22 @@ def worker(spec):
     cold_first_audio = None
     results = {}
     for name, chunks in spec["inputs"].items():
-        times, audio = [], []
+        times, audio, first = [], [], []
         for index in range(spec["warmup"] + spec["runs"]):
             t0 = time.perf_counter()
-            samples = 0
+            samples, first_audio = 0, None
             for ids in chunks:
                 samples += run(ids)
+                if first_audio is None:
+                    first_audio = time.perf_counter() - t0
                 if cold_first_audio is None:
                     cold_first_audio = seconds_since_process_start()
             elapsed = time.perf_counter() - t0
             if index >= spec["warmup"]:
                 times.append(elapsed)
                 audio.append(samples / spec["sample_rate"])
-        results[name] = {"seconds": times, "audio_seconds": audio}
+                first.append(first_audio)
+        results[name] = {"seconds": times, "audio_seconds": audio, "first_audio_seconds": first}
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps({"load_seconds": load_seconds, "cold_first_audio_seconds": cold_first_audio,
                       "peak_rss_mb": peak, "texts": results}))
@@ -118,7 +128,8 @@ def main():
     parser.add_argument("--threads", default="1,2")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--texts", default="short,medium,long")
+    parser.add_argument("--texts", help="comma-separated: short, medium, long, sentence (default: "
+                        + "; ".join(f"{k}: {v}" for k, v in DEFAULT_TEXTS.items()) + ")")
     parser.add_argument("--sotto", default=str(ROOT / ".build/release/sotto"))
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -126,7 +137,7 @@ def main():
         return worker(json.loads(pathlib.Path(args.worker).read_text()))
 
     model_id, voice = MODELS[args.model]
-    texts = args.texts.split(",")
+    texts = (args.texts or DEFAULT_TEXTS[args.model]).split(",")
     listing = {m["id"]: m for m in sotto_json(args.sotto, "models")}
     if model_id not in listing or not listing[model_id]["complete"]:
         sys.exit(f"{model_id} is not installed and complete; run Scripts/setup")
@@ -153,40 +164,54 @@ def main():
             order = ["sotto", "ort"] if round_index % 2 == 0 else ["ort", "sotto"]
             for side in order:
                 if side == "sotto":
-                    out = subprocess.run([args.sotto, "bench", "-m", model_id, *voice_args, "--texts", ",".join(texts),
-                                          "--runs", str(args.runs), "--warmup", "1", "--threads", str(threads),
-                                          *noise, "--json"], capture_output=True, text=True, env=env)
-                    if out.returncode != 0:
-                        sys.exit(f"sotto bench failed: {out.stderr.strip()}")
-                    report = json.loads(out.stdout)
-                    per_text = {name: ([r["seconds"] for r in report["runs"] if r["text"] == name],
-                                       [r["audio_seconds"] for r in report["runs"] if r["text"] == name]) for name in texts}
+                    # `sotto bench` knows the standard texts by name and runs any other one as "custom".
+                    standard = [name for name in texts if name != "sentence"]
+                    calls = ([(standard, ["--texts", ",".join(standard)])] if standard else []) + \
+                            ([(["sentence"], ["--text", TEXTS["sentence"]])] if "sentence" in texts else [])
+                    per_text, report = {}, None
+                    for names, selection in calls:
+                        out = subprocess.run([args.sotto, "bench", "-m", model_id, *voice_args, *selection,
+                                              "--runs", str(args.runs), "--warmup", "1", "--threads", str(threads),
+                                              *noise, "--json"], capture_output=True, text=True, env=env)
+                        if out.returncode != 0:
+                            sys.exit(f"sotto bench failed: {out.stderr.strip()}")
+                        part = json.loads(out.stdout)
+                        report = report or part
+                        for name in names:
+                            runs = [r for r in part["runs"] if r["text"] in (name, "custom")]
+                            per_text[name] = ([r["seconds"] for r in runs], [r["audio_seconds"] for r in runs],
+                                              [r["first_audio_seconds"] for r in runs])
                 else:
                     out = subprocess.run([python, __file__, args.model, "--worker", str(spec_path)],
                                          capture_output=True, text=True)
                     if out.returncode != 0:
                         sys.exit(f"onnxruntime worker failed: {out.stderr.strip()[-2000:]}")
                     report = json.loads(out.stdout)
-                    per_text = {name: (v["seconds"], v["audio_seconds"]) for name, v in report["texts"].items()}
-                for name, (seconds, audio) in per_text.items():
-                    entry = rows.setdefault((threads, name, side), {"medians": [], "audio": [], "load": [], "cold": [], "rss": []})
+                    per_text = {name: (v["seconds"], v["audio_seconds"], v["first_audio_seconds"])
+                                for name, v in report["texts"].items()}
+                for name, (seconds, audio, first) in per_text.items():
+                    entry = rows.setdefault((threads, name, side), {"medians": [], "audio": [], "first": [], "load": [],
+                                                                    "cold": [], "rss": []})
                     entry["medians"].append(statistics.median(seconds))
                     entry["audio"].append(statistics.median(audio))
+                    entry["first"].append(statistics.median(first))
                     entry["load"].append(report["load_seconds"])
                     entry["cold"].append(report["cold_first_audio_seconds"])
                     entry["rss"].append(report["peak_rss_mb"])
         spec_path.unlink()
 
     print(f"{model_id} on {cpu_model()}, {os.cpu_count()} cores; {args.rounds} rounds × {args.runs} warm runs, interleaved")
-    print("| text | threads | Sotto s | onnxruntime s | Sotto RTF | onnxruntime RTF | speed-up | Sotto peak MB | onnxruntime peak MB |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("| text | threads | Sotto s | onnxruntime s | Sotto RTF | onnxruntime RTF | speed-up "
+          "| Sotto first audio s | onnxruntime first audio s | Sotto peak MB | onnxruntime peak MB |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for threads in [int(t) for t in args.threads.split(",")]:
         for name in texts:
             s, o = rows[(threads, name, "sotto")], rows[(threads, name, "ort")]
             sm, om = statistics.median(s["medians"]), statistics.median(o["medians"])
             sa, oa = statistics.median(s["audio"]), statistics.median(o["audio"])
+            sf, of = statistics.median(s["first"]), statistics.median(o["first"])
             print(f"| {name} | {threads} | {sm:.3f} | {om:.3f} | {sm / sa:.3f} | {om / oa:.3f} | {om / sm:.2f}× "
-                  f"| {max(s['rss']):.0f} | {max(o['rss']):.0f} |")
+                  f"| {sf:.3f} | {of:.3f} | {max(s['rss']):.0f} | {max(o['rss']):.0f} |")
     for threads in [int(t) for t in args.threads.split(",")]:
         s, o = rows[(threads, texts[0], "sotto")], rows[(threads, texts[0], "ort")]
         print(f"threads {threads}: load Sotto {statistics.median(s['load']):.3f} s, onnxruntime "
