@@ -74,15 +74,22 @@ let package = Package(
                 swiftSettings: numericSwiftSettings),
         .target(name: "Piper", dependencies: ["SottoKernels", "SottoONNX", "SottoCore"],
                 swiftSettings: numericSwiftSettings),
-        // Text front ends (sentences, espeak-ng phonemes, ids, chunking) that turn the
-        // language-blind models into speech engines.
+        // One folder per model family: how its files look on disk, the text front end (sentences,
+        // espeak-ng phonemes, ids, chunking) that turns the language-blind model into a speech
+        // engine, and the engine adapter. StandardFamilies.swift registers them.
         .target(name: "SottoEngines",
-                dependencies: ["Kokoro", "Piper", "SottoPhonemes", "SottoCore", "SottoMetrics", "SottoKernels"],
+                dependencies: ["Kokoro", "Piper", "Qwen3TTS", "SottoPhonemes", "SottoCore", "SottoMetrics", "SottoKernels"],
+                swiftSettings: swiftSettings),
+
+        // Between the engines and the front ends: model lanes (one serialised worker per loaded
+        // model, bounded queue, cancellation, chunk streams), synthesis options and the default
+        // model. Knows no architecture and no screen.
+        .target(name: "SottoRuntime", dependencies: ["SottoCore", "SottoAudio", "SottoMetrics"],
                 swiftSettings: swiftSettings),
 
         // The studio: the ncurses front end (`sotto` with no arguments).
         .target(name: "SottoStudio",
-                dependencies: ["CNcursesw", "CShim", "SottoCore", "SottoAudio", "SottoMetrics"],
+                dependencies: ["CNcursesw", "CShim", "SottoCore", "SottoAudio", "SottoMetrics", "SottoRuntime"],
                 swiftSettings: swiftSettings),
 
         // The command-line tool and, with no arguments, the studio.
@@ -90,28 +97,33 @@ let package = Package(
             name: "sotto",
             dependencies: [
                 "SottoCore", "SottoMetrics", "SottoAudio", "SottoPhonemes", "SottoStudio", "SottoKernels",
-                "Qwen3TTS", "SottoEngines",
+                "SottoEngines", "SottoRuntime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings),
 
+        // What several test targets share (numeric closeness); test code, never shipped.
+        .target(name: "SottoTestSupport", path: "Tests/SottoTestSupport"),
         .testTarget(name: "SottoMetricsTests", dependencies: ["SottoMetrics"]),
-        .testTarget(name: "SottoCoreTests", dependencies: ["SottoCore"], exclude: ["Fixtures"]),
+        // The catalog's tests run over the standard families.
+        .testTarget(name: "SottoCoreTests", dependencies: ["SottoCore", "SottoEngines"], exclude: ["Fixtures"]),
         .testTarget(name: "SottoAudioTests", dependencies: ["SottoAudio", "CAlsa"]),
         .testTarget(name: "SottoPhonemesTests", dependencies: ["SottoPhonemes"]),
-        .testTarget(name: "SottoKernelsTests", dependencies: ["SottoKernels"]),
-        .testTarget(name: "SottoONNXTests", dependencies: ["SottoONNX", "SottoCore"], exclude: ["Fixtures"]),
-        .testTarget(name: "Qwen3TTSTests", dependencies: ["Qwen3TTS", "SottoKernels", "SottoCore"],
+        .testTarget(name: "SottoKernelsTests", dependencies: ["SottoKernels", "SottoTestSupport"]),
+        .testTarget(name: "SottoONNXTests", dependencies: ["SottoONNX", "SottoCore", "SottoTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "Qwen3TTSTests", dependencies: ["Qwen3TTS", "SottoEngines", "SottoKernels", "SottoCore", "SottoTestSupport"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "KokoroTests", dependencies: ["Kokoro", "SottoKernels", "SottoONNX", "SottoCore"],
                     exclude: ["Fixtures"]),
-        .testTarget(name: "PiperTests", dependencies: ["Piper", "SottoKernels", "SottoONNX", "SottoCore"],
+        .testTarget(name: "PiperTests", dependencies: ["Piper", "SottoKernels", "SottoONNX", "SottoCore", "SottoTestSupport"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "SottoEnginesTests",
-                    dependencies: ["SottoEngines", "Kokoro", "Piper", "SottoPhonemes", "SottoCore"]),
-        .testTarget(name: "SottoStudioTests", dependencies: ["SottoStudio", "SottoCore", "sotto"]),
+                    dependencies: ["SottoEngines", "Kokoro", "Piper", "SottoPhonemes", "SottoCore", "SottoONNX", "Qwen3TTS",
+                                   "SottoKernels"]),
+        .testTarget(name: "SottoStudioTests",
+                    dependencies: ["SottoStudio", "SottoRuntime", "SottoEngines", "SottoCore", "sotto"]),
         // Runs the built sotto binary end to end.
-        .testTarget(name: "CLITests", dependencies: ["SottoCore", "SottoAudio", "sotto"]),
+        .testTarget(name: "CLITests", dependencies: ["SottoCore", "SottoAudio", "SottoKernels", "sotto"]),
     ],
     swiftLanguageModes: [.v6]
 )

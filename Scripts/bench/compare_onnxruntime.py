@@ -10,10 +10,11 @@ Both runtimes receive exactly the same model inputs: the ids come from `sotto to
 comparison measures inference, not phonemization. Each round runs Sotto (`sotto bench`, one
 process: load, one warm-up, then --runs timed runs per text) and an onnxruntime worker process
 doing the same, alternating which goes first. Reported: per text and thread count the median of
-the round medians, real-time factor (compute / audio), the ratio between the two, load time,
-cold start (process start to first audio) and peak resident memory. Every row names the CPU and
-the kernel tier it ran on; `--tiers` runs Sotto once per tier (SOTTO_ISA), `--sotto LABEL=PATH`
-(repeatable) compares builds, all interleaved in the same rounds.
+the round medians, real-time factor (compute / audio), the ratio between the two, warm time to
+first audio (onnxruntime has no streaming: its first audio is the first sentence's whole output),
+load time, cold start (process start to first audio) and peak resident memory. Every row names the
+CPU and the kernel tier it ran on; `--tiers` runs Sotto once per tier (SOTTO_ISA), `--sotto
+LABEL=PATH` (repeatable) compares builds, all interleaved in the same rounds.
 
 onnxruntime and numpy are needed only here, never by Sotto; the script installs them into a venv
 ($SOTTO_BENCH_VENV, default ~/.cache/sotto/bench-venv) with pip on first use.
@@ -35,7 +36,13 @@ TEXTS = {
     "long": "Text to speech engines turn written words into natural sounding audio. This paragraph is a "
             "little longer, so that we can measure how the latency grows with the number of phonemes the "
             "model has to read out loud.",
+    # One long sentence (203 characters), for time to first audio: both engines see it whole, but
+    # Sotto's Piper decoder hands out its first window while onnxruntime returns the sentence.
+    "sentence": "Text to speech engines turn written words into natural sounding audio, and this sentence runs a "
+                "little longer so that we can measure how the latency grows with the number of phonemes the model "
+                "reads out.",
 }
+DEFAULT_TEXTS = {"kokoro": "short,medium,long", "piper": "short,medium,long,sentence"}
 MODELS = {"kokoro": ("kokoro:kokoro-v1.0-int8", "jf_alpha"), "piper": ("piper:en_US-joe-medium", None)}
 
 
@@ -79,19 +86,22 @@ def worker(spec):
     cold_first_audio = None
     results = {}
     for name, chunks in spec["inputs"].items():
-        times, audio = [], []
+        times, audio, first = [], [], []
         for index in range(spec["warmup"] + spec["runs"]):
             t0 = time.perf_counter()
-            samples = 0
+            samples, first_audio = 0, None
             for ids in chunks:
                 samples += run(ids)
+                if first_audio is None:
+                    first_audio = time.perf_counter() - t0
                 if cold_first_audio is None:
                     cold_first_audio = seconds_since_process_start()
             elapsed = time.perf_counter() - t0
             if index >= spec["warmup"]:
                 times.append(elapsed)
                 audio.append(samples / spec["sample_rate"])
-        results[name] = {"seconds": times, "audio_seconds": audio}
+                first.append(first_audio)
+        results[name] = {"seconds": times, "audio_seconds": audio, "first_audio_seconds": first}
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps({"load_seconds": load_seconds, "cold_first_audio_seconds": cold_first_audio,
                       "peak_rss_mb": peak, "texts": results}))
@@ -122,7 +132,8 @@ def main():
     parser.add_argument("--threads", default="1,2")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--texts", default="short,medium,long")
+    parser.add_argument("--texts", help="comma-separated: short, medium, long, sentence (default: "
+                        + "; ".join(f"{k}: {v}" for k, v in DEFAULT_TEXTS.items()) + ")")
     parser.add_argument("--sotto", action="append", default=[],
                         help="a sotto binary, or LABEL=PATH to compare several (default .build/release/sotto)")
     parser.add_argument("--tiers", default="", help="kernel tiers to run Sotto at (SOTTO_ISA), e.g. avx2,generic")
@@ -132,7 +143,7 @@ def main():
         return worker(json.loads(pathlib.Path(args.worker).read_text()))
 
     model_id, voice = MODELS[args.model]
-    texts = args.texts.split(",")
+    texts = (args.texts or DEFAULT_TEXTS[args.model]).split(",")
     binaries = []
     for item in args.sotto or [str(ROOT / ".build/release/sotto")]:
         label, _, path = item.rpartition("=")
@@ -165,8 +176,7 @@ def main():
             sides.append((name, path, side_env))
     side_names = [name for name, _, _ in sides] + ["onnxruntime"]
 
-    rows = {}
-    tiers = {}
+    rows, tiers = {}, {"onnxruntime": "its own (MLAS)"}
     for threads in [int(t) for t in args.threads.split(",")]:
         spec = {"kind": args.model, "model_path": model["path"], "voices_path": files.get("voices"), "voice": voice,
                 "threads": threads, "runs": args.runs, "warmup": 1, "inputs": inputs, "sample_rate": sample_rate}
@@ -177,36 +187,47 @@ def main():
             for side in order:
                 if side != "onnxruntime":
                     _, path, side_env = next(x for x in sides if x[0] == side)
-                    out = subprocess.run([path, "bench", "-m", model_id, *voice_args, "--texts", ",".join(texts),
-                                          "--runs", str(args.runs), "--warmup", "1", "--threads", str(threads),
-                                          *noise, "--json"], capture_output=True, text=True, env=side_env)
-                    if out.returncode != 0:
-                        sys.exit(f"sotto bench ({side}) failed: {out.stderr.strip()}")
-                    report = json.loads(out.stdout)
-                    tiers[side] = report.get("tier", "before tiers")
-                    per_text = {name: ([r["seconds"] for r in report["runs"] if r["text"] == name],
-                                       [r["audio_seconds"] for r in report["runs"] if r["text"] == name]) for name in texts}
+                    # `sotto bench` knows the standard texts by name and runs any other one as "custom".
+                    standard = [name for name in texts if name != "sentence"]
+                    calls = ([(standard, ["--texts", ",".join(standard)])] if standard else []) + \
+                            ([(["sentence"], ["--text", TEXTS["sentence"]])] if "sentence" in texts else [])
+                    per_text, report = {}, None
+                    for names, selection in calls:
+                        out = subprocess.run([path, "bench", "-m", model_id, *voice_args, *selection,
+                                              "--runs", str(args.runs), "--warmup", "1", "--threads", str(threads),
+                                              *noise, "--json"], capture_output=True, text=True, env=side_env)
+                        if out.returncode != 0:
+                            sys.exit(f"sotto bench ({side}) failed: {out.stderr.strip()}")
+                        part = json.loads(out.stdout)
+                        report = report or part
+                        tiers[side] = part.get("tier", "before tiers")
+                        for name in names:
+                            runs = [r for r in part["runs"] if r["text"] in (name, "custom")]
+                            per_text[name] = ([r["seconds"] for r in runs], [r["audio_seconds"] for r in runs],
+                                              [r["first_audio_seconds"] for r in runs])
                 else:
                     out = subprocess.run([python, __file__, args.model, "--worker", str(spec_path)],
                                          capture_output=True, text=True, env=env)
                     if out.returncode != 0:
                         sys.exit(f"onnxruntime worker failed: {out.stderr.strip()[-2000:]}")
                     report = json.loads(out.stdout)
-                    per_text = {name: (v["seconds"], v["audio_seconds"]) for name, v in report["texts"].items()}
-                for name, (seconds, audio) in per_text.items():
-                    entry = rows.setdefault((threads, name, side), {"medians": [], "audio": [], "load": [], "cold": [], "rss": []})
+                    per_text = {name: (v["seconds"], v["audio_seconds"], v["first_audio_seconds"])
+                                for name, v in report["texts"].items()}
+                for name, (seconds, audio, first_audio) in per_text.items():
+                    entry = rows.setdefault((threads, name, side), {"medians": [], "audio": [], "first": [], "load": [],
+                                                                    "cold": [], "rss": []})
                     entry["medians"].append(statistics.median(seconds))
                     entry["audio"].append(statistics.median(audio))
+                    entry["first"].append(statistics.median(first_audio))
                     entry["load"].append(report["load_seconds"])
                     entry["cold"].append(report["cold_first_audio_seconds"])
                     entry["rss"].append(report["peak_rss_mb"])
         spec_path.unlink()
 
     cpu = cpu_model()
-    tiers["onnxruntime"] = "its own (MLAS)"
     print(f"{model_id} on {cpu}, {os.cpu_count()} cores; {args.rounds} rounds × {args.runs} warm runs, interleaved")
-    print("| text | threads | engine | CPU | kernel tier | s | RTF | speed-up over onnxruntime | peak MB |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("| text | threads | engine | CPU | kernel tier | s | RTF | speed-up over onnxruntime | first audio s | peak MB |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for threads in [int(t) for t in args.threads.split(",")]:
         for name in texts:
             o = statistics.median(rows[(threads, name, "onnxruntime")]["medians"])
@@ -214,7 +235,7 @@ def main():
                 r = rows[(threads, name, side)]
                 m, a = statistics.median(r["medians"]), statistics.median(r["audio"])
                 print(f"| {name} | {threads} | {side} | {cpu} | {tiers[side]} | {m:.3f} | {m / a:.3f} | {o / m:.2f}× "
-                      f"| {max(r['rss']):.0f} |")
+                      f"| {statistics.median(r['first']):.3f} | {max(r['rss']):.0f} |")
     for threads in [int(t) for t in args.threads.split(",")]:
         parts = []
         for side in side_names:

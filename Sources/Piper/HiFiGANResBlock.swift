@@ -51,10 +51,14 @@ struct TiledResidualStage {
     let blocks: [HiFiGANResBlock]
     let slope: Float
 
+    /// Columns of input the stage reads left and right of each output column.
+    var reachLeft: Int { blocks.map(\.reachLeft).max() ?? 0 }
+    var reachRight: Int { blocks.map(\.reachRight).max() ?? 0 }
+
     /// sum = mean over blocks of block(up), then LeakyReLU(`outputSlope`) (1: none), all `[C, L]`.
     func run(_ up: Tensor, into sum: Tensor, outputSlope: Float, workspace: Workspace) {
         let channels = up.shape[0], length = up.shape[1]
-        let reachLeft = blocks.map(\.reachLeft).max() ?? 0, reachRight = blocks.map(\.reachRight).max() ?? 0
+        let reachLeft = self.reachLeft, reachRight = self.reachRight
         // Three tile buffers of about 1.5 MB together (a core's L2 holds 2 MB), at least one
         // register tile wide, and no more columns than gives every thread a tile.
         let budget = max(96, 1_500_000 / (12 * channels) - reachLeft - reachRight)

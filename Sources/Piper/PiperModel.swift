@@ -21,9 +21,12 @@ public struct PiperSynthesisOptions: Sendable {
     public var latentNoise: [Float]?
     /// Keep copies of the stage tensors in the result.
     public var recordStages: Bool
+    /// The windows the decoder runs over (``PiperDecodeWindows/whole`` for one pass).
+    public var windows: PiperDecodeWindows
 
     public init(noiseScale: Float, lengthScale: Float, noiseW: Float, speaker: Int? = nil, durations: [Int]? = nil,
-                durationNoise: [Float]? = nil, latentNoise: [Float]? = nil, recordStages: Bool = false) {
+                durationNoise: [Float]? = nil, latentNoise: [Float]? = nil, recordStages: Bool = false,
+                windows: PiperDecodeWindows = .standard) {
         self.noiseScale = noiseScale
         self.lengthScale = lengthScale
         self.noiseW = noiseW
@@ -32,6 +35,7 @@ public struct PiperSynthesisOptions: Sendable {
         self.durationNoise = durationNoise
         self.latentNoise = latentNoise
         self.recordStages = recordStages
+        self.windows = windows
     }
 }
 
@@ -62,7 +66,8 @@ public struct PiperStages: Sendable {
 
 /// The result of one inference call.
 public struct PiperSynthesis: Sendable {
-    /// Samples in [−1, 1] at the voice's rate: frames × hop length.
+    /// Samples in [−1, 1] at the voice's rate: frames × hop length (empty when they were handed
+    /// out window by window).
     public var audio: [Float]
     /// Frames per id.
     public var durations: [Int]
@@ -139,16 +144,32 @@ public final class PiperModel: @unchecked Sendable {
     /// Runs the model on `ids` (with piper's boundary and pad ids already in place). Noise is
     /// drawn from `noise` unless injected through `options`.
     public func synthesize(ids: [Int], options: PiperSynthesisOptions, noise: inout GaussianNoise) throws -> PiperSynthesis {
+        var audio: [Float] = []
+        var result = try synthesize(ids: ids, options: options, noise: &noise) { audio += $0 }
+        result.audio = audio
+        return result
+    }
+
+    /// Runs the model on `ids`, handing each window of audio to `onAudio` as soon as it is
+    /// decoded (in order; together they are the sentence). Everything up to the flow needs the
+    /// whole sentence; the flow runs first on what the first window reads, then on the rest, so
+    /// first audio waits for the encoder, the durations and two short pieces of work.
+    public func synthesize(ids: [Int], options: PiperSynthesisOptions, noise: inout GaussianNoise,
+                           onAudio: ([Float]) throws -> Void) throws -> PiperSynthesis {
         try validate(ids: ids, options: options)
         lock.lock()
         defer { lock.unlock() }
         workspace.reset()
         let clock = ContinuousClock()
-        var timings: [(String, Double)] = []
+        var timings: [(name: String, seconds: Double)] = []
         var start = clock.now
         func lap(_ name: String) {
             let now = clock.now
-            timings.append((name, (now - start).seconds))
+            if let i = timings.firstIndex(where: { $0.name == name }) {
+                timings[i].seconds += (now - start).seconds
+            } else {
+                timings.append((name, (now - start).seconds))
+            }
             start = now
         }
         let speaker = speakers.map { $0.vector(options.speaker ?? min(max(config.defaultSpeakerId ?? 0, 0), $0.count - 1)) }
@@ -188,8 +209,46 @@ public final class PiperModel: @unchecked Sendable {
                                         noise: options.noiseScale != 0 ? draws.baseAddress : nil,
                                         noiseScale: options.noiseScale, workspace: workspace)
         }
-        let latent = flow.reverse(prior, speaker: speaker, workspace: workspace)
+
+        let windows = decoder.decodesWindows ? options.windows.windows(total: total) : [0 ..< total]
+        let plans = windows.map { window in
+            var plan = decoder.plan(frames: window, totalFrames: total)
+            let shortfall = options.windows.contextShortfall
+            plan.missing = (window.lowerBound > 0 ? shortfall : 0, window.upperBound < total ? shortfall : 0)
+            return plan
+        }
+        // The flow's latent, final for frames [0, flowDone). A first piece is worth its overlap
+        // (twice the flow's reach) only when it is a small part of the sentence.
+        let latent = workspace.tensor([flow.channels, total])
+        var flowDone = 0
+        func runFlow(through end: Int) {
+            guard end > flowDone else { return }
+            let reach = flow.reach ?? (total, total)
+            let lo = max(0, flowDone - reach.left), hi = min(total, end + reach.right)
+            let last = hi == total ? total : end
+            let mark = workspace.mark()
+            let piece = flow.reverse(prior.sliced(axis: 1, lo ..< hi), speaker: speaker, workspace: workspace)
+            latent.sliced(axis: 1, flowDone ..< last).copy(from: piece.sliced(axis: 1, flowDone - lo ..< last - lo))
+            workspace.release(to: mark)
+            flowDone = last
+        }
+        if let reach = flow.reach, let first = plans.first, 2 * (first.latent.upperBound + reach.right) <= total {
+            runFlow(through: first.latent.upperBound)
+        } else {
+            runFlow(through: total)
+        }
         lap("flow")
+
+        for plan in plans {
+            if plan.latent.upperBound > flowDone {
+                runFlow(through: total)
+                lap("flow")
+            }
+            let audio = decoder.decode(latent, plan: plan, speaker: speaker, workspace: workspace)
+            lap("decoder")
+            try onAudio(audio)
+            start = clock.now
+        }
 
         var stages: PiperStages?
         if options.recordStages {
@@ -200,10 +259,7 @@ public final class PiperModel: @unchecked Sendable {
                                  logWidths: logWidths, priorLatent: PiperStageTensor(prior),
                                  latent: PiperStageTensor(latent))
         }
-        let audio = decoder(latent, speaker: speaker, workspace: workspace)
-        lap("decoder")
-        return PiperSynthesis(audio: audio, durations: frames, widths: widths, stages: stages,
-                              timings: timings.map { (name: $0.0, seconds: $0.1) })
+        return PiperSynthesis(audio: [], durations: frames, widths: widths, stages: stages, timings: timings)
     }
 
     /// Frames one call may produce (about 30 minutes at 22 kHz): guards memory against a

@@ -10,6 +10,8 @@ struct ResidualCouplingFlow {
         let post: Conv1d
         /// Piper trains mean-only couplings (no log-scale half in `post`).
         var meanOnly: Bool { post.outChannels == pre.inChannels }
+        /// Its convolutions in the order they apply.
+        var convolutions: [Conv1d] { [pre] + wavenet.inputLayers + wavenet.residualSkipLayers + [post] }
     }
 
     /// In the order the reverse pass runs them (flows.N, …, flows.0).
@@ -33,6 +35,19 @@ struct ResidualCouplingFlow {
                 throw weights.malformed("flow", "coupling layer sizes disagree")
             }
         }
+    }
+
+    /// Frames of z_p that each frame of z reads on either side. Every layer is a stride-1
+    /// convolution over time (all else is per frame), applied one after another, so the reaches
+    /// add up; nil when a convolution changes the length or pads other than with zeros, and the
+    /// flow must then run on the whole sentence.
+    var reach: (left: Int, right: Int)? {
+        let convolutions = layers.flatMap(\.convolutions)
+        guard convolutions.allSatisfy({ $0.stride == 1 && $0.padding.mode == .zeros
+                                        && $0.padding.left + $0.padding.right == $0.dilation * ($0.kernelSize - 1) }) else {
+            return nil
+        }
+        return (convolutions.reduce(0) { $0 + $1.padding.left }, convolutions.reduce(0) { $0 + $1.padding.right })
     }
 
     /// z_p `[C, F]` → z `[C, F]` from `workspace`.

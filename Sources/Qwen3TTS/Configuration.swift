@@ -11,6 +11,10 @@ public struct Qwen3Configuration: Decodable, Sendable {
     public var ttsBOSTokenID: Int
     public var ttsEOSTokenID: Int
     public var talker: TalkerConfiguration
+    /// `model_type` when the file names one (`qwen3_tts`).
+    public var modelType: String?
+    /// Whether the file has a `talker_config` section (the defaults stand in when it has not).
+    public var hasTalkerSection: Bool
 
     public enum Variant: String, Sendable {
         case customVoice = "custom_voice"
@@ -24,10 +28,35 @@ public struct Qwen3Configuration: Decodable, Sendable {
     /// is a substring of "0b6", and so does this.
     public var ignoresInstruct: Bool { variant == .customVoice && "0b6".contains(ttsModelSize) }
 
+    /// Whether the file describes a Qwen3-TTS model at all (rather than another model's config.json).
+    public var isQwen3TTS: Bool { hasTalkerSection || modelType?.hasPrefix("qwen3_tts") == true }
+
+    /// What a model with this configuration can do: the one place that knows, for instance, that
+    /// 0.6B CustomVoice models drop instructions.
+    public var capabilities: EngineCapabilities {
+        var set: EngineCapabilities = [.streaming, .seed, .languages]
+        switch variant {
+        case .customVoice:
+            set.insert(.speakers)
+            if !ignoresInstruct { set.insert(.instruct) }
+        case .voiceDesign: set.insert(.voiceDesign)
+        // Base models clone a voice from reference audio, which this engine does not do yet.
+        case .base, nil: break
+        }
+        return set
+    }
+
+    /// "CustomVoice 0.6B", "VoiceDesign 1.7B": the variant as people name it.
+    public var variantName: String {
+        let type = ["custom_voice": "CustomVoice", "voice_design": "VoiceDesign", "base": "Base"][ttsModelType] ?? ttsModelType
+        let size = ["0b6": "0.6B", "1b7": "1.7B"][ttsModelSize] ?? ttsModelSize
+        return [type, size].filter { !$0.isEmpty }.joined(separator: " ")
+    }
+
     enum CodingKeys: String, CodingKey {
         case ttsModelType = "tts_model_type", ttsModelSize = "tts_model_size", tokenizerType = "tokenizer_type"
         case ttsPadTokenID = "tts_pad_token_id", ttsBOSTokenID = "tts_bos_token_id", ttsEOSTokenID = "tts_eos_token_id"
-        case talker = "talker_config"
+        case talker = "talker_config", modelType = "model_type"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -38,6 +67,8 @@ public struct Qwen3Configuration: Decodable, Sendable {
         ttsPadTokenID = try c.decodeIfPresent(Int.self, forKey: .ttsPadTokenID) ?? 151671
         ttsBOSTokenID = try c.decodeIfPresent(Int.self, forKey: .ttsBOSTokenID) ?? 151672
         ttsEOSTokenID = try c.decodeIfPresent(Int.self, forKey: .ttsEOSTokenID) ?? 151673
+        modelType = try? c.decodeIfPresent(String.self, forKey: .modelType)
+        hasTalkerSection = c.contains(.talker)
         talker = try c.decodeIfPresent(TalkerConfiguration.self, forKey: .talker)
             ?? TalkerConfiguration(from: EmptyDecoder())
     }

@@ -3,39 +3,27 @@ import Glibc
 
 /// Reading and writing audio files through libsndfile.
 public enum AudioFile {
-    /// Writes `audio` to `path` in `format`, or in the format the extension names.
-    ///
-    /// The file appears whole or not at all: the audio goes to a hidden temporary file in the same
-    /// folder, which is flushed to disk and then renamed over `path`. A crash mid-write leaves at
-    /// most that temporary file, never a truncated `path`.
+    /// Writes `audio` to `path` in `format`, or in the format the extension names, by the rules
+    /// of ``OutputTarget``: a regular file (or a symbolic link's target) appears whole or not at
+    /// all (the audio goes to a hidden temporary file in the same folder, which is flushed to disk
+    /// and renamed over it, so a crash mid-write leaves at most that temporary file); a FIFO or a
+    /// device is written directly and never replaced.
     public static func write(
         _ audio: AudioData, to path: String, format: AudioFileFormat? = nil
     ) throws(AudioError) {
         guard let format = format ?? AudioFileFormat(path: path) else {
             throw .unknownFileFormat(path: path)
         }
-        guard audio.sampleRate > 0 else {
-            throw .invalidAudio("sample rate \(audio.sampleRate) Hz is not positive")
-        }
         guard audio.channels > 0, audio.samples.count % audio.channels == 0 else {
             throw .invalidAudio(
                 "\(audio.samples.count) samples do not make whole frames of \(audio.channels) channels")
         }
-        var info = SF_INFO()
-        info.samplerate = Int32(audio.sampleRate)
-        info.channels = Int32(audio.channels)
-        info.format = format.sndfileFormat
-        guard sf_format_check(&info) != 0 else {
-            throw .invalidAudio(
-                "\(format.rawValue) cannot hold \(audio.channels) channels at \(audio.sampleRate) Hz")
-        }
-
-        let temporary = try TemporaryFile(besides: path)
+        let writer = try AudioFileWriter(path: path, format: format, sampleRate: audio.sampleRate, channels: audio.channels)
         do {
-            try encode(audio, format: format, info: &info, into: temporary)
-            try temporary.commit()
+            try writer.append(audio.samples)
+            try writer.finish()
         } catch {
-            temporary.discard()
+            writer.discard()
             throw error
         }
     }
@@ -48,40 +36,6 @@ public enum AudioFile {
         try write(
             AudioData(samples: samples, sampleRate: sampleRate, channels: channels), to: path,
             format: format)
-    }
-
-    private static func encode(
-        _ audio: AudioData, format: AudioFileFormat, info: inout SF_INFO, into file: TemporaryFile
-    ) throws(AudioError) {
-        guard let sndfile = sf_open_fd(file.descriptor, Int32(SFM_WRITE), &info, 0) else {
-            throw .unwritableFile(path: file.finalPath, reason: sndfileError(nil))
-        }
-        if format == .oggVorbis {
-            // libsndfile's scale: 0 is the best quality, 1 the smallest file.
-            var compression = 0.4
-            sf_command(
-                sndfile, Int32(SFC_SET_COMPRESSION_LEVEL), &compression,
-                Int32(MemoryLayout<Double>.size))
-        }
-        let frames = sf_count_t(audio.frameCount)
-        let written: sf_count_t
-        if format.storesInt16 {
-            let integers = SampleConversion.int16(audio.samples)
-            written = integers.withUnsafeBufferPointer { sf_writef_short(sndfile, $0.baseAddress, frames) }
-        } else {
-            written = audio.samples.withUnsafeBufferPointer {
-                sf_writef_float(sndfile, $0.baseAddress, frames)
-            }
-        }
-        let writeError = written == frames ? nil : sndfileError(sndfile)
-        let closeStatus = sf_close(sndfile)
-        if let writeError {
-            throw .unwritableFile(path: file.finalPath, reason: writeError)
-        }
-        guard closeStatus == 0 else {
-            throw .unwritableFile(
-                path: file.finalPath, reason: String(cString: sf_error_number(closeStatus)))
-        }
     }
 
     /// Reads any file libsndfile decodes (WAV, FLAC, Ogg Vorbis, AIFF, …) as float samples.
@@ -107,8 +61,11 @@ public enum AudioFile {
             throw .unreadableFile(path: path, reason: "the file declares no channels or sample rate")
         }
 
+        // A file written to a stream (FLAC, Ogg) may not know its length: libsndfile reports the
+        // largest count then.
+        let knownFrames = info.frames > 0 && info.frames < Int64(Int32.max) ? Int(info.frames) : nil
         var samples: [Float] = []
-        if info.frames > 0 { samples.reserveCapacity(Int(info.frames) * channels) }
+        if let knownFrames { samples.reserveCapacity(knownFrames * channels) }
         let chunkFrames = 16_384
         let isInt16 = info.format & Int32(SF_FORMAT_SUBMASK) == Int32(SF_FORMAT_PCM_16)
         if isInt16 {
@@ -130,7 +87,7 @@ public enum AudioFile {
             throw .unreadableFile(path: path, reason: sndfileError(sndfile))
         }
         let decodedFrames = samples.count / channels
-        if info.frames > 0 && decodedFrames < Int(info.frames) {
+        if let knownFrames, decodedFrames < knownFrames {
             throw .unreadableFile(
                 path: path,
                 reason: "the file ends early: \(decodedFrames) of \(info.frames) frames could be decoded")

@@ -24,10 +24,15 @@ final class TemporaryFile {
         self.descriptor = descriptor
         temporaryPath = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
         // mkstemp creates the file private to its owner; give it the mode the file would have
-        // had (an existing file's, or the usual rw-r--r--).
+        // had (an existing file's, or the usual rw-r--r--), and an existing file's
+        // owner and group where this process may (as root, or a group it belongs to).
         var existing = stat()
-        let mode = stat(path, &existing) == 0 ? existing.st_mode & 0o7777 : 0o644
-        fchmod(descriptor, mode)
+        if stat(path, &existing) == 0 {
+            _ = fchown(descriptor, existing.st_uid, existing.st_gid)
+            fchmod(descriptor, existing.st_mode & 0o7777)
+        } else {
+            fchmod(descriptor, 0o644)
+        }
     }
 
     /// Flushes the finished file to disk and moves it into place.

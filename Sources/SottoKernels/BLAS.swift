@@ -16,6 +16,8 @@ public enum BLAS {
         precondition(ldb >= max(1, transposeB ? k : n), "ldb \(ldb) too small")
         precondition(ldc >= max(1, n), "ldc \(ldc) too small")
         yieldCoresToBLAS(multiplyAdds: m * n * k)
+        BLASBuffers.enter()
+        defer { BLASBuffers.leave() }
         cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
                     blasint(m), blasint(n), blasint(k), alpha, a, blasint(lda), b, blasint(ldb), beta, c, blasint(ldc))
     }
@@ -35,6 +37,8 @@ public enum BLAS {
         }
         precondition(lda >= max(1, n), "lda \(lda) too small")
         yieldCoresToBLAS(multiplyAdds: m * n)
+        BLASBuffers.enter()
+        defer { BLASBuffers.leave() }
         cblas_sgemv(CblasRowMajor, transpose ? CblasTrans : CblasNoTrans, blasint(m), blasint(n), alpha, a,
                     blasint(lda), x, blasint(incx), beta, y, blasint(incy))
     }

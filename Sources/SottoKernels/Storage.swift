@@ -22,7 +22,7 @@ public final class TensorStorage: @unchecked Sendable {
         let bytes = max(capacity, 1) * MemoryLayout<Float>.stride
         let rounded = (bytes + Self.alignment - 1) / Self.alignment * Self.alignment
         guard posix_memalign(&raw, Self.alignment, rounded) == 0, let raw else {
-            fatalError("out of memory allocating \(capacity) floats")
+            MemoryShortage.fail("allocate \(MemoryShortage.describe(bytes: rounded)) for a tensor of \(capacity) floats")
         }
         memset(raw, 0, rounded)
         self.capacity = capacity

@@ -1,4 +1,5 @@
 import CEspeakNG
+import Glibc
 import Synchronization
 
 /// One clause as espeak-ng returned it.
@@ -22,9 +23,32 @@ enum Espeak {
 
         mutating func start() throws(PhonemeError) {
             guard !started else { return }
-            let result = espeak_Initialize(AUDIO_OUTPUT_SYNCHRONOUS, 0, nil, espeakINITIALIZE_DONT_EXIT)
+            // espeak-ng starts its audio library even for synchronous output, and PulseAudio's
+            // client prints to stderr when it cannot map its shared memory (under `ulimit -v`).
+            // Sotto plays through ALSA itself, so that chatter is silenced; a failure still shows
+            // in the result.
+            let result = Self.withStandardErrorSilenced {
+                espeak_Initialize(AUDIO_OUTPUT_SYNCHRONOUS, 0, nil, espeakINITIALIZE_DONT_EXIT)
+            }
             guard result > 0 else { throw .espeakUnavailable(code: result) }
             started = true
+        }
+
+        private static func withStandardErrorSilenced<T>(_ body: () -> T) -> T {
+            let saved = dup(STDERR_FILENO)
+            let null = open("/dev/null", O_WRONLY | O_CLOEXEC)
+            guard saved >= 0, null >= 0 else {
+                if saved >= 0 { close(saved) }
+                if null >= 0 { close(null) }
+                return body()
+            }
+            dup2(null, STDERR_FILENO)
+            close(null)
+            defer {
+                dup2(saved, STDERR_FILENO)
+                close(saved)
+            }
+            return body()
         }
 
         mutating func installedVoices() -> [EspeakVoice] {

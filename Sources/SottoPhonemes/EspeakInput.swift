@@ -10,11 +10,23 @@ struct EspeakInput {
     /// Control characters are replaced by characters of the same UTF-8 length: an embedded NUL
     /// would end the C string early, and espeak-ng may read other controls as commands.
     /// Tab, line feed and carriage return stay, because blank lines mark paragraphs.
+    ///
+    /// A run of more than `longestWord` ASCII letters and digits is cut by a space every
+    /// `longestWord` of them: espeak-ng 1.51 overflows a stack buffer on some such runs (found by
+    /// fuzzing: "e.g. " followed by 200 letters or digits aborts espeak-ng itself), and no word
+    /// is that long; a longer number is read digit by digit either way.
     init(_ text: String) {
         var bytes = Array(text.utf8)
         var index = 0
+        var letters = 0
         while index < bytes.count {
             let byte = bytes[index]
+            let isLetter = (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) || (0x30...0x39).contains(byte)
+            letters = isLetter ? letters + 1 : 0
+            if letters > Self.longestWord {
+                bytes[index] = 0x20
+                letters = 0
+            }
             switch byte {
             case 0x09, 0x0A, 0x0D:
                 break
@@ -32,6 +44,8 @@ struct EspeakInput {
         bytes.append(0)
         self.bytes = bytes
     }
+
+    static let longestWord = 100
 
     /// The byte length of the character that ends at `offset`, found by stepping back over
     /// UTF-8 continuation bytes.

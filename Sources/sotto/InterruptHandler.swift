@@ -1,25 +1,44 @@
 import Dispatch
 import Foundation
 
-/// Turns Ctrl-C into a clean stop (cancel synthesis, stop playback) instead of killing the
-/// process mid-write; a second Ctrl-C exits at once.
+/// Turns Ctrl-C (SIGINT), `kill` (SIGTERM) and a closed terminal (SIGHUP) into a clean stop —
+/// cancel synthesis, stop playback, keep what was made — instead of killing the process
+/// mid-write; a second signal exits at once (the audio file written so far stays valid: see
+/// `AudioFileWriter`).
 final class InterruptHandler: @unchecked Sendable {
-    private let source: DispatchSourceSignal
+    private let signals: [Int32]
+    private let sources: [DispatchSourceSignal]
+    private let lock = NSLock()
     private var interrupted = false
 
     init(_ onInterrupt: @escaping @Sendable () -> Void) {
-        signal(SIGINT, SIG_IGN)
-        source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-        source.setEventHandler { [unowned self] in
-            if self.interrupted { exit(130) }
-            self.interrupted = true
-            onInterrupt()
+        var sources: [DispatchSourceSignal] = []
+        var signals: [Int32] = []
+        for number in [SIGINT, SIGTERM, SIGHUP] {
+            // A signal already ignored (`nohup` ignores SIGHUP) stays ignored.
+            if let previous = signal(number, SIG_IGN), unsafeBitCast(previous, to: Int.self) == 1 { continue }
+            signals.append(number)
+            sources.append(DispatchSource.makeSignalSource(signal: number, queue: .global()))
         }
-        source.resume()
+        self.sources = sources
+        self.signals = signals
+        for (source, number) in zip(sources, signals) {
+            source.setEventHandler { [unowned self] in
+                if self.firstSignal() { onInterrupt() } else { exit(128 + number) }
+            }
+            source.resume()
+        }
+    }
+
+    private func firstSignal() -> Bool {
+        lock.withLock {
+            defer { interrupted = true }
+            return !interrupted
+        }
     }
 
     func restore() {
-        source.cancel()
-        signal(SIGINT, SIG_DFL)
+        for source in sources { source.cancel() }
+        for number in signals { signal(number, SIG_DFL) }
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SottoCore
+import SottoEngines
 import SottoStudio
 
 struct Sotto: ParsableCommand {
@@ -47,11 +48,14 @@ struct StudioFlags: ParsableArguments {
 
     func open() throws {
         try runReportingErrors {
-            try Studio.run(StudioOptions(registry: engineRegistry, modelsDirectory: location.modelsDirectory,
+            try Studio.run(StudioOptions(families: modelFamilies, modelsDirectory: location.modelsDirectory,
                                          theme: theme, device: device, newSession: newSession))
         }
     }
 }
+
+/// The model families this build runs (registered in SottoEngines' `ModelFamilies.standard`).
+let modelFamilies = ModelFamilies.standard
 
 /// Options every command that touches models shares.
 struct ModelDirectoryOptions: ParsableArguments {
@@ -62,7 +66,12 @@ struct ModelDirectoryOptions: ParsableArguments {
 
     var directory: URL { SottoPaths().modelsDirectory(override: modelsDirectory) }
 
-    func catalog() -> ModelCatalog { ModelCatalog(directory: directory) }
+    func catalog() -> ModelCatalog { ModelCatalog(directory: directory, families: modelFamilies) }
+
+    /// The model `reference` names; a path is read alone, without scanning the models directory.
+    func resolve(_ reference: String) throws -> ModelDescriptor {
+        try ModelCatalog.resolve(reference, directory: directory, families: modelFamilies)
+    }
 }
 
 /// Turns any error into one line on stderr and a non-zero exit, never a trap.
@@ -74,7 +83,7 @@ func runReportingErrors(_ body: () throws -> Void) throws {
     } catch let error as CleanExit {
         throw error
     } catch {
-        FileHandle.standardError.write(Data("sotto: \(SottoError.describe(error))\n".utf8))
+        StandardStreams.error("sotto: \(SottoError.describe(error))")
         throw ExitCode.failure
     }
 }

@@ -1,13 +1,15 @@
 import Foundation
 import SottoKernels
 
+// OpenBLAS picks its kernels when the library loads, before any Swift code runs, so another
+// core type (the active kernel tier's) can only take effect in a fresh process image.
+OpenBLASCore.reexecIfWorthwhile()
+StandardStreams.secure()
 // A kernel tier this CPU cannot run is refused before anything else happens.
 if let problem = KernelTier.environmentProblem() {
-    FileHandle.standardError.write(Data("sotto: \(problem)\n".utf8))
+    StandardStreams.error("sotto: \(problem)")
     exit(2)
 }
-// OpenBLAS picks its kernels when the library loads, before any Swift code runs, so another
-// core type can only take effect in a fresh process image.
-OpenBLASCore.reexecIfWorthwhile()
+FailureExit.install()
 OpenBLASCore.shortenIdleSpin()
-Sotto.main()
+Sotto.runReportingArgumentErrors()

@@ -2,6 +2,8 @@ import Foundation
 import Piper
 import SottoCore
 import Testing
+/// The numeric comparisons every test target shares, for every file of this one.
+@_exported import SottoTestSupport
 
 enum Fixtures {
     static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
@@ -66,28 +68,3 @@ enum SyntheticVoice {
     static func get(_ name: String) throws -> PiperModel { try #require(models[name]).get() }
 }
 
-/// Largest |a − b| and where it is.
-func maxAbsDifference(_ a: [Float], _ b: [Float]) -> (value: Float, index: Int) {
-    precondition(a.count == b.count, "lengths differ: \(a.count) vs \(b.count)")
-    var worst: Float = 0, at = 0
-    for i in a.indices where abs(a[i] - b[i]) > worst {
-        worst = abs(a[i] - b[i])
-        at = i
-    }
-    return (worst, at)
-}
-
-/// max |x|.
-func peak(_ values: [Float]) -> Float { values.reduce(0) { max($0, abs($1)) } }
-
-/// sqrt(mean((a − b)²)) / sqrt(mean(b²)): error relative to the signal's level.
-func relativeRMS(_ a: [Float], _ b: [Float]) -> Double {
-    precondition(a.count == b.count)
-    var error = 0.0, energy = 0.0
-    for i in a.indices {
-        let d = Double(a[i]) - Double(b[i])
-        error += d * d
-        energy += Double(b[i]) * Double(b[i])
-    }
-    return energy > 0 ? (error / energy).squareRoot() : error.squareRoot()
-}

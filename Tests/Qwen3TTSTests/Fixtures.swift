@@ -1,6 +1,9 @@
 import Foundation
 import Qwen3TTS
 import SottoCore
+import SottoEngines
+/// The numeric comparisons every test target shares, for every file of this one.
+@_exported import SottoTestSupport
 
 /// The committed tiny checkpoints and the reference's outputs for them
 /// (Scripts/fixtures/make_qwen3_goldens.py), assembled into model folders with the Qwen3
@@ -53,7 +56,6 @@ enum Qwen3Fixtures {
     }
 
     static func maxDifference(_ a: [Float], _ b: [Float]) -> Float {
-        precondition(a.count == b.count, "lengths \(a.count) and \(b.count) differ")
-        return zip(a, b).reduce(0) { max($0, abs($1.0 - $1.1)) }
+        maxAbsDifference(a, b).value
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Qwen3TTS
 import SottoCore
+import SottoEngines
 import Testing
 
 /// Greedy generations against the reference, stage by stage: prefill embeddings, talker hidden

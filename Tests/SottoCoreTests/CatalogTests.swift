@@ -1,5 +1,6 @@
 import Foundation
 import SottoCore
+import SottoEngines
 import Testing
 
 @Suite struct CatalogTests {
@@ -45,7 +46,7 @@ import Testing
     @Test func findsEveryKindWithItsVoices() throws {
         let folder = try Self.populatedFolder()
         defer { folder.cleanup() }
-        let catalog = ModelCatalog(directory: folder.url)
+        let catalog = ModelCatalog(directory: folder.url, families: .standard)
         #expect(catalog.models.map(\.id) == [
             "kokoro:kokoro-v1.0", "kokoro:kokoro-v1.0-int8",
             "piper:de_DE-test-low", "piper:en_GB-many-medium",
@@ -72,7 +73,7 @@ import Testing
     @Test func resolvesNamesKindsPrefixesAndPaths() throws {
         let folder = try Self.populatedFolder()
         defer { folder.cleanup() }
-        let catalog = ModelCatalog(directory: folder.url)
+        let catalog = ModelCatalog(directory: folder.url, families: .standard)
         #expect(try catalog.resolve("piper").kind == .piper)
         #expect(try catalog.resolve("KOKORO-V1.0-INT8").name == "kokoro-v1.0-int8")
         #expect(try catalog.resolve("de_DE").name == "de_DE-test-low")
@@ -97,7 +98,7 @@ import Testing
         try fm.removeItem(at: folder.url.appendingPathComponent("Qwen3-TTS-12Hz-0.6B-CustomVoice/speech_tokenizer/model.safetensors"))
         try Data("{".utf8).write(to: folder.url.appendingPathComponent("piper/en_GB-many-medium.onnx.json"))
 
-        let catalog = ModelCatalog(directory: folder.url)
+        let catalog = ModelCatalog(directory: folder.url, families: .standard)
         let piper = try catalog.resolve("piper:de_DE-test-low")
         #expect(piper.problems == ["missing config file de_DE-test-low.onnx.json"])
         let kokoro = try catalog.resolve("kokoro-v1.0-int8")
@@ -108,15 +109,14 @@ import Testing
         #expect(try catalog.resolve("en_GB-many-medium").problems == ["config file en_GB-many-medium.onnx.json is corrupt: not valid JSON"])
         #expect(try catalog.resolve("kokoro-v1.0").isComplete)
 
-        let registry = EngineRegistry()
-        #expect(throws: SottoError.self) { try registry.load(piper) }
+        #expect(throws: SottoError.self) { try ModelFamilies.standard.load(piper) }
     }
 
     @Test func kokoroWithoutVoicesIsIncomplete() throws {
         let folder = try TemporaryFolder()
         defer { folder.cleanup() }
         try folder.write("kokoro-v1.0.onnx", Protobuf.onnxModel())
-        let model = try #require(ModelCatalog(directory: folder.url).models.first)
+        let model = try #require(ModelCatalog(directory: folder.url, families: .standard).models.first)
         #expect(model.kind == .kokoro)
         #expect(model.problems == ["missing voices file voices.npz"])
     }
@@ -124,9 +124,9 @@ import Testing
     @Test func emptyOrMissingFolderHasNoModels() throws {
         let folder = try TemporaryFolder()
         defer { folder.cleanup() }
-        #expect(ModelCatalog(directory: folder.url).models.isEmpty)
-        #expect(ModelCatalog(directory: folder.url.appendingPathComponent("absent")).models.isEmpty)
-        let error = #expect(throws: SottoError.self) { try ModelCatalog(directory: folder.url).resolve("kokoro") }
+        #expect(ModelCatalog(directory: folder.url, families: .standard).models.isEmpty)
+        #expect(ModelCatalog(directory: folder.url.appendingPathComponent("absent"), families: .standard).models.isEmpty)
+        let error = #expect(throws: SottoError.self) { try ModelCatalog(directory: folder.url, families: .standard).resolve("kokoro") }
         #expect(error?.hint == "run Scripts/setup")
     }
 
@@ -137,13 +137,13 @@ import Testing
         try folder.write("piper/x.onnx.json", Self.piperConfig)
         let digest = try SHA256.hex(of: onnx)
         try folder.write("piper/x.onnx.sha256", Data("\(digest)  x.onnx\n".utf8))
-        let model = try ModelCatalog(directory: folder.url).resolve("x")
+        let model = try ModelCatalog(directory: folder.url, families: .standard).resolve("x")
         #expect(model.isBundled)
         #expect(ModelCatalog.verifyDigests(of: model).isEmpty)
         var bytes = [UInt8](try Data(contentsOf: onnx))
         bytes[bytes.count - 10] ^= 1  // inside the initializer payload: structure stays valid
         try Data(bytes).write(to: onnx)
-        let changed = try ModelCatalog(directory: folder.url).resolve("x")
+        let changed = try ModelCatalog(directory: folder.url, families: .standard).resolve("x")
         #expect(changed.isComplete)
         #expect(ModelCatalog.verifyDigests(of: changed).first?.contains("corrupt: SHA-256") == true)
     }

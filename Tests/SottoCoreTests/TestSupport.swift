@@ -1,5 +1,6 @@
 import Foundation
 import SottoCore
+import SottoEngines
 
 enum Fixtures {
     static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
@@ -59,5 +60,5 @@ enum Protobuf {
 /// The models directory Scripts/setup fills (the test command runs it first).
 enum InstalledModels {
     static var directory: URL { SottoPaths().modelsDirectory() }
-    static var catalog: ModelCatalog { ModelCatalog(directory: directory) }
+    static var catalog: ModelCatalog { ModelCatalog(directory: directory, families: .standard) }
 }

@@ -15,7 +15,7 @@ enum KokoroEngineFixture {
                 ModelFile(role: "voices", url: folder.appendingPathComponent("voices_ja.npz")),
                 ModelFile(role: "vocab", url: folder.appendingPathComponent("vocab.json")),
             ])
-            guard let engine = try KokoroLoader().load(model, options: LoadOptions()) as? KokoroEngine else {
+            guard let engine = try KokoroFamily().load(model, options: LoadOptions()) as? KokoroEngine else {
                 return .failure(SottoError("the Kokoro loader made another engine"))
             }
             return .success(engine)
@@ -152,6 +152,6 @@ enum KokoroEngineFixture {
             ModelFile(role: "weights", url: cut),
             ModelFile(role: "voices", url: folder.appendingPathComponent("voices_ja.npz")),
         ])
-        #expect(throws: SottoError.self) { _ = try KokoroLoader().load(model, options: LoadOptions()) }
+        #expect(throws: SottoError.self) { _ = try KokoroFamily().load(model, options: LoadOptions()) }
     }
 }

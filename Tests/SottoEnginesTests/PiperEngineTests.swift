@@ -4,21 +4,32 @@ import SottoCore
 import SottoEngines
 import Testing
 
-/// The Piper engine through Sotto's engine protocol: sentences streamed one by one, speakers,
+/// The Piper engine through Sotto's engine protocol: sentences streamed window by window, speakers,
 /// speed, seeds, notes, and bad input.
 @Suite struct PiperEngineTests {
     static let twoSentences = "The first sentence is here. And this is the second one!"
 
-    @Test func streamsOneChunkPerSentence() throws {
+    /// Each sentence streams as the decoder's windows: the first 16 frames, then windows that
+    /// double, every chunk labelled with its sentence, indices counting through the request.
+    @Test func streamsEachSentenceInWindows() throws {
         let engine = try PiperFixtures.multi.get()
         let collect = ChunkCollector()
         let request = SynthesisRequest(text: Self.twoSentences, seed: 3)
         let tokens = try engine.tokenize(request)
         #expect(tokens.count == 2)
         _ = try engine.synthesize(request, cancellation: CancellationFlag()) { collect($0) }
-        #expect(collect.chunks.map(\.index) == [0, 1])
-        #expect(collect.chunks.map(\.text) == ["The first sentence is here.", "And this is the second one!"])
-        #expect(collect.chunks.allSatisfy { $0.sampleRate == 16000 && $0.samples.count > 0 && $0.samples.count % 32 == 0 })
+        let chunks = collect.chunks
+        #expect(chunks.map(\.index) == Array(chunks.indices))
+        let texts = ["The first sentence is here.", "And this is the second one!"]
+        #expect(chunks.map(\.text).reduce(into: [String]()) { if $0.last != $1 { $0.append($1) } } == texts)
+        #expect(chunks.count > 2)
+        let hop = engine.piper.hopLength
+        for text in texts {
+            let sentence = chunks.filter { $0.text == text }
+            let frames = sentence.reduce(0) { $0 + $1.samples.count } / hop
+            #expect(sentence.map { $0.samples.count / hop } == PiperDecodeWindows.standard.windows(total: frames).map(\.count))
+        }
+        #expect(chunks.allSatisfy { $0.sampleRate == 16000 && $0.samples.count > 0 && $0.samples.count % hop == 0 })
     }
 
     /// Stage times are summed over the sentences, in pipeline order.
@@ -189,7 +200,7 @@ import Testing
         try FileManager.default.copyItem(at: PiperFixtures.url("tiny-odd.onnx"), to: folder.appendingPathComponent("v.onnx"))
         let descriptor = PiperFixtures.descriptor("v", in: folder)
         #expect(!descriptor.isComplete)
-        #expect(throws: SottoError.self) { try EngineRegistry([PiperLoader()]).load(descriptor) }
-        #expect(throws: (any Error).self) { try PiperLoader().load(descriptor, options: LoadOptions()) }
+        #expect(throws: SottoError.self) { try ModelFamilies([PiperFamily()]).load(descriptor) }
+        #expect(throws: (any Error).self) { try PiperFamily().load(descriptor, options: LoadOptions()) }
     }
 }

@@ -26,8 +26,8 @@ enum PiperFixtures {
 
     static func load(_ descriptor: ModelDescriptor) -> Result<PiperEngine, SottoError> {
         do {
-            guard let engine = try PiperLoader().load(descriptor, options: LoadOptions()) as? PiperEngine else {
-                return .failure(SottoError("PiperLoader made another kind of engine"))
+            guard let engine = try PiperFamily().load(descriptor, options: LoadOptions()) as? PiperEngine else {
+                return .failure(SottoError("PiperFamily made another kind of engine"))
             }
             return .success(engine)
         } catch {

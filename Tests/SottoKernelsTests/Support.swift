@@ -1,5 +1,7 @@
 import SottoKernels
 import Testing
+/// The numeric comparisons every test target shares, for every file of this one.
+@_exported import SottoTestSupport
 
 /// Deterministic generator (64-bit LCG) so every run sees the same data.
 struct SeededRandom {
@@ -28,26 +30,6 @@ struct SeededRandom {
 
 /// Row-major element values of a tensor as doubles.
 func doubles(_ t: Tensor) -> [Double] { t.toArray().map(Double.init) }
-
-/// Checks |actual − reference| ≤ tolerance[i] element by element; reports the worst element.
-func expectClose(_ actual: [Float], _ reference: [Double], tolerance: (Int) -> Double,
-                 _ what: String, sourceLocation: SourceLocation = #_sourceLocation) {
-    #expect(actual.count == reference.count, "\(what): \(actual.count) values, expected \(reference.count)",
-            sourceLocation: sourceLocation)
-    guard actual.count == reference.count else { return }
-    var worst = 0
-    var worstExcess = -Double.infinity
-    for i in 0..<actual.count {
-        let excess = abs(Double(actual[i]) - reference[i]) - tolerance(i)
-        if !(excess <= worstExcess) || actual[i].isNaN {
-            worstExcess = actual[i].isNaN ? .infinity : excess
-            worst = i
-        }
-    }
-    #expect(worstExcess <= 0,
-            "\(what): element \(worst) is \(actual[worst]), reference \(reference[worst]), tolerance \(tolerance(worst))",
-            sourceLocation: sourceLocation)
-}
 
 /// Float32 sums of n products each within one rounding (u = 2^-24) accumulate at most about
 /// n·u·Σ|terms| of error; 1e-5·Σ|terms| covers n up to ~160 terms with margin, plus a tiny floor.

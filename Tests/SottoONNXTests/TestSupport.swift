@@ -2,6 +2,8 @@ import Foundation
 import SottoCore
 import SottoONNX
 import Testing
+/// The numeric comparisons every test target shares, for every file of this one.
+@_exported import SottoTestSupport
 
 enum Fixtures {
     static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")

@@ -233,10 +233,3 @@ import Testing
     }
 }
 
-func expectClose(_ actual: [Float], _ expected: [Double], relative: Double, absolute: Double, _ label: String,
-                 sourceLocation: SourceLocation = #_sourceLocation) {
-    #expect(actual.count == expected.count, "\(label) count", sourceLocation: sourceLocation)
-    for (position, (a, e)) in zip(actual, expected).enumerated() {
-        #expect(abs(Double(a) - e) <= absolute + relative * abs(e), "\(label)[\(position)] = \(a), expected \(e)", sourceLocation: sourceLocation)
-    }
-}

@@ -79,3 +79,37 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path("a/b").path) == ["file.json"])
     }
 }
+
+@Suite struct NewSessionRaceTests {
+    /// Studios started in the same second (`--new-session` twice at once) each get a session:
+    /// both ask for the same id at the same moment and one takes the next suffix.
+    @Test func sessionsCreatedInTheSameSecondAtOnceBothStart() throws {
+        let folder = ScratchFolder("sessions")
+        let now = Date(timeIntervalSince1970: 1_700_000_000)
+        for round in 0..<20 {
+            let root = folder.path("sessions-\(round)")
+            let results = LockedResults()
+            let threads = (0..<2).map { _ in
+                Thread {
+                    let outcome = Result { try SessionStore(root: root).create(now: now) }.map { handle, _ in
+                        // Keep the handle (and its lock) until both have tried.
+                        Thread.sleep(forTimeInterval: 0.05)
+                        return handle.id
+                    }
+                    results.append(outcome)
+                }
+            }
+            threads.forEach { $0.start() }
+            while results.all.count < 2 { Thread.sleep(forTimeInterval: 0.005) }
+            let ids = try results.all.map { try $0.get() }
+            #expect(Set(ids).count == 2, "round \(round): \(ids)")
+        }
+    }
+}
+
+private final class LockedResults: @unchecked Sendable {
+    private let lock = NSLock()
+    private var results: [Result<String, any Error>] = []
+    func append(_ result: Result<String, any Error>) { lock.withLock { results.append(result) } }
+    var all: [Result<String, any Error>] { lock.withLock { results } }
+}

@@ -221,10 +221,10 @@ import Testing
     @Test func voiceRowsGroupAndFilter() {
         let presets = [Preset(name: "mine", model: "qwen3", voice: "ryan", source: .user), Preset(name: "other", model: "piper")]
         let rows = VoiceRow.rows(voices: [VoiceInfo(id: "ryan"), VoiceInfo(id: "vivian")], languages: ["english", "chinese"],
-                                 kind: .qwen3, presets: presets, presetFitsModel: { $0.model == "qwen3" }, filter: FilterQuery(""))
+                                 voiceNoun: "speakers", presets: presets, presetFitsModel: { $0.model == "qwen3" }, filter: FilterQuery(""))
         #expect(rows.filter { $0.kind == .heading }.map(\.title) == ["Speakers (2)", "Languages", "Presets", "Presets for other models"])
         #expect(rows.contains { $0.kind == .language(nil) && $0.title == "auto" })
-        let filtered = VoiceRow.rows(voices: [VoiceInfo(id: "ryan"), VoiceInfo(id: "vivian")], languages: [], kind: .qwen3,
+        let filtered = VoiceRow.rows(voices: [VoiceInfo(id: "ryan"), VoiceInfo(id: "vivian")], languages: [], voiceNoun: "speakers",
                                      presets: presets, presetFitsModel: { $0.model == "qwen3" }, filter: FilterQuery("viv"))
         #expect(filtered.map(\.title) == ["Speakers (2)", "vivian"])
     }

@@ -189,7 +189,7 @@ struct StudioEndToEndTests {
         try studio.quit()
     }
 
-    @Test(.enabled(if: TestModels.engineSpeaks(.piper, model: "piper"), "no Piper engine in this build yet"))
+    @Test(.enabled(if: TestModels.isInstalled("piper"), "the Piper voices are not installed (Scripts/setup)"))
     func piperSpeaksInTheStudio() throws {
         let folder = ScratchFolder("e2e")
         let models = folder.path("models")
@@ -205,7 +205,7 @@ struct StudioEndToEndTests {
         try studio.quit()
     }
 
-    @Test(.enabled(if: TestModels.engineSpeaks(.kokoro, model: "kokoro-v1.0-int8"), "no Kokoro engine in this build yet"))
+    @Test(.enabled(if: TestModels.isInstalled("kokoro-v1.0-int8"), "the Kokoro model is not installed (Scripts/setup)"))
     func kokoroSpeaksThroughAPreset() throws {
         let folder = ScratchFolder("e2e")
         let models = folder.path("models")

@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import SottoAudio
 import SottoCore
+import SottoEngines
 import SottoStudio
 import Synchronization
 
@@ -100,8 +101,9 @@ final class Gate: Sendable {
     }
 }
 
-/// Loads `ToneEngine`s for one kind; can be told to fail.
-struct ToneLoader: EngineLoader {
+/// Stands a `ToneEngine` in for one real family's engine: that family still recognises and
+/// describes the files (the catalog reads real layouts), the tone engine speaks. Can be told to fail.
+struct ToneLoader: ModelFamily {
     let kind: ModelKind
     var capabilities: EngineCapabilities = [.voices, .speed, .streaming]
     var languages: [String] = []
@@ -109,10 +111,37 @@ struct ToneLoader: EngineLoader {
     var chunks = 3
     var gate: Gate?
 
+    private var real: (any ModelFamily)? { ModelFamilies.standard.family(for: kind) }
+    var displayName: String { real?.displayName ?? kind.rawValue }
+    var shortName: String { real?.shortName ?? kind.rawValue }
+    func describe(folder: URL) -> ModelDescriptor? { real?.describe(folder: folder) }
+    func describe(files listing: inout FolderListing) -> [ModelDescriptor] { real?.describe(files: &listing) ?? [] }
+    func describe(unclaimed listing: inout FolderListing) -> [ModelDescriptor] { real?.describe(unclaimed: &listing) ?? [] }
+
     func load(_ model: ModelDescriptor, options: LoadOptions) throws -> any SpeechEngine {
         if let failure { throw SottoError(failure) }
         return ToneEngine(model: model, capabilities: capabilities, languages: languages, chunks: chunks, gate: gate)
     }
+}
+
+/// A real family that this build cannot run: its models are listed, never loaded.
+struct WithoutEngine: ModelFamily {
+    let real: any ModelFamily
+    var kind: ModelKind { real.kind }
+    var displayName: String { real.displayName }
+    var shortName: String { real.shortName }
+    var hasEngine: Bool { false }
+    func describe(folder: URL) -> ModelDescriptor? { real.describe(folder: folder) }
+    func describe(files listing: inout FolderListing) -> [ModelDescriptor] { real.describe(files: &listing) }
+    func describe(unclaimed listing: inout FolderListing) -> [ModelDescriptor] { real.describe(unclaimed: &listing) }
+    func load(_ model: ModelDescriptor, options: LoadOptions) throws -> any SpeechEngine {
+        throw SottoError("\(displayName) has no engine in this build")
+    }
+}
+
+/// The standard families recognising files, none with an engine, and `loader` speaking for its kind.
+func families(speakingWith loader: any ModelFamily) -> ModelFamilies {
+    ModelFamilies.standard.map { WithoutEngine(real: $0) }.adding(loader)
 }
 
 /// A playback device driven by the test: nothing is heard; the playhead is where the test puts it.
@@ -170,16 +199,16 @@ func makeFakeModels(in folder: ScratchFolder) throws -> URL {
     return models
 }
 
-/// A studio over `models`, with sessions and settings in `folder`, a tone engine for Piper and
-/// a manual playback device.
-func makeStudio(folder: ScratchFolder, models: URL, loader: ToneLoader = ToneLoader(kind: .piper),
+/// A studio over `models`, with sessions and settings in `folder`, a tone engine for Piper (or
+/// the family given) and a manual playback device.
+func makeStudio(folder: ScratchFolder, models: URL, loader: any ModelFamily = ToneLoader(kind: .piper),
                 output: any AudioOutput = ManualOutput(), newSession: Bool = false, seed: UInt64 = 7) throws -> StudioModel {
     _ = utf8Locale
     let resources = StudioResources(shippedThemes: repositoryRoot.appendingPathComponent("Themes"),
                                     shippedVoices: repositoryRoot.appendingPathComponent("Voices"),
                                     configDirectory: folder.path("config"))
     let environment = StudioEnvironment(
-        registry: EngineRegistry([loader]), modelsDirectory: models, sessionsDirectory: folder.path("sessions"),
+        families: families(speakingWith: loader), modelsDirectory: models, sessionsDirectory: folder.path("sessions"),
         resources: resources, output: output, newSession: newSession, randomSeed: seed)
     return try StudioModel(environment: environment)
 }

@@ -43,34 +43,3 @@ public enum WeightPrecision: String, Codable, Sendable, CaseIterable {
     /// Symmetric per row and group of 128 inputs, scales chosen by least squared error.
     case int4
 }
-
-/// Loads one kind of model. Each engine module provides one and the CLI registers it.
-public protocol EngineLoader: Sendable {
-    var kind: ModelKind { get }
-    func load(_ model: ModelDescriptor, options: LoadOptions) throws -> any SpeechEngine
-}
-
-/// The engines this build knows, by model kind.
-public struct EngineRegistry: Sendable {
-    private var loaders: [ModelKind: any EngineLoader] = [:]
-
-    public init(_ loaders: [any EngineLoader] = []) {
-        for loader in loaders { self.loaders[loader.kind] = loader }
-    }
-
-    public var kinds: [ModelKind] { loaders.keys.sorted() }
-
-    public func supports(_ kind: ModelKind) -> Bool { loaders[kind] != nil }
-
-    /// Loads `model`, refusing incomplete models with the problem the catalog found.
-    public func load(_ model: ModelDescriptor, options: LoadOptions = LoadOptions()) throws -> any SpeechEngine {
-        guard let loader = loaders[model.kind] else {
-            throw SottoError("\(model.kind.displayName) models are not supported by this build of sotto",
-                             hint: "supported: \(kinds.map(\.rawValue).joined(separator: ", "))")
-        }
-        if let problem = model.problems.first {
-            throw SottoError("model \(model.name) cannot be loaded: \(problem)", hint: model.repairHint)
-        }
-        return try loader.load(model, options: options)
-    }
-}

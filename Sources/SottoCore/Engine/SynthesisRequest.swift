@@ -1,33 +1,26 @@
-/// Everything that shapes one take. The fields a model does not support are ignored with a note
-/// (see `SynthesisSummary.notes`), never silently dropped.
+/// Everything that shapes one take: the text and the synthesis options. The options read as the
+/// request's own fields (`request.voice`, `request.speed`), so engines need not know they are
+/// shared with every front end.
+@dynamicMemberLookup
 public struct SynthesisRequest: Codable, Sendable, Equatable {
     public var text: String
-    /// Voice (Kokoro, or a blend such as `jf_alpha:0.7,jm_kumo:0.3`), Piper speaker or
-    /// Qwen3-TTS speaker. Nil means the model's default.
-    public var voice: String?
-    /// Emotion or style instruction (Qwen3-TTS CustomVoice).
-    public var instruct: String?
-    /// Description of the voice to design (Qwen3-TTS VoiceDesign).
-    public var voiceDescription: String?
-    /// Spoken language; nil means the model's default or automatic.
-    public var language: String?
-    /// Speaking rate; 1 is the model's natural pace, 2 twice as fast.
-    public var speed: Double
-    /// Seed for every random choice; the same seed and request give the same audio.
-    public var seed: UInt64?
-    public var sampling: SamplingOptions
+    public var options: SynthesisOptions
+
+    public init(text: String, options: SynthesisOptions) {
+        self.text = text
+        self.options = options
+    }
 
     public init(text: String, voice: String? = nil, instruct: String? = nil, voiceDescription: String? = nil,
                 language: String? = nil, speed: Double = 1, seed: UInt64? = nil,
                 sampling: SamplingOptions = SamplingOptions()) {
-        self.text = text
-        self.voice = voice
-        self.instruct = instruct
-        self.voiceDescription = voiceDescription
-        self.language = language
-        self.speed = speed
-        self.seed = seed
-        self.sampling = sampling
+        self.init(text: text, options: SynthesisOptions(voice: voice, instruct: instruct, voiceDescription: voiceDescription,
+                                                        language: language, speed: speed, seed: seed, sampling: sampling))
+    }
+
+    public subscript<Value>(dynamicMember option: WritableKeyPath<SynthesisOptions, Value>) -> Value {
+        get { options[keyPath: option] }
+        set { options[keyPath: option] = newValue }
     }
 }
 

@@ -49,9 +49,13 @@ public struct ModelDescriptor: Codable, Sendable, Hashable {
     public var variant: String?
     /// Whether the model came from Scripts/setup (so it can be fetched again).
     public var isBundled: Bool
+    /// What the model can do as far as its files tell, before it is loaded (its family decides;
+    /// once loaded, the engine's own `capabilities` are authoritative).
+    public var capabilities: EngineCapabilities
 
     public init(name: String, kind: ModelKind, url: URL, files: [ModelFile], voices: [VoiceInfo] = [],
-                languages: [String] = [], variant: String? = nil, isBundled: Bool = false) {
+                languages: [String] = [], variant: String? = nil, isBundled: Bool = false,
+                capabilities: EngineCapabilities = []) {
         self.name = name
         self.kind = kind
         self.url = url
@@ -60,6 +64,7 @@ public struct ModelDescriptor: Codable, Sendable, Hashable {
         self.languages = languages
         self.variant = variant
         self.isBundled = isBundled
+        self.capabilities = capabilities
     }
 
     /// `kind:name`, the fully qualified name `-m` accepts.

@@ -121,29 +121,3 @@ public final class KokoroEngine: TokenizingEngine, @unchecked Sendable {
         return notes
     }
 }
-
-/// Loads Kokoro ONNX exports with their voice packs for the engine registry.
-public struct KokoroLoader: EngineLoader {
-    public init() {}
-    public var kind: ModelKind { .kokoro }
-
-    public func load(_ model: ModelDescriptor, options: LoadOptions) throws -> any SpeechEngine {
-        if let threads = options.threads { KernelThreads.set(threads) }
-        let packs = model.files.filter { $0.role == "voices" }.map(\.url)
-        let voicePack = try VoicePack(contentsOf: packs)
-        let vocabulary = try model.file(role: "vocab").map { try KokoroVocabulary(contentsOf: $0.url) } ?? .v1
-        let kokoro = try KokoroModel(contentsOf: model.url)
-        return KokoroEngine(model: model, kokoro: kokoro, voicePack: voicePack, vocabulary: vocabulary,
-                            mapping: try Self.mapping(ProcessInfo.processInfo.environment["SOTTO_KOKORO_PHONEMES"]))
-    }
-
-    /// `SOTTO_KOKORO_PHONEMES=espeak` feeds raw espeak-ng phonemes as kokoro-onnx does; the
-    /// default folds them into misaki's set, which Kokoro was trained on.
-    static func mapping(_ setting: String?) throws -> KokoroPhonemeMapping {
-        guard let setting, !setting.isEmpty else { return .misaki }
-        guard let mapping = KokoroPhonemeMapping(rawValue: setting.lowercased()) else {
-            throw SottoError("SOTTO_KOKORO_PHONEMES=\(setting) is not a phoneme mapping", hint: "use misaki or espeak")
-        }
-        return mapping
-    }
-}

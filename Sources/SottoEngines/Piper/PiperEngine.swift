@@ -5,7 +5,8 @@ import SottoKernels
 import SottoMetrics
 
 /// A Piper voice behind Sotto's engine seam: one inference per sentence, each sentence's audio
-/// handed out before the next is synthesized.
+/// handed out window by window as the decoder makes it (``PiperDecodeWindows/standard``), so
+/// playback starts after the first window rather than the whole sentence.
 public final class PiperEngine: TokenizingEngine, @unchecked Sendable {
     public let model: ModelDescriptor
     public let piper: PiperModel
@@ -121,13 +122,15 @@ public final class PiperEngine: TokenizingEngine, @unchecked Sendable {
         var index = 0
         for sentence in sentences where sentence.isSpeakable {
             try cancellation.check()
-            let output = try piper.synthesize(ids: sentence.ids, options: options, noise: &noise)
+            let output = try piper.synthesize(ids: sentence.ids, options: options, noise: &noise) { samples in
+                try onChunk(AudioChunk(samples: samples, sampleRate: sampleRate, index: index, text: sentence.text))
+                index += 1
+                try cancellation.check()
+            }
             for (name, seconds) in output.timings {
                 if totals[name] == nil { order.append(name) }
                 totals[name, default: 0] += seconds
             }
-            try onChunk(AudioChunk(samples: output.audio, sampleRate: sampleRate, index: index, text: sentence.text))
-            index += 1
         }
         stages += order.map { StageTiming(name: $0, seconds: totals[$0] ?? 0) }
         return SynthesisSummary(stages: stages, notes: notes)
@@ -143,20 +146,5 @@ public final class PiperEngine: TokenizingEngine, @unchecked Sendable {
             notes.append("token sampling settings ignored: Piper's randomness is set by --noise-scale and --noise-w")
         }
         return notes
-    }
-}
-
-/// Loads Piper voices (`NAME.onnx` with `NAME.onnx.json`) for the engine registry.
-public struct PiperLoader: EngineLoader {
-    public init() {}
-    public var kind: ModelKind { .piper }
-
-    public func load(_ model: ModelDescriptor, options: LoadOptions) throws -> any SpeechEngine {
-        if let threads = options.threads { KernelThreads.set(threads) }
-        guard let configURL = model.file(role: "config")?.url else {
-            throw SottoError("the Piper voice \(model.name) has no config file", hint: "put NAME.onnx.json next to NAME.onnx")
-        }
-        let piper = try PiperModel(onnx: model.url, config: try PiperConfig(contentsOf: configURL))
-        return try PiperEngine(model: model, piper: piper)
     }
 }

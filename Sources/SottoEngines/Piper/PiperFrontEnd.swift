@@ -1,3 +1,4 @@
+import Foundation
 import Piper
 import SottoCore
 import SottoPhonemes
@@ -21,11 +22,21 @@ public struct PiperSentence: Sendable, Equatable {
 /// terminator straight onto the next one; this does the same so that the ids match. Sentences
 /// end where Sotto's splitter ends them, which knows abbreviations ("Dr. Smith") that piper's
 /// splits after.
+///
+/// A sentence longer than `limit` ids (a run of thousands of digits, a word of thousands of
+/// letters, a text without full stops) is cut into several inference calls, between clauses
+/// where it can, else between words, else between characters, so that the memory a call takes
+/// stays that of an ordinary sentence however long the text is.
 public struct PiperFrontEnd: Sendable {
     public let phonemizer: Phonemizer
     public let idMap: PiperPhonemeIDs
+    /// The most ids one inference call receives (a long sentence is about 250).
+    public let limit: Int
 
-    public init(config: PiperConfig) throws {
+    public static let defaultLimit = 400
+
+    public init(config: PiperConfig, limit: Int = defaultLimit) throws {
+        self.limit = limit
         if let type = config.phonemeType, type != "espeak" {
             throw SottoError("this voice reads '\(type)' phonemes; Sotto's Piper front end speaks only espeak voices")
         }
@@ -46,17 +57,36 @@ public struct PiperFrontEnd: Sendable {
         } catch {
             throw SottoError("phonemization failed: \(error)")
         }
-        return clauses.sentences().compactMap { sentence -> PiperSentence? in
-            let phonemes = sentence.map { clause in
+        return clauses.sentences().flatMap { sentence -> [PiperSentence] in
+            let rendered = sentence.map { clause in
                 let mark = Self.terminatorMark(clause.terminator.kind)
                 return clause.phonemes + mark + ([",", ";", ":"].contains(mark) ? " " : "")
-            }.joined()
-            let (ids, missing) = idMap.ids(for: phonemes)
-            guard ids.count > idMap.emptyCount || !missing.isEmpty else { return nil }
+            }
             let range = sentence.first!.range.lowerBound ..< sentence.last!.range.upperBound
-            return PiperSentence(text: String(text[range]), phonemes: phonemes, ids: ids, missing: missing,
-                                 isSpeakable: ids.count > idMap.emptyCount)
+            return pieces(of: rendered).compactMap { phonemes -> PiperSentence? in
+                let (ids, missing) = idMap.ids(for: phonemes)
+                guard ids.count > idMap.emptyCount || !missing.isEmpty else { return nil }
+                return PiperSentence(text: String(text[range]), phonemes: phonemes, ids: ids, missing: missing,
+                                     isSpeakable: ids.count > idMap.emptyCount)
+            }
         }
+    }
+
+    /// A sentence's phonemes (given clause by clause) as one piece when its ids fit `limit`,
+    /// else cut by `ChunkPacker` at clauses, words or characters.
+    func pieces(of clauses: [String]) -> [String] {
+        let phonemes = clauses.joined()
+        guard idMap.ids(for: phonemes).ids.count > limit else { return [phonemes] }
+        var ranges: [Range<String.Index>] = []
+        var start = phonemes.startIndex
+        for clause in clauses {
+            let end = phonemes.index(start, offsetBy: clause.count)
+            if start < end { ranges.append(start..<end) }
+            start = end
+        }
+        return ChunkPacker(limit: limit).pack(phonemes, clauses: ranges) { idMap.ids(for: String($0)).ids.count }
+            .map { $0.text.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty }
     }
 
     /// The mark piper's espeak-ng bridge reports for a clause ending.

@@ -7,7 +7,7 @@ import Synchronization
 
 /// How `sotto` (with no command) starts the studio.
 public struct StudioOptions: Sendable {
-    public var registry: EngineRegistry
+    public var families: ModelFamilies
     /// `--models-dir`, if given.
     public var modelsDirectory: String?
     /// `--theme`, if given.
@@ -17,9 +17,9 @@ public struct StudioOptions: Sendable {
     /// `--new-session`.
     public var newSession: Bool
 
-    public init(registry: EngineRegistry, modelsDirectory: String? = nil, theme: String? = nil, device: String? = nil,
+    public init(families: ModelFamilies, modelsDirectory: String? = nil, theme: String? = nil, device: String? = nil,
                 newSession: Bool = false) {
-        self.registry = registry
+        self.families = families
         self.modelsDirectory = modelsDirectory
         self.theme = theme
         self.device = device
@@ -46,7 +46,7 @@ public enum Studio {
         let terminal = try CursesTerminal()
         defer { terminal.close() }
         let environment = StudioEnvironment(
-            registry: options.registry, modelsDirectory: paths.modelsDirectory(override: options.modelsDirectory),
+            families: options.families, modelsDirectory: paths.modelsDirectory(override: options.modelsDirectory),
             sessionsDirectory: paths.sessionsDirectory, resources: resources,
             output: AlsaOutput(device: .named(device)), config: config, configProblem: configProblem,
             themeOverride: options.theme, deviceOverride: options.device, newSession: options.newSession,

@@ -4,7 +4,8 @@ import SottoMetrics
 
 /// What the studio is started with: engines, folders, the playback device, settings.
 public struct StudioEnvironment {
-    public var registry: EngineRegistry
+    /// The model families the studio lists and loads.
+    public var families: ModelFamilies
     public var modelsDirectory: URL
     public var sessionsDirectory: URL
     public var resources: StudioResources
@@ -25,12 +26,12 @@ public struct StudioEnvironment {
     /// The number of colours the terminal shows (0 for none); set by the terminal layer.
     public var terminalColors: Int
 
-    public init(registry: EngineRegistry, modelsDirectory: URL, sessionsDirectory: URL, resources: StudioResources,
+    public init(families: ModelFamilies, modelsDirectory: URL, sessionsDirectory: URL, resources: StudioResources,
                 output: any AudioOutput, config: StudioConfig = StudioConfig(), configProblem: String? = nil,
                 themeOverride: String? = nil, deviceOverride: String? = nil, newSession: Bool = false,
                 clock: @escaping @Sendable () -> Double = { MonotonicClock.now() }, randomSeed: UInt64? = nil,
                 terminalColors: Int = 256) {
-        self.registry = registry
+        self.families = families
         self.modelsDirectory = modelsDirectory
         self.sessionsDirectory = sessionsDirectory
         self.resources = resources

@@ -125,7 +125,7 @@ extension StudioModel {
 
     func resolveModel(_ reference: String) -> ModelDescriptor? {
         do {
-            let catalog = ModelCatalog(directory: environment.modelsDirectory, models: models)
+            let catalog = ModelCatalog(directory: environment.modelsDirectory, families: environment.families, models: models)
             let model = try catalog.resolve(reference)
             if !models.contains(where: { $0.id == model.id }) { models.append(model) }
             return model

@@ -1,6 +1,7 @@
 import Foundation
 import SottoAudio
 import SottoCore
+import SottoRuntime
 import SottoMetrics
 
 /// The studio's state and everything that changes it, with no terminal in sight: keys come in
@@ -9,7 +10,7 @@ import SottoMetrics
 /// do the slow work elsewhere and are polled.
 public final class StudioModel {
     public let environment: StudioEnvironment
-    public let lane: EngineLane
+    public let lane: TakeMaker
     public let playback: PlaybackController
     public let library: TakeAudioLibrary
     public let writer = SessionWriter()
@@ -79,10 +80,10 @@ public final class StudioModel {
         config = environment.config
         library = TakeAudioLibrary()
         playback = PlaybackController(output: environment.output, library: library)
-        lane = EngineLane(registry: environment.registry, playback: playback, library: library)
+        lane = TakeMaker(families: environment.families, playback: playback, library: library)
         themes = environment.resources.themeLibrary
         presetLibrary = environment.resources.presetLibrary
-        models = ModelCatalog(directory: environment.modelsDirectory).models
+        models = ModelCatalog(directory: environment.modelsDirectory, families: environment.families).models
 
         let store = SessionStore(root: environment.sessionsDirectory)
         var sessionNotes: [String] = []
@@ -120,7 +121,7 @@ public final class StudioModel {
     /// What the active model can do: the engine's word once loaded, the files' guess before.
     public var capabilities: EngineCapabilities {
         guard let model = activeModel else { return [] }
-        return loadedModels[model.id]?.capabilities ?? ModelTraits.expectedCapabilities(of: model)
+        return loadedModels[model.id]?.capabilities ?? model.capabilities
     }
 
     public var activeVoices: [VoiceInfo] {
@@ -142,11 +143,12 @@ public final class StudioModel {
     public var controlFields: [ControlField] { ControlField.fields(for: capabilities) }
 
     public var visibleModels: [ModelDescriptor] {
-        models.filter { modelFilter.matches([$0.name, $0.kind.rawValue, $0.kind.displayName, $0.variant ?? ""]) }
+        models.filter { modelFilter.matches([$0.name, $0.kind.rawValue, environment.families.displayName(of: $0.kind), $0.variant ?? ""]) }
     }
 
     public var voiceRows: [VoiceRow] {
-        VoiceRow.rows(voices: activeVoices, languages: activeLanguages, kind: activeModel?.kind, presets: presets,
+        VoiceRow.rows(voices: activeVoices, languages: activeLanguages,
+                      voiceNoun: activeModel.map { environment.families.voiceNoun(of: $0.kind) } ?? "voices", presets: presets,
                       presetFitsModel: { [weak self] in self?.preset($0, fits: self?.activeModel) ?? false },
                       filter: voiceFilter)
     }
@@ -199,14 +201,14 @@ public final class StudioModel {
 
     /// The model a preset asks for: its reference resolved as `-m` would, narrowed to its variant.
     func model(for preset: Preset) throws -> ModelDescriptor {
-        let catalog = ModelCatalog(directory: environment.modelsDirectory, models: models)
+        let catalog = ModelCatalog(directory: environment.modelsDirectory, families: environment.families, models: models)
         let resolved = try catalog.resolve(preset.model)
         guard let variant = preset.variant?.lowercased(), !(resolved.variant ?? "").lowercased().contains(variant) else {
             return resolved
         }
         let fitting = models.filter { $0.kind == resolved.kind && ($0.variant ?? "").lowercased().contains(variant) }
         guard let model = fitting.first(where: \.isComplete) ?? fitting.first else {
-            throw SottoError("no \(resolved.kind.displayName) \(preset.variant!) model in \(environment.modelsDirectory.path)")
+            throw SottoError("no \(environment.families.displayName(of: resolved.kind)) \(preset.variant!) model in \(environment.modelsDirectory.path)")
         }
         return model
     }
@@ -269,16 +271,13 @@ public final class StudioModel {
 
     /// The Piper voice Scripts/setup installs when it can run, else the first usable model.
     func preferredModel() -> ModelDescriptor? {
-        let registry = environment.registry
-        let usable = models.filter { $0.isComplete && registry.supports($0.kind) }
-        return usable.first { $0.kind == .piper && $0.name == "en_US-joe-medium" }
-            ?? usable.first
+        DefaultModel.choose(from: models, families: environment.families)
             ?? models.first { $0.isComplete }
             ?? models.first
     }
 
     func loadActiveModelIfPossible() {
-        guard let model = activeModel, model.isComplete, environment.registry.supports(model.kind),
+        guard let model = activeModel, model.isComplete, environment.families.supports(model.kind),
               loadedModels[model.id] == nil else { return }
         requestLoad(model)
     }
@@ -297,11 +296,7 @@ public final class StudioModel {
 
     /// Why `model` cannot be loaded by this build, before trying.
     func unsupportedReason(_ model: ModelDescriptor) -> String? {
-        let registry = environment.registry
-        guard !registry.supports(model.kind) else { return nil }
-        let supported = registry.kinds.map(\.displayName)
-        return "\(model.kind.displayName) models are not supported by this build of sotto ("
-            + (supported.isEmpty ? "it has no speech engines" : "it runs \(supported.joined(separator: ", "))") + ")"
+        environment.families.unsupportedReason(model.kind)
     }
 
     func pinMarkedTakes() {

@@ -21,7 +21,7 @@ enum Bars {
         case .loading(let modelID, let since, _):
             let name = studio.models.first { $0.id == modelID }?.name ?? modelID
             return "\(spinner) loading \(name) \(Formatting.shortSeconds(context.now - since)) ·"
-        case .synthesizing(let takeID):
+        case .synthesizing(requestID: let takeID):
             return "\(spinner) synthesizing #\(takeID) ·"
         case .idle:
             return studio.jobs.isEmpty ? "" : "\(spinner) queued ·"

@@ -7,7 +7,7 @@ enum ControlsPane {
         let fields = studio.controlFields
         let caps = studio.capabilities
         let inner = context.frame(region, pane: .controls, title: "Controls",
-                                  detail: studio.activeModel.map { ModelTraits.shortKind($0.kind) } ?? "")
+                                  detail: studio.activeModel.map { studio.environment.families.shortName(of: $0.kind) } ?? "")
         guard inner.height > 0 else { return }
         guard studio.activeModel != nil else {
             inner.put("No model chosen.", row: 0, style: .dim)

@@ -1,4 +1,5 @@
 import SottoCore
+import SottoRuntime
 
 /// Every model found: state, name, kind, size on disk, memory held; details of the highlighted one.
 enum ModelsPane {
@@ -85,7 +86,7 @@ enum ModelsPane {
         case .noEngine: mark = "-"
         case .unloaded: mark = glyphs.unloaded
         }
-        var right = ModelTraits.shortKind(model.kind)
+        var right = context.model.environment.families.shortName(of: model.kind)
         if width >= 30 { right += " " + Formatting.bytes(model.sizeBytes) }
         if case .loaded(let info) = state, width >= 40 {
             right += " " + Formatting.bytes(max(info.residentBytes, info.residentGrowthBytes))
@@ -96,7 +97,7 @@ enum ModelsPane {
     }
 
     static func detail(_ model: ModelDescriptor, state: State, context: DrawContext) -> (String, StyleRole) {
-        let kind = [model.kind.displayName, model.variant].compactMap { $0 }.joined(separator: " ")
+        let kind = [context.model.environment.families.displayName(of: model.kind), model.variant].compactMap { $0 }.joined(separator: " ")
         let size = Formatting.bytes(model.sizeBytes)
         switch state {
         case .loaded(let info):
@@ -111,7 +112,7 @@ enum ModelsPane {
         case .incomplete(let problem):
             return ("\(context.glyphs.warning) \(problem)", .warning)
         case .noEngine:
-            return ("no \(model.kind.displayName) engine in this build", .dim)
+            return ("no \(context.model.environment.families.displayName(of: model.kind)) engine in this build", .dim)
         case .unloaded:
             return ("\(kind) · \(size) · Enter use · l load", .dim)
         }

@@ -1,6 +1,7 @@
 import Foundation
 import SottoAudio
 import SottoCore
+import SottoRuntime
 import SottoMetrics
 import Synchronization
 

@@ -1,6 +1,7 @@
 import Foundation
 import SottoAudio
 import SottoCore
+import SottoRuntime
 import Synchronization
 
 /// Take audio in memory, loaded from the session's files on demand and kept while there is room.

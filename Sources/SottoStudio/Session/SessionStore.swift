@@ -55,15 +55,24 @@ public struct SessionStore: Sendable {
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.dateFormat = "yyyy-MM-dd_HHmmss"
         let base = formatter.string(from: now)
+        // Claim the id by creating its folder, which only one process can do: two studios started
+        // in the same second take the id and the next suffix rather than one failing to lock.
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         var id = base
         var suffix = 2
-        while FileManager.default.fileExists(atPath: root.appendingPathComponent(id).path) {
-            id = "\(base)-\(suffix)"
-            suffix += 1
+        var handle: SessionHandle?
+        while handle == nil {
+            if mkdir(root.appendingPathComponent(id).path, 0o755) == 0 {
+                handle = try SessionHandle(store: self, id: id, create: true)
+            } else if errno != EEXIST {
+                throw SottoError("cannot create the session folder \(root.appendingPathComponent(id).path): \(String(cString: strerror(errno)))")
+            }
+            if handle == nil {
+                id = "\(base)-\(suffix)"
+                suffix += 1
+            }
         }
-        guard let handle = try SessionHandle(store: self, id: id, create: true) else {
-            throw SottoError("cannot lock the new session \(id)")
-        }
+        guard let handle else { throw SottoError("cannot create a new session") }
         let manifest = SessionManifest(id: id, createdAt: now)
         try handle.writeManifest(manifest)
         try rememberLast(id)

@@ -1,5 +1,6 @@
 import Foundation
 import SottoCore
+import SottoRuntime
 import Synchronization
 
 /// Saves the manifest off the screen's thread. Saves asked for while one is being written

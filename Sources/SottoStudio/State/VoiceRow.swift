@@ -18,10 +18,10 @@ public struct VoiceRow: Equatable, Sendable {
     /// The rows for a model's voices or speakers, its languages (Qwen3-TTS), and the presets —
     /// this model's first, then the rest — keeping only what matches `filter` (headings stay
     /// when something under them matches).
-    public static func rows(voices: [VoiceInfo], languages: [String], kind: ModelKind?, presets: [Preset],
+    public static func rows(voices: [VoiceInfo], languages: [String], voiceNoun: String, presets: [Preset],
                             presetFitsModel: (Preset) -> Bool, filter: FilterQuery) -> [VoiceRow] {
         var sections: [(String, [VoiceRow])] = []
-        let noun = kind == .qwen3 ? "Speakers" : "Voices"
+        let noun = voiceNoun.prefix(1).uppercased() + voiceNoun.dropFirst()
         let voiceRows = voices.map { voice in
             VoiceRow(kind: .voice(voice.id), title: voice.id,
                      detail: [voice.language, voice.gender, voice.detail].compactMap { $0 }.joined(separator: " "))

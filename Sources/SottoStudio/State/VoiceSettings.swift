@@ -1,4 +1,5 @@
 import SottoCore
+import SottoRuntime
 
 /// How the next take is seeded.
 public enum SeedChoice: Codable, Equatable, Sendable, CustomStringConvertible {
@@ -38,7 +39,7 @@ public struct VoiceSettings: Codable, Equatable, Sendable {
         self.seed = seed
     }
 
-    public static let speedRange: ClosedRange<Double> = 0.25...4
+    public static let speedRange = SynthesisOptions.speedRange
     public static let speedStep = 0.05
 
     /// Speed moved by `steps` increments, kept in range and on the 0.05 grid.
@@ -47,17 +48,16 @@ public struct VoiceSettings: Codable, Equatable, Sendable {
         return min(max(moved, Self.speedRange.lowerBound), Self.speedRange.upperBound)
     }
 
+    /// These settings as the synthesis options every front end shares, with the take's seed.
+    public func options(seed: UInt64?) -> SynthesisOptions {
+        SynthesisOptions(voice: voice, instruct: instruct.isEmpty ? nil : instruct,
+                         voiceDescription: voiceDescription.isEmpty ? nil : voiceDescription,
+                         language: language, speed: speed, seed: seed)
+    }
+
     /// The request for `text`, sending only what the model can use (unsupported settings are
     /// left out rather than passed for the engine to ignore).
     public func request(text: String, capabilities: EngineCapabilities, seed: UInt64?) -> SynthesisRequest {
-        let usesVoice = capabilities.contains(.voices) || capabilities.contains(.speakers)
-        return SynthesisRequest(
-            text: text,
-            voice: usesVoice ? voice : nil,
-            instruct: capabilities.contains(.instruct) && !instruct.isEmpty ? instruct : nil,
-            voiceDescription: capabilities.contains(.voiceDesign) && !voiceDescription.isEmpty ? voiceDescription : nil,
-            language: capabilities.contains(.languages) ? language : nil,
-            speed: capabilities.contains(.speed) ? speed : 1,
-            seed: capabilities.contains(.seed) ? seed : nil)
+        options(seed: seed).request(text: text, fittedTo: capabilities)
     }
 }

@@ -3,6 +3,7 @@ import Foundation
 import SottoCore
 import SottoKernels
 import SottoMetrics
+import SottoRuntime
 
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -26,11 +27,7 @@ struct Bench: ParsableCommand {
     @Option(name: [.short, .customLong("model")], help: "Model name, kind or path.")
     var model: String
 
-    @Option(name: [.short, .customLong("voice")], help: "Voice or speaker.")
-    var voice: String?
-
-    @Option(help: "Instruction or description for Qwen3-TTS models.")
-    var instruct: String?
+    @OptionGroup var synthesis: SynthesisFlags
 
     @Option(help: "Which standard texts to run, comma-separated (short, medium, long).")
     var texts: String = "short,medium,long"
@@ -49,27 +46,6 @@ struct Bench: ParsableCommand {
 
     @Option(help: "Weight precision for models that offer it: fp32, bf16, int8, int4.")
     var precision: WeightPrecision?
-
-    @Option(help: "Seed for models that sample.")
-    var seed: UInt64 = 1
-
-    @Flag(help: "Models that sample: always take the most likely token.")
-    var greedy = false
-
-    @Option(name: .customLong("max-frames"), help: "Models that generate codec frames: stop after this many.")
-    var maxFrames: Int?
-
-    @Option(help: "Spoken language (Qwen3-TTS).")
-    var language: String?
-
-    @Option(help: "Voice description for Qwen3-TTS VoiceDesign models.")
-    var design: String?
-
-    @Option(name: .customLong("noise-scale"), help: "Piper: noise on the latent (0 makes the take deterministic).")
-    var noiseScale: Double?
-
-    @Option(name: .customLong("noise-w"), help: "Piper: noise on the durations.")
-    var noiseW: Double?
 
     @Flag(help: "Print JSON (one object) instead of a table.")
     var json = false
@@ -121,9 +97,9 @@ struct Bench: ParsableCommand {
 
     func run() throws {
         try runReportingErrors {
-            let descriptor = try location.catalog().resolve(model)
+            let descriptor = try location.resolve(model)
             let loadWatch = Stopwatch()
-            let engine = try engineRegistry.load(descriptor, options: LoadOptions(threads: threads, precision: precision))
+            let engine = try modelFamilies.load(descriptor, options: LoadOptions(threads: threads, precision: precision))
             let loadSeconds = loadWatch.elapsed
             let selected: [(name: String, text: String)] = text.map { [("custom", $0)] }
                 ?? texts.split(separator: ",").compactMap { name in Self.standardTexts.first { $0.name == name } }
@@ -132,13 +108,8 @@ struct Bench: ParsableCommand {
             var timed: [Run] = []
             for (name, body) in selected {
                 for index in 0 ..< warmup + runs {
-                    var sampling = SamplingOptions()
-                    sampling.noiseScale = noiseScale
-                    sampling.noiseW = noiseW
-                    sampling.greedy = greedy
-                    sampling.maxFrames = maxFrames
-                    let request = SynthesisRequest(text: body, voice: voice, instruct: instruct, voiceDescription: design,
-                                                   language: language, seed: seed, sampling: sampling)
+                    // Runs are comparable across builds: seed 1 unless another is given.
+                    let request = synthesis.options(defaultSeed: 1).request(text: body)
                     var meter = SynthesisMeter()
                     let summary = try engine.synthesize(request, cancellation: CancellationFlag()) { chunk in
                         if coldFirstAudio == nil { coldFirstAudio = ProcessClock.secondsSinceStart() }
@@ -152,7 +123,7 @@ struct Bench: ParsableCommand {
                                      frames: summary.generatedCodes?.count))
                 }
             }
-            let report = Report(model: descriptor.id, voice: voice ?? engine.defaultVoice, threads: threads,
+            let report = Report(model: descriptor.id, voice: synthesis.chosenVoice ?? engine.defaultVoice, threads: threads,
                                 precision: precision?.rawValue, loadSeconds: loadSeconds,
                                 coldFirstAudioSeconds: coldFirstAudio, runs: timed,
                                 peakRssMB: ProcessMemory.read()?.peakResidentMB)

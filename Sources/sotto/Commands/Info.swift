@@ -33,7 +33,7 @@ struct Info: ParsableCommand {
                 ["models", location.directory.path],
                 ["config", paths.configDirectory.path],
                 ["sessions", paths.sessionsDirectory.path],
-                ["engines", engineRegistry.kinds.map(\.rawValue).joined(separator: ", ").ifEmpty("none")],
+                ["engines", modelFamilies.kinds.map(\.rawValue).joined(separator: ", ").ifEmpty("none")],
                 ["cpu", cpu.modelName.ifEmpty("unknown")],
                 ["cpu features", interesting.filter(cpu.has).joined(separator: " ").ifEmpty("none of the vector extensions Sotto uses")],
                 ["kernel tier", tier],

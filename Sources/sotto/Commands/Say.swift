@@ -3,6 +3,7 @@ import Foundation
 import SottoAudio
 import SottoCore
 import SottoMetrics
+import SottoRuntime
 
 struct Say: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -21,40 +22,9 @@ struct Say: ParsableCommand {
     @Option(name: [.short, .customLong("model")], help: "Model name, kind (kokoro, piper, qwen3) or path.")
     var model: String?
 
-    @Option(name: [.short, .customLong("voice")], help: "Voice, speaker, or a Kokoro blend such as jf_alpha:0.7,jm_kumo:0.3.")
-    var voice: String?
+    @OptionGroup var synthesis: SynthesisFlags
 
-    @Option(help: "Speaker of a multi-speaker Piper voice or a Qwen3-TTS CustomVoice model.")
-    var speaker: String?
-
-    @Option(help: "Emotion or style instruction (Qwen3-TTS CustomVoice 1.7B).")
-    var instruct: String?
-
-    @Option(help: "Description of the voice to design (Qwen3-TTS VoiceDesign).")
-    var design: String?
-
-    @Option(help: "Spoken language (Qwen3-TTS: english, chinese, ..., or auto).")
-    var language: String?
-
-    @Option(help: "Speaking rate: 1 is natural, 1.5 is faster.")
-    var speed: Double = 1
-
-    @Option(help: "Seed for every random choice; the same seed gives the same take.")
-    var seed: UInt64?
-
-    @Flag(help: "Always take the most likely token (no sampling).")
-    var greedy = false
-
-    @Option(name: .customLong("max-frames"), help: "Stop generating after this many codec frames.")
-    var maxFrames: Int?
-
-    @Option(name: .customLong("noise-scale"), help: "Piper: noise on the latent (0 makes the take deterministic).")
-    var noiseScale: Double?
-
-    @Option(name: .customLong("noise-w"), help: "Piper: noise on the durations.")
-    var noiseW: Double?
-
-    @Option(name: [.short, .customLong("output")], help: "Write the audio to this file.")
+    @Option(name: [.short, .customLong("output")], help: "Write the audio to this file (- for standard output).")
     var output: String?
 
     @Option(help: "File format when the extension does not say: wav (16-bit), wav-float, flac, ogg.")
@@ -72,21 +42,15 @@ struct Say: ParsableCommand {
     @Option(help: "Weight precision for models that offer it: fp32, bf16, int8, int4.")
     var precision: WeightPrecision?
 
-    @Option(help: "Threads for inference (default: all cores).")
+    @Option(parsing: .unconditional, help: "Threads for inference (default: all cores).")
     var threads: Int?
 
     @Flag(help: "Print the take's metrics as one JSON object on standard output.")
     var json = false
 
     func validate() throws {
-        if let voice, let speaker, voice != speaker {
-            throw ValidationError("--voice and --speaker name different voices; give one")
-        }
-        guard speed.isFinite, speed >= 0.25, speed <= 4 else {
-            throw ValidationError("--speed must be between 0.25 and 4")
-        }
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
-        if let maxFrames, maxFrames < 1 { throw ValidationError("--max-frames must be at least 1") }
+        if let threads, threads < 1 || threads > 1024 { throw ValidationError("--threads must be between 1 and 1024") }
+        if json && output == "-" { throw ValidationError("--json and -o - both write to standard output; give one") }
         if let format, Self.formats[format] == nil {
             throw ValidationError("--format must be one of \(Self.formats.keys.sorted().joined(separator: ", "))")
         }
@@ -102,16 +66,11 @@ struct Say: ParsableCommand {
 
     private func speak() throws {
         let text = try readText()
-        let catalog = location.catalog()
-        let descriptor = try model.map { try catalog.resolve($0) } ?? defaultModel(in: catalog)
-        let outputFormat = try output.map { path -> AudioFileFormat in
-            if let format { return Self.formats[format]! }
-            guard let inferred = AudioFileFormat(path: path) else { throw AudioError.unknownFileFormat(path: path) }
-            return inferred
-        }
+        let descriptor = try model.map { try location.resolve($0) } ?? defaultModel(in: location.catalog())
+        let outputFormat = try output.map { try SayOutput.format(path: $0, flag: format.flatMap { Self.formats[$0] }) }
 
         let loadWatch = Stopwatch()
-        let engine = try engineRegistry.load(descriptor, options: LoadOptions(threads: threads, precision: precision))
+        let engine = try modelFamilies.load(descriptor, options: LoadOptions(threads: threads, precision: precision))
         let loadSeconds = loadWatch.elapsed
 
         // Open the speakers before synthesizing, so a missing device costs no compute and,
@@ -128,48 +87,50 @@ struct Say: ParsableCommand {
             player = nil
         }
 
-        var sampling = SamplingOptions()
-        sampling.greedy = greedy
-        sampling.maxFrames = maxFrames
-        sampling.noiseScale = noiseScale
-        sampling.noiseW = noiseW
-        let request = SynthesisRequest(
-            text: text, voice: voice ?? speaker, instruct: instruct, voiceDescription: design,
-            language: language, speed: speed, seed: seed, sampling: sampling)
+        let request = synthesis.options().request(text: text)
 
         let cancellation = CancellationFlag()
         let speakers = player
         let interrupt = InterruptHandler { cancellation.cancel(); speakers?.stop() }
         defer { interrupt.restore() }
 
+        // The file grows as chunks are made (see SayOutput); nothing of the take is kept in memory.
+        let file = try output.map { try SayOutput(path: $0, format: outputFormat!, sampleRate: engine.sampleRate) }
         ProcessMemory.resetPeak()
         var meter = SynthesisMeter(loadSeconds: loadSeconds)
-        var samples: [Float] = []
+        var frames = 0
         var processFirstAudio: Double?
         let summary: SynthesisSummary
         do {
-            summary = try engine.synthesize(request, cancellation: cancellation) { chunk in
-                if processFirstAudio == nil { processFirstAudio = ProcessClock.secondsSinceStart() }
-                meter.audioProduced(frames: chunk.samples.count, sampleRate: chunk.sampleRate)
-                samples += chunk.samples
-                buffer.append(chunk.samples)
-                if chunk.index == 0 { player?.start() }
+            summary = try SayOutput.removingOnFailureExit(file) {
+                try engine.synthesize(request, cancellation: cancellation) { chunk in
+                    if processFirstAudio == nil { processFirstAudio = ProcessClock.secondsSinceStart() }
+                    meter.audioProduced(frames: chunk.samples.count, sampleRate: chunk.sampleRate)
+                    frames += chunk.samples.count
+                    try file?.append(chunk.samples)
+                    if let player {
+                        buffer.append(chunk.samples)
+                        if chunk.index == 0 { player.start() }
+                    }
+                }
             }
         } catch is SynthesisCancelled {
             buffer.finish()
             player?.stop()
-            throw try keepInterruptedTake(samples, sampleRate: engine.sampleRate, format: outputFormat)
+            throw try file?.keepInterrupted() ?? SottoError("stopped")
+        } catch {
+            file?.discard()
+            throw error
         }
         buffer.finish()
         let metrics = meter.finish(stages: summary.stages)
-        guard !samples.isEmpty else {
+        guard frames > 0 else {
+            file?.discard()
             throw SottoError("the model produced no audio for this text", hint: "try other text or another voice")
         }
 
         var problems: [String] = []
-        if let output, let outputFormat {
-            try AudioFile.write(samples: samples, sampleRate: engine.sampleRate, to: output, format: outputFormat)
-        }
+        try file?.finish()
         if let codesOut, let codes = summary.generatedCodes {
             try writeJSONAtomically(codes, to: codesOut)
         } else if codesOut != nil {
@@ -182,7 +143,7 @@ struct Say: ParsableCommand {
             }
         }
 
-        for note in summary.notes { FileHandle.standardError.write(Data("note: \(note)\n".utf8)) }
+        for note in summary.notes { StandardStreams.error("note: \(note)") }
         let voiceName = request.voice ?? engine.defaultVoice ?? "-"
         if json {
             var report = SayReport(model: descriptor, voice: voiceName, sampleRate: engine.sampleRate,
@@ -190,19 +151,9 @@ struct Say: ParsableCommand {
             report.processFirstAudioSeconds = processFirstAudio
             print(try Format.json(report))
         } else {
-            FileHandle.standardError.write(Data((Self.summaryLine(model: descriptor.name, voice: voiceName, metrics: metrics,
-                                                                  output: output) + "\n").utf8))
+            StandardStreams.error(Self.summaryLine(model: descriptor.name, voice: voiceName, metrics: metrics, output: output))
         }
         if let problem = problems.first { throw SottoError(problem) }
-    }
-
-    /// Ctrl-C stopped the take: whatever was synthesised so far still goes to the file asked
-    /// for, so an interrupted long text loses nothing already computed.
-    private func keepInterruptedTake(_ samples: [Float], sampleRate: Int, format: AudioFileFormat?) throws -> SottoError {
-        guard let output, let format, !samples.isEmpty else { return SottoError("stopped") }
-        try AudioFile.write(samples: samples, sampleRate: sampleRate, to: output, format: format)
-        let seconds = String(format: "%.2f", Double(samples.count) / Double(sampleRate))
-        return SottoError("stopped; the first \(seconds) s are in \(output)")
     }
 
     private func readText() throws -> String {
@@ -211,8 +162,7 @@ struct Say: ParsableCommand {
             guard isatty(STDIN_FILENO) == 0 else {
                 throw SottoError("no text to speak", hint: "pass it as an argument or pipe it on standard input")
             }
-            let data = FileHandle.standardInput.readDataToEndOfFile()
-            value = String(decoding: data, as: UTF8.self)
+            value = try StandardStreams.readInput()
         }
         guard let value, !value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw SottoError("no text to speak: the text is empty")
@@ -222,10 +172,7 @@ struct Say: ParsableCommand {
 
     /// The Piper voice Scripts/setup installs when present, else the first complete model.
     private func defaultModel(in catalog: ModelCatalog) throws -> ModelDescriptor {
-        if let joe = catalog.models.first(where: { $0.kind == .piper && $0.name == "en_US-joe-medium" && $0.isComplete }) {
-            return joe
-        }
-        if let any = catalog.models.first(where: { $0.isComplete && engineRegistry.supports($0.kind) }) { return any }
+        if let model = DefaultModel.choose(from: catalog.models, families: modelFamilies) { return model }
         throw SottoError("no usable model in \(catalog.directory.path)", hint: "run Scripts/setup or pass -m PATH")
     }
 

@@ -27,10 +27,10 @@ struct Tokens: ParsableCommand {
         try runReportingErrors {
             let input = text ?? (isatty(STDIN_FILENO) == 0
                 ? String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self) : "")
-            let descriptor = try location.catalog().resolve(model)
-            let engine = try engineRegistry.load(descriptor)
+            let descriptor = try location.resolve(model)
+            let engine = try modelFamilies.load(descriptor)
             guard let tokenizing = engine as? any TokenizingEngine else {
-                throw SottoError("\(descriptor.kind.displayName) models do not expose their input ids")
+                throw SottoError("\(modelFamilies.displayName(of: descriptor.kind)) models do not expose their input ids")
             }
             let chunks = try tokenizing.tokenize(SynthesisRequest(text: input, voice: voice, language: language))
             if json {

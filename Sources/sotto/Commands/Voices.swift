@@ -19,29 +19,33 @@ struct Voices: ParsableCommand {
         var kind: String
         var voices: [VoiceInfo]
         var languages: [String]
+        /// Not printed in JSON: how the model's family names its voices, and whether a request
+        /// chooses a language.
+        var noun = "voices"
+        var choosesLanguage = false
+        enum CodingKeys: String, CodingKey { case model, kind, voices, languages }
     }
 
     func run() throws {
         try runReportingErrors {
-            let catalog = location.catalog()
-            let models = try model.map { [try catalog.resolve($0)] } ?? catalog.models
+            let models = try model.map { [try location.resolve($0)] } ?? location.catalog().models
             let listings = models.map {
-                Listing(model: $0.id, kind: $0.kind.rawValue, voices: $0.voices, languages: $0.languages)
+                Listing(model: $0.id, kind: $0.kind.rawValue, voices: $0.voices, languages: $0.languages,
+                        noun: modelFamilies.voiceNoun(of: $0.kind), choosesLanguage: $0.capabilities.contains(.languages))
             }
             if json {
                 print(try Format.json(model == nil ? AnyEncodable(listings) : AnyEncodable(listings[0])))
                 return
             }
-            if listings.isEmpty { print("No models in \(catalog.directory.path); run Scripts/setup.") }
+            if listings.isEmpty { print("No models in \(location.directory.path); run Scripts/setup.") }
             for (index, listing) in listings.enumerated() {
                 if index > 0 { print("") }
-                let noun = listing.kind == ModelKind.qwen3.rawValue ? "speakers" : "voices"
-                print("\(listing.model): \(listing.voices.count) \(noun)")
+                print("\(listing.model): \(listing.voices.count) \(listing.noun)")
                 let rows = listing.voices.map { voice in
                     ["  " + voice.id, voice.language ?? "", voice.gender ?? "", voice.detail ?? ""]
                 }
                 if !rows.isEmpty { print(Format.table(rows)) }
-                if listing.kind == ModelKind.qwen3.rawValue, !listing.languages.isEmpty {
+                if listing.choosesLanguage, !listing.languages.isEmpty {
                     print("  languages: \(listing.languages.joined(separator: ", ")), auto")
                 }
             }

@@ -1,4 +1,5 @@
 import Foundation
+import Qwen3TTS
 import SottoCore
 import SottoKernels
 import SottoMetrics
@@ -20,17 +21,7 @@ public final class Qwen3Engine: SpeechEngine, @unchecked Sendable {
 
     public var sampleRate: Int { qwen.codec.sampleRate }
 
-    public var capabilities: EngineCapabilities {
-        var set: EngineCapabilities = [.streaming, .seed, .languages]
-        switch qwen.configuration.variant {
-        case .customVoice:
-            set.insert(.speakers)
-            if !qwen.configuration.ignoresInstruct { set.insert(.instruct) }
-        case .voiceDesign: set.insert(.voiceDesign)
-        default: break
-        }
-        return set
-    }
+    public var capabilities: EngineCapabilities { qwen.configuration.capabilities }
 
     public var voices: [VoiceInfo] {
         qwen.speakers.map { name in
@@ -66,7 +57,6 @@ public final class Qwen3Engine: SpeechEngine, @unchecked Sendable {
                            onChunk: (AudioChunk) throws -> Void) throws -> SynthesisSummary {
         lock.lock()
         defer { lock.unlock() }
-        let clock = ContinuousClock()
         let resolved = try qwen.resolve(text: request.text, speaker: request.voice, instruct: request.instruct,
                                         voiceDescription: request.voiceDescription, language: request.language)
         var notes = resolved.notes
@@ -81,9 +71,9 @@ public final class Qwen3Engine: SpeechEngine, @unchecked Sendable {
         var samplesOut = 0
         func flush() throws {
             guard !pending.isEmpty else { return }
-            let start = clock.now
+            let start = MonotonicClock.now()
             let samples = try qwen.codec.decodeNext(pending)
-            codecSeconds += (clock.now - start).seconds
+            codecSeconds += MonotonicClock.now() - start
             pending.removeAll()
             samplesOut += samples.count
             try onChunk(AudioChunk(samples: samples, sampleRate: sampleRate, index: chunkIndex, text: request.text))
@@ -109,18 +99,5 @@ public final class Qwen3Engine: SpeechEngine, @unchecked Sendable {
             StageTiming(name: "codec", seconds: codecSeconds),
         ]
         return SynthesisSummary(stages: stages, notes: notes, generatedCodes: result.frames)
-    }
-}
-
-/// Loads Qwen3-TTS folders for the engine registry.
-public struct Qwen3Loader: EngineLoader {
-    public init() {}
-
-    public var kind: ModelKind { .qwen3 }
-
-    public func load(_ model: ModelDescriptor, options: LoadOptions) throws -> any SpeechEngine {
-        if let threads = options.threads { KernelThreads.set(threads) }
-        let qwen = try Qwen3Model(folder: model.url, precision: options.precision ?? .fp32)
-        return Qwen3Engine(model: model, qwen: qwen)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SottoCore
 
 /// A Piper voice: `NAME.onnx` with its config `NAME.onnx.json` (phoneme map, sample rate,
 /// espeak voice, speakers).
@@ -28,6 +29,7 @@ enum PiperLayout {
         }
         return ModelDescriptor(name: name, kind: .piper, url: onnx, files: files, voices: voices,
                                languages: languages, variant: variant,
-                               isBundled: FileManager.default.fileExists(atPath: onnx.path + ".sha256"))
+                               isBundled: FileManager.default.fileExists(atPath: onnx.path + ".sha256"),
+                               capabilities: voices.count > 1 ? [.voices, .speed, .streaming] : [.speed, .streaming])
     }
 }

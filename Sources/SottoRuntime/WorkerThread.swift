@@ -2,15 +2,15 @@ import Foundation
 
 /// A thread of its own that runs submitted work one item at a time, in order. Engine calls and
 /// device opening block for long stretches, so they get real threads rather than tasks on the
-/// cooperative pool, and never run on the thread that owns the screen.
-final class WorkerThread: @unchecked Sendable {
+/// cooperative pool, and never run on a thread that owns a screen or serves requests.
+public final class WorkerThread: @unchecked Sendable {
     private let condition = NSCondition()
     private var queue: [@Sendable () -> Void] = []
     private var stopping = false
     private var finished = false
     private let name: String
 
-    init(name: String) {
+    public init(name: String) {
         self.name = name
         let thread = Thread { [self] in self.run() }
         thread.name = name
@@ -18,7 +18,7 @@ final class WorkerThread: @unchecked Sendable {
         thread.start()
     }
 
-    func submit(_ work: @escaping @Sendable () -> Void) {
+    public func submit(_ work: @escaping @Sendable () -> Void) {
         condition.lock()
         queue.append(work)
         condition.signal()
@@ -26,14 +26,14 @@ final class WorkerThread: @unchecked Sendable {
     }
 
     /// Drops work not yet started; what is running finishes.
-    func discardPending() {
+    public func discardPending() {
         condition.lock()
         queue.removeAll()
         condition.unlock()
     }
 
     /// Runs what is queued, then ends the thread; waits up to `timeout` seconds for that.
-    func shutdown(timeout: Double) {
+    public func shutdown(timeout: Double) {
         condition.lock()
         stopping = true
         condition.broadcast()
@@ -43,7 +43,7 @@ final class WorkerThread: @unchecked Sendable {
     }
 
     /// Blocks until everything submitted so far has run.
-    func drain(timeout: Double) {
+    public func drain(timeout: Double) {
         let done = NSCondition()
         nonisolated(unsafe) var ran = false
         submit {

@@ -1,6 +1,6 @@
 import SottoCore
 
-/// What the studio knows about a model once an engine holds it.
+/// What a front end knows about a model once an engine holds it.
 public struct LoadedModel: Equatable, Sendable {
     public var modelID: String
     public var sampleRate: Int

@@ -1,4 +1,5 @@
 import Foundation
+import SottoCore
 
 /// Kokoro-82M on disk: an ONNX export (kokoro-onnx's `kokoro-v1.0.onnx`, its fp16/int8 variants,
 /// or the int8 file Scripts/setup assembles) with voice packs beside it (`voices*.npz` or
@@ -45,7 +46,7 @@ enum KokoroLayout {
         return ModelDescriptor(
             name: nameFromFolder ? folder.lastPathComponent : stem, kind: .kokoro, url: onnx, files: files,
             voices: voices, languages: Array(Set(voices.compactMap(\.language))).sorted(), variant: variant,
-            isBundled: FileManager.default.fileExists(atPath: onnx.path + ".sha256"))
+            isBundled: FileManager.default.fileExists(atPath: onnx.path + ".sha256"), capabilities: KokoroFamily.capabilities)
     }
 
     /// Kokoro voice names encode language and gender: `af_heart` is American English, female.
@@ -57,20 +58,5 @@ enum KokoroLayout {
         ]
         let gender = chars[1] == "f" ? "female" : chars[1] == "m" ? "male" : nil
         return VoiceInfo(id: id, language: languages[chars[0]], gender: gender)
-    }
-}
-
-/// Checks that a file is a JSON object (with a key, if given).
-enum JSONFile {
-    static func object(_ url: URL) -> [String: Any]? {
-        guard let data = try? Data(contentsOf: url) else { return nil }
-        return (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
-    }
-
-    static func check(_ url: URL, requiredKey: String? = nil) -> FileStatus {
-        guard FileManager.default.fileExists(atPath: url.path) else { return .missing }
-        guard let object = object(url) else { return .corrupt("not valid JSON") }
-        if let requiredKey, object[requiredKey] == nil { return .corrupt("no \"\(requiredKey)\" entry") }
-        return .ok
     }
 }

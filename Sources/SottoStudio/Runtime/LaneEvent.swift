@@ -1,0 +1,9 @@
+import SottoCore
+import SottoRuntime
+
+/// Something the engine's lane or the take recorder finished, for the screen to pick up.
+public enum LaneEvent: Sendable {
+    case loaded(modelID: String, result: Result<LoadedModel, SottoError>)
+    case unloaded(modelID: String)
+    case synthesisFinished(SynthesisOutcome)
+}
