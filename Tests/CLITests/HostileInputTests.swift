@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import SottoAudio
+import SottoKernels
 import Testing
 
 /// `sotto say` given what a hostile or unlucky user gives it: closed standard streams, odd
@@ -152,11 +153,13 @@ import Testing
         #expect(audio.sampleRate == 22_050 && audio.frameCount > 40_000)
     }
 
-    /// Under `ulimit -v 1048576` OpenBLAS would spin forever looking for a work buffer; the
-    /// shortage is found before the call and reported, and nothing is left behind. Tighter limits
-    /// fail elsewhere (loading, a tensor): each is one line, never a trap or a hang (`timeout`
-    /// turns a hang into status 124).
-    @Test(arguments: [("kokoro", "こんにちは。", 1_048_576), ("kokoro", "こんにちは。", 600_000),
+    /// Under `ulimit -v 1048576` Kokoro once spun forever in OpenBLAS looking for a work buffer.
+    /// Since its convolutions run on the export's 8-bit weights it needs less, and that limit now
+    /// gives the take itself. At 620,000 KB OpenBLAS's buffer no longer fits: the shortage is
+    /// found before the call and reported, and nothing is left behind. Tighter limits fail
+    /// elsewhere (loading, a tensor): each is one line, never a trap or a hang (`timeout` turns a
+    /// hang into status 124).
+    @Test(arguments: [("kokoro", "こんにちは。", 1_048_576), ("kokoro", "こんにちは。", 620_000),
                       ("en_US-joe-medium", "Hello there.", 450_000), ("en_US-joe-medium", "Hello there.", 350_000)])
     func anAddressSpaceLimitIsReportedNotAHang(model: String, text: String, kilobytes: Int) throws {
         let result = try shell(#"ulimit -v \#(kilobytes); exec timeout 300 "$0" say "\#(text)" -m \#(model) -v jf_alpha -o out.wav"#)
@@ -166,8 +169,13 @@ import Testing
             expectOneLine(result, mentioning: ["sotto: "])
             #expect(contents().isEmpty, "\(contents())")
         }
-        if model == "kokoro" && kilobytes == 1_048_576 {
-            // The case from the report: it must be the clear message, not a crash elsewhere.
+        if model == "kokoro" && kilobytes == 1_048_576 && KernelTier.active != .amx {
+            // The case from the report: on the integer tiers it now speaks (the AMX tier keeps
+            // bf16 weights, twice the bytes, and may report the shortage instead).
+            #expect(result.status == 0, "\(result.stderr)")
+        }
+        if model == "kokoro" && kilobytes == 620_000 {
+            // Measured 60–75 MB left for OpenBLAS's 134 MB buffer: the clear message, not a hang.
             #expect(result.stderr.contains("not enough memory to run OpenBLAS"), "\(result.stderr)")
         }
     }
