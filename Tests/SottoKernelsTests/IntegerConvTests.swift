@@ -3,11 +3,7 @@ import SottoKernels
 import Testing
 
 @Suite struct IntegerConvTests {
-    struct Case: Sendable, CustomTestStringConvertible {
-        let cin, cout, k, dilation, t: Int
-        let padding: Padding
-        var testDescription: String { "\(cin)→\(cout) k\(k) d\(dilation) T\(t) \(padding.left)/\(padding.right)" }
-    }
+    typealias Case = DirectConvTests.Case
 
     /// Odd channel counts (a zero partner channel), output channels that are and are not whole
     /// 8-row blocks, lengths shorter and longer than the 12-column tile and the 240-column sweep,
