@@ -31,7 +31,7 @@ enum KokoroLayout {
                 voices += names.map(voiceInfo)
                 files.append(ModelFile(role: "voices", url: url, status: names.isEmpty ? .corrupt("holds no voices") : .ok))
             } catch {
-                files.append(ModelFile(role: "voices", url: url, status: .corrupt(SottoError.describe(error))))
+                files.append(ModelFile(role: "voices", url: url, status: FileStatus.failure(error)))
             }
         }
         if siblings.contains("vocab.json") {
