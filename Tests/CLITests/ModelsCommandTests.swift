@@ -146,6 +146,27 @@ import Testing
         #expect(result.stdout.contains("raise the memory limit"))
     }
 
+    /// Bytes flipped inside the weights keep the ONNX structure intact: the recorded digest
+    /// names the file before it speaks.
+    @Test func changedWeightsAreNamedBeforeSpeaking() throws {
+        let models = try ScratchModels(linking: [ModelsCommandTests.piperFiles[1], "piper/en_US-joe-medium.onnx.sha256"])
+        defer { models.cleanup() }
+        let name = ModelsCommandTests.piperFiles[0]
+        var bytes = try Data(contentsOf: SottoPaths().modelsDirectory().appendingPathComponent(name))
+        for offset in stride(from: bytes.count / 2, to: bytes.count / 2 + 64_000, by: 1_000) { bytes[offset] ^= 0x5A }  // 64 bytes inside the weights
+        try bytes.write(to: models.url.appendingPathComponent(name))
+        let environment = ["XDG_STATE_HOME": models.url.appendingPathComponent("state").path]
+        let output = models.url.appendingPathComponent("x.wav")
+        for _ in 0..<2 {  // the second time from the kept verdict
+            let result = try SottoProcess.run(["say", "Hello.", "-m", "en_US-joe-medium", "--models-dir", models.url.path,
+                                               "-o", output.path], environment: environment)
+            #expect(result.status != 0)
+            #expect(result.stderr.contains("weights file en_US-joe-medium.onnx is corrupt: its SHA-256 differs"), "\(result.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: output.path))
+        }
+        #expect(FileManager.default.fileExists(atPath: models.url.appendingPathComponent("state/sotto/verified-digests.json").path))
+    }
+
     /// chmod 000 blocks only an unprivileged user, so as root sotto runs as nobody (setpriv).
     @Test func unreadableFileNamesPermissionDenied() throws {
         let models = try ScratchModels(linking: [])

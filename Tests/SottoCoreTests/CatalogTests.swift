@@ -193,7 +193,7 @@ import Testing
         #expect(catalog.models.map(\.id) == [
             "kokoro:kokoro-v1.0-int8", "piper:de_DE-test-low", "qwen3:Qwen3-TTS-12Hz-0.6B-CustomVoice",
         ])
-        #expect(catalog.models.allSatisfy(\.isComplete), "\(catalog.models.flatMap(\.problems))")
+        #expect(catalog.models.allSatisfy { $0.isComplete }, "\(catalog.models.flatMap(\.problems))")
         #expect(try catalog.resolve("qwen3").voices.map(\.id) == ["eric", "ryan"])
         #expect(try catalog.resolve("de_DE-test-low").sizeBytes > 1000)
     }
@@ -252,6 +252,46 @@ import Testing
         let damaged = ModelDescriptor(name: "x", kind: .piper, url: url,
                                       files: [memory, ModelFile(role: "config", url: url, status: .missing)], isBundled: true)
         #expect(damaged.repairHint == "run Scripts/setup to fetch it again")
+    }
+
+    /// A file whose bytes changed under an intact structure is refused before loading, by its
+    /// recorded digest; the verdict is kept by size, mtime and inode, and a change to any of
+    /// them makes the file be hashed again.
+    @Test func loadChecksTheRecordedDigestOnceAfterEachChange() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.cleanup() }
+        let onnx = try folder.write("piper/x.onnx", Protobuf.onnxModel())
+        try folder.write("piper/x.onnx.json", CatalogTests.piperConfig)
+        try folder.write("piper/x.onnx.sha256", Data("\(try SHA256.hex(of: onnx))  x.onnx\n".utf8))
+        let store = folder.url.appendingPathComponent("state/verified-digests.json")
+        let cache = DigestCache(store: store)
+        let model = try ModelCatalog(directory: folder.url, families: .standard).resolve("x")
+        #expect(cache.problems(of: model).isEmpty)
+        #expect(FileManager.default.fileExists(atPath: store.path))
+
+        // Flip a byte in place, then put the old modification time back: size, mtime and inode
+        // are unchanged, so the kept verdict is used (the file is not read again).
+        var info = stat()
+        #expect(stat(onnx.path, &info) == 0)
+        let handle = try FileHandle(forUpdating: onnx)
+        try handle.seek(toOffset: UInt64(info.st_size) - 10)
+        let byte = try #require(try handle.read(upToCount: 1)).first!
+        try handle.seek(toOffset: UInt64(info.st_size) - 10)
+        try handle.write(contentsOf: Data([byte ^ 1]))
+        try handle.close()
+        var times = [info.st_atim, info.st_mtim]
+        #expect(utimensat(AT_FDCWD, onnx.path, &times, 0) == 0)
+        #expect(cache.problems(of: model).isEmpty)
+        #expect(DigestCache(store: nil).problems(of: model).count == 1)  // without the cache it is hashed
+
+        // A new modification time: hashed again and named.
+        times[1].tv_sec += 1
+        #expect(utimensat(AT_FDCWD, onnx.path, &times, 0) == 0)
+        #expect(cache.problems(of: model) == ["weights file x.onnx is corrupt: its SHA-256 differs from the one recorded in x.onnx.sha256"])
+        #expect(model.isComplete)  // the structure check alone cannot see it
+        let refused = #expect(throws: SottoError.self) { try ModelFamilies.standard.load(model, digests: cache) }
+        #expect(refused?.message == "model x cannot be loaded: weights file x.onnx is corrupt: its SHA-256 differs from the one recorded in x.onnx.sha256")
+        #expect(refused?.hint == "run Scripts/setup to fetch it again")
     }
 
     /// chmod 000 only blocks an unprivileged user; as root this shows as skipped.
