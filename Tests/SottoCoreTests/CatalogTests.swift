@@ -237,6 +237,10 @@ import Testing
         #expect(piper.files[0].statusText == "unreadable: Is a directory")
         #expect(!piper.repairHint.contains("Scripts/setup"))
         #expect(try catalog.resolve("qwen3").problems == ["cannot read weights file \(weights.path): Is a directory"])
+        let opened = #expect(throws: FileReadError.self) { try MappedFile(opening: weights) }
+        #expect(opened?.code == EISDIR)
+        let mapped = #expect(throws: SottoError.self) { try MappedFile(weights) }  // loaders keep one error type
+        #expect(mapped?.message == "cannot read \(weights.path): Is a directory")
     }
 
     @Test func permissionAndMemoryFailuresAreNamed() throws {

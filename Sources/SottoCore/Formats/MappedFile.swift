@@ -38,7 +38,18 @@ public final class MappedFile: @unchecked Sendable {
     public let url: URL
     public let data: Data
 
-    public init(_ url: URL) throws {
+    /// Maps `url`; failures are `SottoError`s naming the file and the reason.
+    public convenience init(_ url: URL) throws {
+        do {
+            try self.init(opening: url)
+        } catch let error as FileReadError {
+            throw SottoError(error.description)
+        }
+    }
+
+    /// Maps `url`; a file the system would not open or map throws a `FileReadError` with its
+    /// `errno`, so that checks can tell permissions or memory from damage.
+    public init(opening url: URL) throws {
         self.url = url
         let descriptor = open(url.path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw FileReadError(url: url, code: errno) }

@@ -69,7 +69,7 @@ public enum ProtobufStructure {
     /// (ModelProto field 7) whose own fields parse too.
     public static func checkONNX(_ url: URL) -> FileStatus {
         let file: MappedFile
-        do { file = try MappedFile(url) } catch { return .failure(error) }
+        do { file = try MappedFile(opening: url) } catch { return .failure(error) }
         guard file.count > 0 else { return .corrupt("empty file") }
         return file.withBytes { bytes in
             switch topLevelFields(bytes) {

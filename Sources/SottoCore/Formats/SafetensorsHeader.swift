@@ -64,7 +64,7 @@ public struct SafetensorsHeader: Sendable {
 
     public static func check(_ url: URL) -> FileStatus {
         do {
-            let file = try MappedFile(url)
+            let file = try MappedFile(opening: url)
             _ = try file.withBytes { try SafetensorsHeader($0, path: url.lastPathComponent) }
             return .ok
         } catch {

@@ -67,7 +67,7 @@ public struct DigestCache: Sendable {
                 matches = verdict.matches
             } else {
                 let actual: String
-                do { actual = try SHA256.hex(of: file.url) } catch {
+                do { _ = try MappedFile(opening: file.url); actual = try SHA256.hex(of: file.url) } catch {
                     problems.append(ModelFile(role: file.role, url: file.url, status: .failure(error)).problem
                                     ?? "\(file.role) file \(file.url.lastPathComponent) is unreadable")
                     continue

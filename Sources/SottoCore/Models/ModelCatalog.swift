@@ -153,7 +153,7 @@ public struct ModelCatalog: Sendable {
             guard let text = try? String(contentsOf: digestURL, encoding: .utf8),
                   let expected = text.split(separator: " ").first.map(String.init), expected.count == 64 else { continue }
             let actual: String
-            do { actual = try SHA256.hex(of: file.url) } catch {
+            do { _ = try MappedFile(opening: file.url); actual = try SHA256.hex(of: file.url) } catch {
                 problems.append(ModelFile(role: file.role, url: file.url, status: .failure(error)).problem
                                 ?? "\(file.role) file \(file.url.lastPathComponent) is unreadable")
                 continue
