@@ -20,9 +20,9 @@ struct SottoProcess {
     }
 
     static func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:],
-                    timeout: TimeInterval = 300) throws -> Result {
+                    timeout: TimeInterval = 300, executable: URL? = nil) throws -> Result {
         let process = Process()
-        process.executableURL = executable
+        process.executableURL = executable ?? Self.executable
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         for (key, value) in environment { env[key] = value }
@@ -59,6 +59,7 @@ struct ScratchModels {
     init(linking names: [String]) throws {
         url = FileManager.default.temporaryDirectory.appendingPathComponent("sotto-cli-\(UUID().uuidString)")
         let installed = SottoPaths().modelsDirectory()
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         for name in names {
             let target = url.appendingPathComponent(name)
             try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)

@@ -9,6 +9,7 @@ public enum JSONFile {
 
     public static func check(_ url: URL, requiredKey: String? = nil) -> FileStatus {
         guard FileManager.default.fileExists(atPath: url.path) else { return .missing }
+        guard (try? Data(contentsOf: url)) != nil else { return .readFailure(url, otherwise: .corrupt("unreadable")) }
         guard let object = object(url) else { return .corrupt("not valid JSON") }
         if let requiredKey, object[requiredKey] == nil { return .corrupt("no \"\(requiredKey)\" entry") }
         return .ok

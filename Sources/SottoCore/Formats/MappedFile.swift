@@ -1,6 +1,35 @@
 import Foundation
 import Glibc
 
+/// A file that could not be opened or mapped, with the system's reason (`errno`), so that callers
+/// can tell a permission problem or a memory limit from a damaged file.
+public struct FileReadError: Error, CustomStringConvertible, Sendable {
+    public let url: URL
+    public let code: Int32
+    /// The file's size when it is known (mapping it ran out of memory).
+    public let size: Int?
+
+    public init(url: URL, code: Int32, size: Int? = nil) {
+        self.url = url
+        self.code = code
+        self.size = size
+    }
+
+    /// Whether the system ran out of memory (or address space under a limit) reading the file.
+    public var isOutOfMemory: Bool { code == ENOMEM }
+
+    /// "Permission denied", "Is a directory", ...
+    public var reason: String { String(cString: strerror(code)) }
+
+    public var description: String {
+        if isOutOfMemory {
+            let amount = size.map { " (\(ByteCountFormatter.string(fromByteCount: Int64($0), countStyle: .binary)))" } ?? ""
+            return "not enough memory to read \(url.path)\(amount): the file is not damaged, the memory limit is too low"
+        }
+        return "cannot read \(url.path): \(reason)"
+    }
+}
+
 /// A read-only view of a whole file, memory-mapped so that large model files cost no copy and
 /// only the pages actually read are loaded. The mapping is made here (not left to `Data`), so
 /// the bytes are known to be file-backed: ``releasePages(_:)`` may drop them at any time and a
@@ -9,22 +38,33 @@ public final class MappedFile: @unchecked Sendable {
     public let url: URL
     public let data: Data
 
-    public init(_ url: URL) throws {
+    /// Maps `url`; failures are `SottoError`s naming the file and the reason.
+    public convenience init(_ url: URL) throws {
+        do {
+            try self.init(opening: url)
+        } catch let error as FileReadError {
+            throw SottoError(error.description)
+        }
+    }
+
+    /// Maps `url`; a file the system would not open or map throws a `FileReadError` with its
+    /// `errno`, so that checks can tell permissions or memory from damage.
+    public init(opening url: URL) throws {
         self.url = url
-        func failure(_ reason: String) -> SottoError { SottoError("cannot read \(url.path): \(reason)") }
         let descriptor = open(url.path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw failure(String(cString: strerror(errno))) }
+        guard descriptor >= 0 else { throw FileReadError(url: url, code: errno) }
         defer { close(descriptor) }
         var info = stat()
-        guard fstat(descriptor, &info) == 0 else { throw failure(String(cString: strerror(errno))) }
-        guard info.st_mode & S_IFMT == S_IFREG else { throw failure("not a regular file") }
+        guard fstat(descriptor, &info) == 0 else { throw FileReadError(url: url, code: errno) }
+        if info.st_mode & S_IFMT == S_IFDIR { throw FileReadError(url: url, code: EISDIR) }
+        guard info.st_mode & S_IFMT == S_IFREG else { throw SottoError("cannot read \(url.path): not a regular file") }
         let size = Int(info.st_size)
         guard size > 0 else {
             data = Data()
             return
         }
         guard let base = mmap(nil, size, PROT_READ, MAP_PRIVATE, descriptor, 0), base != MAP_FAILED else {
-            throw failure(String(cString: strerror(errno)))
+            throw FileReadError(url: url, code: errno, size: size)
         }
         data = Data(bytesNoCopy: base, count: size, deallocator: .custom { pointer, count in _ = munmap(pointer, count) })
     }

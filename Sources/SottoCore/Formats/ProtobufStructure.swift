@@ -68,7 +68,8 @@ public enum ProtobufStructure {
     /// Checks that `url` is a complete ONNX model: its top level parses and holds a graph
     /// (ModelProto field 7) whose own fields parse too.
     public static func checkONNX(_ url: URL) -> FileStatus {
-        guard let file = try? MappedFile(url) else { return .corrupt("unreadable") }
+        let file: MappedFile
+        do { file = try MappedFile(opening: url) } catch { return .failure(error) }
         guard file.count > 0 else { return .corrupt("empty file") }
         return file.withBytes { bytes in
             switch topLevelFields(bytes) {

@@ -80,11 +80,20 @@ public struct SHA256 {
         }
     }
 
-    /// Hex digest of a whole file, read through a memory map.
+    /// Hex digest of a whole file, read through a memory map 8 MB at a time, each slice's pages
+    /// dropped once hashed, so that checking a large model does not raise the process's memory
+    /// by the file's size.
     public static func hex(of url: URL) throws -> String {
         let file = try MappedFile(url)
         var hasher = SHA256()
-        file.withBytes { hasher.update($0) }
+        let slice = 8 << 20
+        var start = 0
+        while start < file.count {
+            let range = start..<min(file.count, start + slice)
+            file.withBytes { hasher.update(UnsafeRawBufferPointer(rebasing: $0[range])) }
+            file.releasePages(range)
+            start = range.upperBound
+        }
         return hasher.finalize()
     }
 }

@@ -63,12 +63,12 @@ public struct SafetensorsHeader: Sendable {
     }
 
     public static func check(_ url: URL) -> FileStatus {
-        guard let file = try? MappedFile(url) else { return .corrupt("unreadable") }
         do {
+            let file = try MappedFile(opening: url)
             _ = try file.withBytes { try SafetensorsHeader($0, path: url.lastPathComponent) }
             return .ok
         } catch {
-            return .corrupt(SottoError.describe(error))
+            return .failure(error)
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 
 /// The models in a models directory (and any paths given explicitly), found by their files.
 /// Every registered family is asked about every folder; the catalog itself knows no architecture.
@@ -66,6 +67,7 @@ public struct ModelCatalog: Sendable {
         let prefixed = candidates.filter { $0.name.lowercased().hasPrefix(lower) }
         if prefixed.count == 1 { return prefixed[0] }
         let known = models.map(\.id).joined(separator: ", ")
+        if models.isEmpty, let problem = Self.problem(with: directory) { throw problem }
         if prefixed.count > 1 {
             throw SottoError("model name '\(reference)' is ambiguous", hint: "matches \(prefixed.map(\.id).joined(separator: ", "))")
         }
@@ -78,25 +80,68 @@ public struct ModelCatalog: Sendable {
         try families.describe(path: url)
     }
 
+    /// Why `directory` cannot serve as a models folder (missing, not a folder, unreadable), or
+    /// nil when it can; an empty folder is fine.
+    public static func problem(with directory: URL) -> SottoError? {
+        var info = stat()
+        guard stat(directory.path, &info) == 0 else {
+            let code = errno
+            if code == ENOENT {
+                return SottoError("the models folder \(directory.path) does not exist",
+                                  hint: "run Scripts/setup, or pass --models-dir DIR")
+            }
+            return SottoError("cannot use the models folder \(directory.path): \(String(cString: strerror(code)))")
+        }
+        guard info.st_mode & S_IFMT == S_IFDIR else {
+            return SottoError("the models folder \(directory.path) is not a folder",
+                              hint: "pass --models-dir DIR with the folder that holds the models")
+        }
+        guard let folder = opendir(directory.path) else {
+            return SottoError("cannot read the models folder \(directory.path): \(String(cString: strerror(errno)))")
+        }
+        closedir(folder)
+        return nil
+    }
+
     /// Every model under `root`, three folder levels deep, as the families recognise them.
+    /// Symbolic links to folders and files are followed (Hugging Face caches and shared model
+    /// stores are linked in); a folder reached twice, through a link cycle or two links to it, is
+    /// read once.
     static func scan(_ root: URL, families: ModelFamilies) -> [ModelDescriptor] {
         var found: [ModelDescriptor] = []
+        var visited = Set<FolderIdentity>()
         func walk(_ folder: URL, depth: Int) {
+            guard let identity = FolderIdentity(folder), visited.insert(identity).inserted else { return }
             if depth > 0, let model = families.describe(folder: folder) {
                 found.append(model)
                 return
             }
             found += families.describeFiles(in: folder, isRoot: depth == 0)
             guard depth < 3 else { return }
-            let children = (try? FileManager.default.contentsOfDirectory(
-                at: folder, includingPropertiesForKeys: [.isDirectoryKey], options: [.skipsHiddenFiles])) ?? []
-            for child in children.sorted(by: { $0.path < $1.path })
-            where (try? child.resourceValues(forKeys: [.isDirectoryKey]).isDirectory) == true {
-                walk(child, depth: depth + 1)
+            let children = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+            for name in children.sorted() where !name.hasPrefix(".") {
+                let child = folder.appendingPathComponent(name)
+                var isDirectory: ObjCBool = false  // follows links
+                if FileManager.default.fileExists(atPath: child.path, isDirectory: &isDirectory), isDirectory.boolValue {
+                    walk(child, depth: depth + 1)
+                }
             }
         }
         walk(root, depth: 0)
         return found.sorted { ($0.kind, $0.name) < ($1.kind, $1.name) }
+    }
+
+    /// A folder as the file system knows it (device and inode), whatever path led to it.
+    struct FolderIdentity: Hashable {
+        let device: UInt64
+        let inode: UInt64
+
+        init?(_ folder: URL) {
+            var info = stat()
+            guard stat(folder.path, &info) == 0 else { return nil }
+            device = UInt64(info.st_dev)
+            inode = UInt64(info.st_ino)
+        }
     }
 
     /// Recomputes the SHA-256 of every file that has a `.sha256` digest beside it (written by
@@ -107,8 +152,10 @@ public struct ModelCatalog: Sendable {
             let digestURL = file.url.appendingPathExtension("sha256")
             guard let text = try? String(contentsOf: digestURL, encoding: .utf8),
                   let expected = text.split(separator: " ").first.map(String.init), expected.count == 64 else { continue }
-            guard let actual = try? SHA256.hex(of: file.url) else {
-                problems.append("\(file.role) file \(file.url.lastPathComponent) is unreadable")
+            let actual: String
+            do { _ = try MappedFile(opening: file.url); actual = try SHA256.hex(of: file.url) } catch {
+                problems.append(ModelFile(role: file.role, url: file.url, status: .failure(error)).problem
+                                ?? "\(file.role) file \(file.url.lastPathComponent) is unreadable")
                 continue
             }
             if actual != expected.lowercased() {

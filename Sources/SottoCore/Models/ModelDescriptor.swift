@@ -1,10 +1,32 @@
 import Foundation
+import Glibc
 
 /// Whether a file a model needs is usable.
 public enum FileStatus: Codable, Sendable, Hashable {
     case ok
     case missing
     case corrupt(String)
+    /// The file is there but could not be read, for a reason other than its contents: the
+    /// system's error number (`EACCES` for permissions, `ENOMEM` under a memory limit, ...).
+    case unreadable(Int32)
+
+    /// The status of a file whose check failed with `error`: unreadable when the system refused
+    /// to open or map it, corrupt otherwise.
+    public static func failure(_ error: any Error) -> FileStatus {
+        if let read = error as? FileReadError { return .unreadable(read.code) }
+        return .corrupt(SottoError.describe(error))
+    }
+
+    /// The status of a file that exists but whose bytes could not be had: `unreadable` with the
+    /// reason `open` gives, or `fallback` when it opens after all.
+    public static func readFailure(_ url: URL, otherwise fallback: FileStatus) -> FileStatus {
+        let descriptor = open(url.path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return .unreadable(errno) }
+        var info = stat()
+        let isFolder = fstat(descriptor, &info) == 0 && info.st_mode & S_IFMT == S_IFDIR
+        close(descriptor)
+        return isFolder ? .unreadable(EISDIR) : fallback
+    }
 }
 
 /// One file of a model, with the part it plays ("weights", "config", "voices", ...).
@@ -29,6 +51,20 @@ public struct ModelFile: Codable, Sendable, Hashable {
         case .ok: return nil
         case .missing: return "missing \(role) file \(url.lastPathComponent)"
         case .corrupt(let why): return "\(role) file \(url.lastPathComponent) is corrupt: \(why)"
+        case .unreadable(ENOMEM):
+            return "not enough memory to read \(role) file \(url.path); it is not damaged, the memory limit is too low"
+        case .unreadable(let code): return "cannot read \(role) file \(url.path): \(String(cString: strerror(code)))"
+        }
+    }
+
+    /// The status as `sotto models --json` shows it: "ok", "missing", "corrupt: …", "unreadable: …".
+    public var statusText: String {
+        switch status {
+        case .ok: return "ok"
+        case .missing: return "missing"
+        case .corrupt(let why): return "corrupt: \(why)"
+        case .unreadable(ENOMEM): return "unreadable: not enough memory"
+        case .unreadable(let code): return "unreadable: \(String(cString: strerror(code)))"
         }
     }
 }
@@ -76,8 +112,14 @@ public struct ModelDescriptor: Codable, Sendable, Hashable {
 
     public func file(role: String) -> ModelFile? { files.first { $0.role == role } }
 
-    /// What to do about an incomplete model.
+    /// What to do about an incomplete model: fetch or replace damaged files; for files that are
+    /// intact but could not be read, lift what stopped them (memory limit, permissions).
     public var repairHint: String {
-        isBundled ? "run Scripts/setup to fetch it again" : "replace the damaged or missing file"
+        let damaged = files.contains { if case .ok = $0.status { false } else if case .unreadable = $0.status { false } else { true } }
+        if damaged { return isBundled ? "run Scripts/setup to fetch it again" : "replace the damaged or missing file" }
+        if files.contains(where: { $0.status == .unreadable(ENOMEM) }) {
+            return "raise the memory limit (ulimit -v) or close other programs"
+        }
+        return "make the file readable by this user (chmod, chown) or fix the path"
     }
 }

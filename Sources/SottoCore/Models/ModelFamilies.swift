@@ -48,14 +48,21 @@ public struct ModelFamilies: Sendable {
             + (supported.isEmpty ? "it has no speech engines" : "it runs \(supported.joined(separator: ", "))") + ")"
     }
 
-    /// Loads `model` through its family, refusing incomplete models with the problem the catalog found.
-    public func load(_ model: ModelDescriptor, options: LoadOptions = LoadOptions()) throws -> any SpeechEngine {
+    /// Loads `model` through its family, refusing incomplete models with the problem the catalog
+    /// found, and files whose contents no longer match the digest recorded beside them (checked
+    /// once after each change, see `DigestCache`).
+    public func load(_ model: ModelDescriptor, options: LoadOptions = LoadOptions(),
+                     digests: DigestCache = .standard()) throws -> any SpeechEngine {
         guard let family = family(for: model.kind), family.hasEngine else {
             throw SottoError("\(displayName(of: model.kind)) models are not supported by this build of sotto",
                              hint: "supported: \(kinds.map(\.rawValue).joined(separator: ", "))")
         }
         if let problem = model.problems.first {
             throw SottoError("model \(model.name) cannot be loaded: \(problem)", hint: model.repairHint)
+        }
+        if let problem = digests.problems(of: model).first {
+            throw SottoError("model \(model.name) cannot be loaded: \(problem)",
+                             hint: model.isBundled ? "run Scripts/setup to fetch it again" : "replace the damaged file")
         }
         return try family.load(model, options: options)
     }

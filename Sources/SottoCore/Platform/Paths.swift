@@ -29,6 +29,10 @@ public struct SottoPaths: Sendable {
         return dataDirectory.appendingPathComponent("models")
     }
 
+    /// `$XDG_STATE_HOME/sotto` (default `~/.local/state/sotto`): what Sotto remembers between runs
+    /// that can be recomputed (verified checksums).
+    public var stateDirectory: URL { xdg("XDG_STATE_HOME", default: ".local/state").appendingPathComponent("sotto") }
+
     /// Studio sessions: takes and their audio.
     public var sessionsDirectory: URL { dataDirectory.appendingPathComponent("sessions") }
 }

@@ -27,11 +27,11 @@ enum KokoroLayout {
         for pack in packs {
             let url = folder.appendingPathComponent(pack)
             do {
-                let names = try ZipArchive(url).numpyArrayNames()
+                let names = try ZipArchive(file: MappedFile(opening: url)).numpyArrayNames()
                 voices += names.map(voiceInfo)
                 files.append(ModelFile(role: "voices", url: url, status: names.isEmpty ? .corrupt("holds no voices") : .ok))
             } catch {
-                files.append(ModelFile(role: "voices", url: url, status: .corrupt(SottoError.describe(error))))
+                files.append(ModelFile(role: "voices", url: url, status: FileStatus.failure(error)))
             }
         }
         if siblings.contains("vocab.json") {

@@ -18,7 +18,7 @@ public struct Qwen3Family: ModelFamily {
     public var missingModelHint: String { "place a Qwen3-TTS folder there or pass its path" }
 
     public func describe(folder: URL) -> ModelDescriptor? {
-        Qwen3Layout.configuration(of: folder).map { Qwen3Layout.describe(folder: folder, configuration: $0) }
+        Qwen3Layout.describe(folder: folder)
     }
 
     public func load(_ model: ModelDescriptor, options: LoadOptions) throws -> any SpeechEngine {

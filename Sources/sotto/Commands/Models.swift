@@ -40,6 +40,7 @@ struct Models: ParsableCommand {
 
     func run() throws {
         try runReportingErrors {
+            if let problem = ModelCatalog.problem(with: location.directory) { throw problem }
             let catalog = location.catalog()
             let listings = catalog.models.map { model -> Listing in
                 var problems = model.problems
@@ -49,13 +50,7 @@ struct Models: ParsableCommand {
                     path: model.url.path, sizeBytes: model.sizeBytes, voices: model.voices.count,
                     complete: problems.isEmpty, problems: problems,
                     files: model.files.map { file in
-                        let status: String
-                        switch file.status {
-                        case .ok: status = "ok"
-                        case .missing: status = "missing"
-                        case .corrupt(let why): status = "corrupt: \(why)"
-                        }
-                        return FileListing(role: file.role, path: file.url.path, status: status, sizeBytes: file.size)
+                        FileListing(role: file.role, path: file.url.path, status: file.statusText, sizeBytes: file.size)
                     })
             }
             if json {

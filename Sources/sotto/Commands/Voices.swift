@@ -28,6 +28,7 @@ struct Voices: ParsableCommand {
 
     func run() throws {
         try runReportingErrors {
+            if model == nil, let problem = ModelCatalog.problem(with: location.directory) { throw problem }
             let models = try model.map { [try location.resolve($0)] } ?? location.catalog().models
             let listings = models.map {
                 Listing(model: $0.id, kind: $0.kind.rawValue, voices: $0.voices, languages: $0.languages,
