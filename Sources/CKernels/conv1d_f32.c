@@ -124,7 +124,8 @@ static void block_avx512(const float *x, ptrdiff_t ldx, int cin, int k, int dil,
 // (the packed block's 8 rows) meets 12 broadcast input samples, 12 FMAs for 13 loads, with 14 of
 // the 16 registers live so that nothing spills. The sums come out [time][channel] and are
 // transposed for the epilogue. Only whole 12-column tiles run here (the caller's input need not
-// be readable past its last column); the rest of a range goes to the portable path.
+// be readable past its last column): a partial last tile overlaps the one before it, and only a
+// range narrower than one tile goes to the portable path.
 #define TILES12(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11)
 
 __attribute__((target("avx2,fma")))
@@ -132,7 +133,15 @@ static int block_avx2(const float *x, ptrdiff_t ldx, int cin, int k, int dil, co
                       const epilogue *e, int t0, int t1) {
     int t = t0;
     const __m256 bias = _mm256_loadu_ps(e->bias);
-    for (; t + 12 <= t1; t += 12) {
+    for (;;) {
+        // A last partial tile is computed as the whole tile ending at t1, overlapping columns
+        // already written, which are skipped when storing (reads stay within the range).
+        int skip = 0;
+        if (t + 12 > t1) {
+            if (t >= t1 || t1 - t0 < 12) break;
+            skip = t - (t1 - 12);
+            t = t1 - 12;
+        }
 #define INIT(i) __m256 a##i = bias;
         TILES12(INIT)
 #undef INIT
@@ -156,7 +165,13 @@ static int block_avx2(const float *x, ptrdiff_t ldx, int cin, int k, int dil, co
         _mm256_storeu_ps(tail[2], a10);
         _mm256_storeu_ps(tail[3], a11);
         __m256 divisor = _mm256_set1_ps(e->divisor), slope = _mm256_set1_ps(e->slope);
-        for (int r = 0; r < e->rows; r++) {
+        for (int r = 0; skip && r < e->rows; r++) {
+            float head_values[8];
+            _mm256_storeu_ps(head_values, rows[r]);
+            float *dst = e->out + r * e->ldo + t;
+            for (int i = skip; i < 12; i++) dst[i] = finish(e, r, t + i, i < 8 ? head_values[i] : tail[i - 8][r]);
+        }
+        for (int r = 0; !skip && r < e->rows; r++) {
             float *dst = e->out + r * e->ldo + t;
             __m256 value = rows[r];
             if (e->residual) value = _mm256_add_ps(value, _mm256_loadu_ps(e->residual + r * e->ldr + t));
@@ -169,6 +184,7 @@ static int block_avx2(const float *x, ptrdiff_t ldx, int cin, int k, int dil, co
             _mm256_storeu_ps(dst, value);
             for (int i = 0; i < 4; i++) dst[8 + i] = finish(e, r, t + 8 + i, tail[i][r]);
         }
+        t += 12;
     }
     return t;
 }
