@@ -30,7 +30,15 @@ public final class ModelLane: Sendable {
     private struct Published {
         var activity = LaneActivity.idle
         var loaded: LoadedModel?
-        var waiting = 0
+        /// Requests not yet started, oldest first. Each has a turn queued on the worker, which a
+        /// batch may have taken already (then the turn finds nothing to do).
+        var queue: [Queued] = []
+        var batches = false
+    }
+
+    private struct Queued: Sendable {
+        var request: LaneRequest
+        var emit: @Sendable (SynthesisEvent) -> Void
     }
 
     /// `worker` lets several lanes share one thread (the studio runs one model at a time, so that
@@ -52,7 +60,9 @@ public final class ModelLane: Sendable {
     /// The model's engine facts once loaded.
     public var loaded: LoadedModel? { state.withLock { $0.loaded } }
     /// Requests queued and not yet started.
-    public var waitingCount: Int { state.withLock { $0.waiting } }
+    public var waitingCount: Int { state.withLock { $0.queue.count } }
+    /// Whether the loaded engine decodes concurrent requests together (else they queue).
+    public var batches: Bool { state.withLock { $0.batches } }
 
     /// Loads the engine unless it is loaded; `done` runs on the lane's thread.
     public func load(then done: @escaping @Sendable (Result<LoadedModel, SottoError>) -> Void = { _ in }) {
@@ -68,7 +78,10 @@ public final class ModelLane: Sendable {
                 defer { engine = nil }
                 return engine != nil
             }
-            state.withLock { $0.loaded = nil }
+            state.withLock {
+                $0.loaded = nil
+                $0.batches = false
+            }
             done(had)
         }
     }
@@ -77,15 +90,10 @@ public final class ModelLane: Sendable {
     /// `.finished`. Throws `LaneQueueFull` when `queueLimit` requests are already waiting.
     public func submit(_ request: LaneRequest, events: @escaping @Sendable (SynthesisEvent) -> Void) throws {
         try state.withLock { state throws(LaneQueueFull) in
-            guard state.waiting < queueLimit else { throw LaneQueueFull(modelID: model.id, limit: queueLimit) }
-            state.waiting += 1
+            guard state.queue.count < queueLimit else { throw LaneQueueFull(modelID: model.id, limit: queueLimit) }
+            state.queue.append(Queued(request: request, emit: events))
         }
-        worker.submit { [self] in
-            state.withLock { $0.waiting -= 1 }
-            let end = run(request, emit: events)
-            state.withLock { $0.activity = .idle }
-            events(.finished(end))
-        }
+        worker.submit { [self] in serveNext() }
     }
 
     /// Queues `request` for an async caller: its events as a stream, which ends after `.finished`
@@ -142,7 +150,10 @@ public final class ModelLane: Sendable {
                 voices: loadedEngine.voices, languages: loadedEngine.languages, defaultVoice: loadedEngine.defaultVoice,
                 residentBytes: loadedEngine.residentBytes, residentGrowthBytes: growth, loadSeconds: seconds)
             engine.withLock { $0 = loadedEngine }
-            state.withLock { $0.loaded = info }
+            state.withLock {
+                $0.loaded = info
+                $0.batches = ((loadedEngine as? any BatchingSpeechEngine)?.maxBatchSize ?? 1) > 1
+            }
             onLoad(model.id, .success(info))
             return .success(Ready(engine: loadedEngine, info: info, loadSeconds: seconds))
         } catch {
@@ -152,60 +163,150 @@ public final class ModelLane: Sendable {
         }
     }
 
-    private func run(_ request: LaneRequest, emit: (SynthesisEvent) -> Void) -> SynthesisEnd {
-        guard !request.cancellation.isCancelled else { return SynthesisEnd(outcome: .cancelled, finishedAt: MonotonicClock.now()) }
-        emit(.preparing(at: MonotonicClock.now()))
+    private func popQueued() -> Queued? {
+        state.withLock { $0.queue.isEmpty ? nil : $0.queue.removeFirst() }
+    }
+
+    /// One turn of the worker: the oldest waiting request, alone, or — when the engine batches —
+    /// with every request that arrives while the batch runs.
+    private func serveNext() {
+        guard let next = popQueued() else { return }
+        defer { state.withLock { $0.activity = .idle } }
+        guard !next.request.cancellation.isCancelled else {
+            next.emit(.finished(SynthesisEnd(outcome: .cancelled, finishedAt: MonotonicClock.now())))
+            return
+        }
+        next.emit(.preparing(at: MonotonicClock.now()))
         let ready: Ready
         switch loadedEngine() {
         case .success(let value): ready = value
-        case .failure(let error): return SynthesisEnd(outcome: .failed(error.description), finishedAt: MonotonicClock.now())
+        case .failure(let error):
+            next.emit(.finished(SynthesisEnd(outcome: .failed(error.description), finishedAt: MonotonicClock.now())))
+            return
         }
-        guard !request.cancellation.isCancelled else { return SynthesisEnd(outcome: .cancelled, finishedAt: MonotonicClock.now()) }
-        state.withLock { $0.activity = .synthesizing(requestID: request.id) }
+        if let batching = ready.engine as? any BatchingSpeechEngine, batching.maxBatchSize > 1 {
+            runBatch(first: next, engine: batching, ready: ready)
+        } else {
+            next.emit(.finished(run(next.request, ready: ready, emit: next.emit)))
+        }
+    }
 
-        let engine = ready.engine
-        let sampleRate = engine.sampleRate
-        let synthesisRequest = request.fitsOptionsToModel
+    private func synthesisRequest(_ request: LaneRequest, engine: any SpeechEngine) -> SynthesisRequest {
+        request.fitsOptionsToModel
             ? request.options.request(text: request.text, fittedTo: engine.capabilities)
             : request.options.request(text: request.text)
+    }
+
+    private func run(_ request: LaneRequest, ready: Ready, emit: @escaping (SynthesisEvent) -> Void) -> SynthesisEnd {
+        guard !request.cancellation.isCancelled else { return SynthesisEnd(outcome: .cancelled, finishedAt: MonotonicClock.now()) }
+        state.withLock { $0.activity = .synthesizing(requestID: request.id) }
+        let engine = ready.engine
+        let synthesisRequest = synthesisRequest(request, engine: engine)
         _ = ProcessMemory.resetPeak()
-        let start = SynthesisStart(request: synthesisRequest, sampleRate: sampleRate, loadSeconds: ready.loadSeconds,
+        var progress = RequestProgress(request: synthesisRequest, ready: ready, emit: emit)
+        do {
+            progress.end.summary = try engine.synthesize(synthesisRequest, cancellation: request.cancellation) { chunk in
+                progress.deliver(chunk)
+            }
+        } catch is SynthesisCancelled {
+            progress.end.outcome = .cancelled
+        } catch {
+            progress.end.outcome = .failed(SottoError.describe(error))
+        }
+        return progress.finish()
+    }
+
+    /// Decodes `first` and every request that arrives meanwhile together, admitting newcomers
+    /// between steps up to the engine's batch size.
+    private func runBatch(first: Queued, engine: any BatchingSpeechEngine, ready: Ready) {
+        let batch = engine.makeBatch()
+        func admit(_ queued: Queued, announced: Bool) {
+            if !announced { queued.emit(.preparing(at: MonotonicClock.now())) }
+            guard !queued.request.cancellation.isCancelled else {
+                queued.emit(.finished(SynthesisEnd(outcome: .cancelled, finishedAt: MonotonicClock.now())))
+                return
+            }
+            let synthesisRequest = synthesisRequest(queued.request, engine: engine)
+            let progress = Box(RequestProgress(request: synthesisRequest, ready: ready, emit: queued.emit))
+            do {
+                try batch.join(synthesisRequest, cancellation: queued.request.cancellation,
+                               onChunk: { progress.value.deliver($0) },
+                               onEnd: { result in
+                                   switch result {
+                                   case .success(let summary): progress.value.end.summary = summary
+                                   case .failure(is SynthesisCancelled): progress.value.end.outcome = .cancelled
+                                   case .failure(let error): progress.value.end.outcome = .failed(SottoError.describe(error))
+                                   }
+                                   queued.emit(.finished(progress.value.finish()))
+                               })
+            } catch {
+                progress.value.end.outcome = .failed(SottoError.describe(error))
+                queued.emit(.finished(progress.value.finish()))
+            }
+        }
+        admit(first, announced: true)
+        state.withLock { $0.activity = .synthesizing(requestID: first.request.id) }
+        while batch.activeCount > 0 {
+            while batch.activeCount < engine.maxBatchSize, let next = popQueued() { admit(next, announced: false) }
+            batch.step()
+        }
+    }
+
+    /// A request's audio and timings as its chunks arrive: chunks at another rate are resampled
+    /// to the engine's, and the end carries the counts.
+    private struct RequestProgress {
+        var end: SynthesisEnd
+        let start: SynthesisStart
+        let emit: (SynthesisEvent) -> Void
+        private var converters: [Int: ResamplingStream] = [:]
+        private var nextIndex = 0
+        private let text: String
+
+        init(request: SynthesisRequest, ready: Ready, emit: @escaping (SynthesisEvent) -> Void) {
+            let engine = ready.engine
+            start = SynthesisStart(request: request, sampleRate: engine.sampleRate, loadSeconds: ready.loadSeconds,
                                    defaultVoice: engine.defaultVoice, capabilities: engine.capabilities,
                                    startedAt: MonotonicClock.now())
-        emit(.started(start))
+            end = SynthesisEnd(outcome: .completed, start: start, finishedAt: 0)
+            self.emit = emit
+            text = request.text
+            emit(.started(start))
+        }
 
-        var end = SynthesisEnd(outcome: .completed, start: start, finishedAt: 0)
-        var converters: [Int: ResamplingStream] = [:]
-        var nextIndex = 0
-        func deliver(_ samples: [Float], text: String) {
+        mutating func deliver(_ chunk: AudioChunk) {
+            var samples = chunk.samples
+            if chunk.sampleRate != start.sampleRate {
+                var stream = converters[chunk.sampleRate] ?? Resampler(from: chunk.sampleRate, to: start.sampleRate).makeStream()
+                samples = stream.process(samples)
+                converters[chunk.sampleRate] = stream
+            }
+            send(samples, text: chunk.text)
+        }
+
+        private mutating func send(_ samples: [Float], text: String) {
             let now = MonotonicClock.now()
             if end.firstChunkAt == nil && !samples.isEmpty { end.firstChunkAt = now }
             end.frames += samples.count
-            emit(.chunk(TimedChunk(chunk: AudioChunk(samples: samples, sampleRate: sampleRate, index: nextIndex, text: text),
+            emit(.chunk(TimedChunk(chunk: AudioChunk(samples: samples, sampleRate: start.sampleRate, index: nextIndex, text: text),
                                    at: now, sinceStart: now - start.startedAt)))
             nextIndex += 1
         }
-        do {
-            end.summary = try engine.synthesize(synthesisRequest, cancellation: request.cancellation) { chunk in
-                var samples = chunk.samples
-                if chunk.sampleRate != sampleRate {
-                    var stream = converters[chunk.sampleRate] ?? Resampler(from: chunk.sampleRate, to: sampleRate).makeStream()
-                    samples = stream.process(samples)
-                    converters[chunk.sampleRate] = stream
-                }
-                deliver(samples, text: chunk.text)
+
+        mutating func finish() -> SynthesisEnd {
+            for (rate, var stream) in converters {
+                let tail = stream.finish()
+                converters[rate] = nil
+                if !tail.isEmpty { send(tail, text: text) }
             }
-        } catch is SynthesisCancelled {
-            end.outcome = .cancelled
-        } catch {
-            end.outcome = .failed(SottoError.describe(error))
+            end.finishedAt = MonotonicClock.now()
+            end.memory = ProcessMemory.read()
+            return end
         }
-        for (_, var stream) in converters {
-            let tail = stream.finish()
-            if !tail.isEmpty { deliver(tail, text: request.text) }
-        }
-        end.finishedAt = MonotonicClock.now()
-        end.memory = ProcessMemory.read()
-        return end
+    }
+
+    /// Lets the batch's callbacks share one request's progress.
+    private final class Box<Value> {
+        var value: Value
+        init(_ value: Value) { self.value = value }
     }
 }
