@@ -31,6 +31,10 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // System libraries (Debian -dev packages, installed by Scripts/setup).
@@ -87,6 +91,16 @@ let package = Package(
         .target(name: "SottoRuntime", dependencies: ["SottoCore", "SottoAudio", "SottoMetrics"],
                 swiftSettings: swiftSettings),
 
+        // The OpenAI-compatible speech server (`sotto serve`): HTTP routes, validation, audio
+        // encoders and Prometheus metrics over the runtime's model lanes.
+        .target(name: "SottoServer",
+                dependencies: ["SottoCore", "SottoAudio", "SottoMetrics", "SottoRuntime", "SottoKernels",
+                               .product(name: "Hummingbird", package: "hummingbird"),
+                               .product(name: "Prometheus", package: "swift-prometheus"),
+                               .product(name: "NIOCore", package: "swift-nio"),
+                               .product(name: "HTTPTypes", package: "swift-http-types")],
+                swiftSettings: swiftSettings),
+
         // The studio: the ncurses front end (`sotto` with no arguments).
         .target(name: "SottoStudio",
                 dependencies: ["CNcursesw", "CShim", "SottoCore", "SottoAudio", "SottoMetrics", "SottoRuntime"],
@@ -97,7 +111,7 @@ let package = Package(
             name: "sotto",
             dependencies: [
                 "SottoCore", "SottoMetrics", "SottoAudio", "SottoPhonemes", "SottoStudio", "SottoKernels",
-                "SottoEngines", "SottoRuntime",
+                "SottoEngines", "SottoRuntime", "SottoServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings),
@@ -122,6 +136,10 @@ let package = Package(
                                    "SottoKernels"]),
         .testTarget(name: "SottoStudioTests",
                     dependencies: ["SottoStudio", "SottoRuntime", "SottoEngines", "SottoCore", "sotto"]),
+        // The server, driven by the official openai Python package (Scripts/test installs it).
+        .testTarget(name: "ServerTests", dependencies: ["SottoCore", "SottoAudio", "sotto"], exclude: ["openai_client.py"]),
+        // Model lanes: queueing, cancellation and batching, on toy engines.
+        .testTarget(name: "SottoRuntimeTests", dependencies: ["SottoRuntime", "SottoCore"]),
         // Runs the built sotto binary end to end.
         .testTarget(name: "CLITests", dependencies: ["SottoCore", "SottoAudio", "SottoKernels", "sotto"]),
     ],

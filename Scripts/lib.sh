@@ -20,3 +20,15 @@ sotto_export_blas_core() {
   done
   export OPENBLAS_CORETYPE=SkylakeX
 }
+
+# Prints the python of the tests' venv, creating it (with the openai client) when missing.
+sotto_test_venv() {
+  local venv="${XDG_CACHE_HOME:-$HOME/.cache}/sotto/test-venv"
+  local pin="openai==3.63.0"
+  if ! "$venv/bin/python" -c "import openai, sys; sys.exit(openai.__version__ != '${pin#*==}')" >/dev/null 2>&1; then
+    python3 -m venv "$venv" >&2 || { echo "test: cannot create the venv $venv" >&2; return 1; }
+    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "$pin" >&2 \
+      || { echo "test: cannot install $pin from the Python package index" >&2; return 1; }
+  fi
+  echo "$venv/bin/python"
+}

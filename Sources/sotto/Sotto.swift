@@ -9,7 +9,7 @@ struct Sotto: ParsableCommand {
         commandName: "sotto",
         abstract: "A terminal text-to-speech studio with its own inference engine.",
         discussion: "With no command, sotto opens the studio (press ? in it for every key).",
-        subcommands: [OpenStudio.self, Say.self, Models.self, Voices.self, Phonemes.self, Tokens.self, Bench.self, Info.self],
+        subcommands: [OpenStudio.self, Say.self, Serve.self, Models.self, Voices.self, Phonemes.self, Tokens.self, Bench.self, Info.self],
         defaultSubcommand: nil)
 
     @OptionGroup var studio: StudioFlags
