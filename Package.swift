@@ -96,6 +96,7 @@ let package = Package(
         .target(name: "SottoServer",
                 dependencies: ["SottoCore", "SottoAudio", "SottoMetrics", "SottoRuntime", "SottoKernels",
                                .product(name: "Hummingbird", package: "hummingbird"),
+                               .product(name: "HummingbirdCore", package: "hummingbird"),
                                .product(name: "Prometheus", package: "swift-prometheus"),
                                .product(name: "NIOCore", package: "swift-nio"),
                                .product(name: "HTTPTypes", package: "swift-http-types")],

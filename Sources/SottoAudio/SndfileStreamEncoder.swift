@@ -58,6 +58,15 @@ final class SndfileStreamEncoder: AudioStreamEncoder {
             throw .invalidAudio("cannot start a \(encoding.rawValue) stream: \(String(cString: sf_strerror(nil)))")
         }
         handle = opened
+        if encoding == .mp3 {
+            // Constant bit rate: a variable-rate MP3 needs a header at its start that only a
+            // seekable file can have filled in at the end, and without it decoders lose frames.
+            // Level 0.5 is 80 kbit/s at 22–24 kHz, clean for speech.
+            var level = 0.5
+            var mode = Int32(SF_BITRATE_MODE_CONSTANT)
+            sf_command(opened, Int32(SFC_SET_COMPRESSION_LEVEL), &level, Int32(MemoryLayout<Double>.size))
+            sf_command(opened, Int32(SFC_SET_BITRATE_MODE), &mode, Int32(MemoryLayout<Int32>.size))
+        }
         if encoding != .opus {
             // Scale floats to the full 16-bit range without wrapping out-of-range samples.
             sf_command(opened, Int32(SFC_SET_CLIPPING), nil, Int32(SF_TRUE))

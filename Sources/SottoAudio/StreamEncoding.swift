@@ -32,7 +32,7 @@ public enum StreamEncoding: String, Sendable, CaseIterable {
     public func makeEncoder(sampleRate: Int) throws(AudioError) -> any AudioStreamEncoder {
         switch self {
         case .wav: WAVStreamEncoder(sampleRate: sampleRate)
-        case .pcm: PCMStreamEncoder()
+        case .pcm: PCMStreamEncoder(sampleRate: sampleRate)
         case .flac, .mp3, .opus: try SndfileStreamEncoder(encoding: self, sampleRate: sampleRate)
         }
     }
@@ -52,7 +52,10 @@ public protocol AudioStreamEncoder: AnyObject {
 
 /// Raw 16-bit little-endian samples.
 final class PCMStreamEncoder: AudioStreamEncoder {
-    var outputRate: Int { 0 }
+    let outputRate: Int
+
+    init(sampleRate: Int) { outputRate = sampleRate }
+
     func start() -> [UInt8] { [] }
     func finish() -> [UInt8] { [] }
 
@@ -72,9 +75,12 @@ final class PCMStreamEncoder: AudioStreamEncoder {
 /// the convention of streaming writers: readers read to the end of the data.
 final class WAVStreamEncoder: AudioStreamEncoder {
     let outputRate: Int
-    private let pcm = PCMStreamEncoder()
+    private let pcm: PCMStreamEncoder
 
-    init(sampleRate: Int) { outputRate = sampleRate }
+    init(sampleRate: Int) {
+        outputRate = sampleRate
+        pcm = PCMStreamEncoder(sampleRate: sampleRate)
+    }
 
     func start() -> [UInt8] {
         var header = [UInt8]()

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 import SottoCore
@@ -40,7 +41,8 @@ public final class SpeechServer: Sendable {
         let app = Application(
             router: makeRouter(),
             server: .http1(configuration: .init(idleTimeout: .seconds(30))),
-            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "sotto"),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "sotto",
+                                 availableConnectionsDelegate: MaximumAvailableConnections(512)),
             onServerRunning: { channel in
                 onListening(channel.localAddress?.ipAddress ?? "?", channel.localAddress?.port ?? 0)
             },

@@ -7,7 +7,7 @@ import SottoCore
 /// A `sotto serve` process on a free loopback port, for one test; stopped with SIGTERM.
 final class RunningServer: @unchecked Sendable {
     let process = Process()
-    let base: String
+    private(set) var base = ""
     private let errors = Pipe()
     private var log = Data()
     private let lock = NSLock()

@@ -30,13 +30,23 @@ def client(base):
 
 
 def speech(args):
+    """One request per format in args.format (comma-separated); OUT is a folder for several."""
+    formats = args.format.split(",")
+    if len(formats) == 1:
+        return speak(args, formats[0], args.out)
+    return {"takes": {f: speak(args, f, f"{args.out}/take.{f}") for f in formats}}
+
+
+def speak(args, response_format, out):
     extra = {}
     if args.sse:
         extra["stream_format"] = "sse"
-    kwargs = dict(model=args.model, input=args.input, response_format=args.format, **extra)
+    kwargs = dict(model=args.model, input=args.input, response_format=response_format, **extra)
     kwargs["voice"] = args.voice if args.voice is not None else ""
     if args.instructions is not None:
         kwargs["instructions"] = args.instructions
+    if args.seed is not None:
+        kwargs["extra_body"] = {"seed": args.seed}
     started = time.monotonic()
     pieces = []
     with client(args.base).audio.speech.with_streaming_response.create(**kwargs) as response:
@@ -62,7 +72,7 @@ def speech(args):
                 result["usage"] = event.get("usage")
         result["events"] = events
         body = audio
-    with open(args.out, "wb") as f:
+    with open(out, "wb") as f:
         f.write(body)
     result["audio_bytes"] = len(body)
     return result
@@ -82,7 +92,9 @@ def error(args):
 def raw(args):
     response = httpx.post(args.base + "/v1/audio/speech", content=args.body.encode(),
                           headers={"content-type": "application/json"}, timeout=60)
-    return {"status": response.status_code, "body": response.json()}
+    if response.headers.get("content-type", "").startswith("application/json"):
+        return {"status": response.status_code, "body": response.json()}
+    return {"status": response.status_code, "bytes": len(response.content)}
 
 
 def concurrent(args):
@@ -135,6 +147,7 @@ def main():
     p = sub.add_parser("speech")
     p.add_argument("model"); p.add_argument("format"); p.add_argument("out")
     p.add_argument("--voice"); p.add_argument("--instructions"); p.add_argument("--sse", action="store_true")
+    p.add_argument("--seed", type=int)
     p.add_argument("--input", default="Hello from the speech server. This is the second sentence of the test.")
     p.set_defaults(run=speech)
     p = sub.add_parser("error"); p.add_argument("body"); p.set_defaults(run=error)
