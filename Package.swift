@@ -31,6 +31,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
         // System libraries (Debian -dev packages, installed by Scripts/setup).
@@ -99,6 +100,7 @@ let package = Package(
                 "SottoCore", "SottoMetrics", "SottoAudio", "SottoPhonemes", "SottoStudio", "SottoKernels",
                 "SottoEngines", "SottoRuntime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
             swiftSettings: swiftSettings),
 
