@@ -30,15 +30,15 @@ enum BenchChart {
         let cells = report.cells
         var lines: [String] = []
         switch kind {
-        case .svg: lines.append("set terminal svg size 1000,560 dynamic enhanced font 'sans,11' background rgb 'white'")
-        case .png: lines.append("set terminal png size 1000,560 enhanced font 'sans,11' background rgb 'white'")
+        case .svg: lines.append("set terminal svg size 1100,560 dynamic enhanced font 'sans,11' background rgb 'white'")
+        case .png: lines.append("set terminal png size 1100,560 enhanced font 'sans,11' background rgb 'white'")
         }
         lines.append("set output \(quoted(output))")
         lines.append("set title \(quoted("sotto bench · \(report.cpu) · \(report.threads) threads · \(report.tier) kernels · \(report.runsPerText) runs per text"))")
         lines.append("set ylabel 'seconds (log scale)'")
         lines.append("set logscale y")
         lines.append("set grid ytics")
-        lines.append("set key outside bottom center horizontal")
+        lines.append("set key outside right top vertical")
         lines.append("set xrange [0.5:\(Double(cells.count) + 0.5)]")
         let tics = cells.enumerated().map { index, cell in "\(quoted("\(cell.model)\\n\(cell.text)")) \(index + 1)" }
         lines.append("set xtics (\(tics.joined(separator: ", "))) noenhanced")
@@ -55,8 +55,8 @@ enum BenchChart {
             "\(index + 1) \(cell.firstAudioP50.map { String($0) } ?? "NaN") \(cell.synthesisP50.map { String($0) } ?? "NaN")"
         })
         lines.append("""
-            plot $first using ($1-0.12):2 with points pt 7 ps 0.7 lc rgb '#1f77b4' title 'time to first audio (each run)', \\
-                 $synth using ($1+0.12):2 with points pt 7 ps 0.7 lc rgb '#d62728' title 'synthesis (each run)', \\
+            plot $first using ($1-0.12):2 with points pt 7 ps 1.0 lc rgb '#1f77b4' title 'time to first audio (each run)', \\
+                 $synth using ($1+0.12):2 with points pt 7 ps 1.0 lc rgb '#d62728' title 'synthesis (each run)', \\
                  $medians using ($1-0.12):2 with points pt 3 ps 2.2 lc rgb '#0b3d66' title 'median, first audio', \\
                  $medians using ($1+0.12):3 with points pt 3 ps 2.2 lc rgb '#7a1010' title 'median, synthesis'
             """)
