@@ -35,6 +35,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
         // System libraries (Debian -dev packages, installed by Scripts/setup).
@@ -114,6 +115,7 @@ let package = Package(
                 "SottoCore", "SottoMetrics", "SottoAudio", "SottoPhonemes", "SottoStudio", "SottoKernels",
                 "SottoEngines", "SottoRuntime", "SottoServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
             swiftSettings: swiftSettings),
 

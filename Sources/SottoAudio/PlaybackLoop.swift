@@ -1,5 +1,6 @@
 import CAlsa
 import Glibc
+import Synchronization
 
 /// The body of the playback thread: one period at a time from the source to the device.
 struct PlaybackLoop: Sendable {
@@ -47,6 +48,7 @@ struct PlaybackLoop: Sendable {
             case .pending:
                 // The producer is late. The device keeps playing what it has and may run dry;
                 // the next write then reports the underrun and recovers.
+                noteRunning()
                 publishPlayhead()
             case .ended:
                 return finish()
@@ -77,6 +79,7 @@ struct PlaybackLoop: Sendable {
             if result > 0 {
                 done += result
                 status.framesWritten.add(result, ordering: .releasing)
+                noteWrite(frames: result)
                 publishPlayhead()
                 continue
             }
@@ -110,6 +113,7 @@ struct PlaybackLoop: Sendable {
         if snd_pcm_state(pcm.handle) == SND_PCM_STATE_PREPARED && written > 0 {
             snd_pcm_start(pcm.handle)
         }
+        noteRunning()
         var smallestDelay = Int.max
         var lastProgress = monotonicSeconds()
         while true {
@@ -140,6 +144,36 @@ struct PlaybackLoop: Sendable {
     private func stopNow() -> PlaybackState {
         _ = withAlsaMessages { snd_pcm_drop(pcm.handle) }
         return .stopped
+    }
+
+    /// Records when the first frames reached ALSA (once), then whether the device now runs.
+    private func noteWrite(frames: Int) {
+        let now = monotonicSeconds()
+        status.startTiming.withLock { timing in
+            if timing.firstWriteAt == nil {
+                timing.firstWriteAt = now
+                timing.firstWriteFrames = frames
+            }
+        }
+        noteRunning()
+    }
+
+    /// Records, once, when the device is first seen running, how much it had played by then and
+    /// the latency it reports beyond its queue (`snd_pcm_delay` less the frames still queued).
+    private func noteRunning() {
+        guard status.startTiming.withLock({ $0.runningAt == nil }),
+              snd_pcm_state(pcm.handle) == SND_PCM_STATE_RUNNING else { return }
+        var available: snd_pcm_sframes_t = 0
+        var delay: snd_pcm_sframes_t = 0
+        let now = monotonicSeconds()
+        guard snd_pcm_avail_delay(pcm.handle, &available, &delay) >= 0 else { return }
+        let written = self.written
+        let queued = min(written, max(0, pcm.bufferFrames - Int(available)))
+        status.startTiming.withLock { timing in
+            timing.runningAt = now
+            timing.playedFramesAtRunning = written - queued
+            timing.extraDelayFrames = max(0, Int(delay) - queued)
+        }
     }
 
     /// Publishes the playhead from the device's queue length, if the device can tell it.

@@ -9,10 +9,13 @@ final class PlaybackStatus: Sendable {
     let framesWritten: Atomic<Int>
     let underruns = Atomic(0)
     let stopRequested = Atomic(false)
+    /// When the first frames reached the device and when it began playing them.
+    let startTiming: Mutex<PlaybackStartTiming>
 
-    init(startFrame: Int) {
+    init(startFrame: Int, sampleRate: Int = 0) {
         playhead = Atomic(startFrame)
         framesWritten = Atomic(startFrame)
+        startTiming = Mutex(PlaybackStartTiming(sampleRate: sampleRate))
     }
 
     var currentState: PlaybackState { state.withLock { $0 } }

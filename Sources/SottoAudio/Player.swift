@@ -73,7 +73,7 @@ public final class Player: Sendable {
         self.startFrame = startFrame
         periodFrames = pcm.periodFrames
         bufferFrames = pcm.bufferFrames
-        status = PlaybackStatus(startFrame: startFrame)
+        status = PlaybackStatus(startFrame: startFrame, sampleRate: source.sampleRate)
         unstartedPCM = Mutex(pcm)
     }
 
@@ -97,6 +97,10 @@ public final class Player: Sendable {
                 device: deviceName, code: -EAGAIN, alsaMessage: "cannot start a playback thread")))
         }
     }
+
+    /// When the first frames were handed to ALSA and when the first of them was audible (for
+    /// latency measurements); empty until playback has started.
+    public var startTiming: PlaybackStartTiming { status.startTiming.withLock { $0 } }
 
     /// Ends playback as soon as possible, dropping what the device has buffered. Returns at once;
     /// the device is released shortly after, by the playback thread (see `waitUntilDone()`).
