@@ -15,8 +15,8 @@ threads="${4:-2}"
 source "$here/Scripts/lib.sh"
 sotto_export_blas_core
 bench="$here/.build/release/qwen3-batch-bench"
-echo "streams,frames,decode_s,wall_s,frames_per_s,ms_per_step,first_chunk_mean_s,first_chunk_max_s,rss_after_warmup_mb,peak_rss_mb,load1,load5,load15" > /tmp/qwen3-batch.csv
-for n in 1 2 4 8; do
+echo "streams,frames,decode_s,wall_s,frames_per_s,ms_per_step,first_chunk_mean_s,first_chunk_max_s,rss_after_warmup_mb,peak_rss_mb,talker_ms_per_step,predictor_ms_per_step,codec_ms_per_step,load1,load5,load15" > /tmp/qwen3-batch.csv
+for n in ${STREAMS:-1 2 4 8}; do
     "$bench" "$folder" --streams "$n" --frames "$frames" --precision "$precision" --threads "$threads" | tee /tmp/qwen3-batch-$n.txt
     grep '^CSV,' /tmp/qwen3-batch-$n.txt | sed 's/^CSV,//; s/ /,/g' >> /tmp/qwen3-batch.csv
 done

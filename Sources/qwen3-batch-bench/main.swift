@@ -72,6 +72,7 @@ final class Tally {
     var firstChunk: Double?
     var frames = 0
     var ended = false
+    var stages: [String: Double] = [:]
 }
 let tallies = (0 ..< streams).map { _ in Tally() }
 let batch = engine.makeBatch()
@@ -85,7 +86,10 @@ for i in 0 ..< streams {
         if tally.firstChunk == nil { tally.firstChunk = MonotonicClock.now() - start }
     }, onEnd: { result in
         tally.ended = true
-        if case .success(let summary) = result { tally.frames = summary.generatedCodes?.count ?? 0 }
+        if case .success(let summary) = result {
+            tally.frames = summary.generatedCodes?.count ?? 0
+            for stage in summary.stages { tally.stages[stage.name] = stage.seconds }
+        }
         if case .failure(let error) = result { print("request \(i) failed: \(error)") }
     })
 }
@@ -106,7 +110,15 @@ print("  aggregate \(f(Double(total) / decodeSeconds, 1)) frames/s decoding (\(f
       + "\(f(Double(total) / wall, 1)) frames/s with prefill (\(f(Double(total) / 12.5 / wall)) audio s per s)")
 print("  per stream \(f(1000 * decodeSeconds / Double(max(1, steps)), 0)) ms per frame; first chunk "
       + "mean \(f(firsts.reduce(0, +) / Double(max(1, firsts.count)))) s, max \(f(firsts.max() ?? 0)) s")
+// Talker and code-predictor times are the batched passes (the same for every stream); each
+// stream's codec runs on its own, so the batch pays the sum.
+let talkerSeconds = tallies.map { $0.stages["talker"] ?? 0 }.max() ?? 0
+let predictorSeconds = tallies.map { $0.stages["code predictor"] ?? 0 }.max() ?? 0
+let codecSeconds = tallies.reduce(0) { $0 + ($1.stages["codec"] ?? 0) }
+print("  per step: talker \(f(1000 * talkerSeconds / Double(max(1, steps)), 0)) ms, code predictor "
+      + "\(f(1000 * predictorSeconds / Double(max(1, steps)), 0)) ms, codec (all streams) \(f(1000 * codecSeconds / Double(max(1, steps)), 0)) ms")
 print("  resident: loaded \(loaded / 1024) MB, after warm-up \(warmed / 1024) MB, peak \(peak / 1024) MB; load average \(loadAverage())")
 print("CSV,\(streams),\(total),\(f(decodeSeconds, 3)),\(f(wall, 3)),\(f(Double(total) / decodeSeconds, 2)),"
       + "\(f(1000 * decodeSeconds / Double(max(1, steps)), 1)),\(f(firsts.reduce(0, +) / Double(max(1, firsts.count)), 3)),"
-      + "\(f(firsts.max() ?? 0, 3)),\(warmed / 1024),\(peak / 1024),\(loadAverage())")
+      + "\(f(firsts.max() ?? 0, 3)),\(warmed / 1024),\(peak / 1024),\(f(1000 * talkerSeconds / Double(max(1, steps)), 1)),"
+      + "\(f(1000 * predictorSeconds / Double(max(1, steps)), 1)),\(f(1000 * codecSeconds / Double(max(1, steps)), 1)),\(loadAverage())")
