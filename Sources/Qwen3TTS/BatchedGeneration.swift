@@ -85,7 +85,10 @@ public final class Qwen3BatchGeneration: @unchecked Sendable {
         workspace.reset()
         let builder = PromptBuilder(configuration: model.configuration, tokenizer: model.tokenizer, talker: model.talker)
         let prompt = try builder.build(request, workspace: workspace)
-        let cache = model.talker.decoder.makeCache(capacity: prompt.prefillCount + min(settings.maxFrames, 256) + 1)
+        // Room for a few seconds; the cache doubles when a take runs longer. Batched requests
+        // each hold a cache (229 KB per position at 0.6B), so it grows with the take rather than
+        // being sized for the frame cap up front.
+        let cache = model.talker.decoder.makeCache(capacity: prompt.prefillCount + min(settings.maxFrames, 48) + 1)
         let (hidden, logits) = model.talker.forward(prompt.prefill, count: prompt.prefillCount, cache: cache, workspace: workspace)
         let sampler = FirstCodebookSampler(sampling: settings.talker, repetitionPenalty: settings.repetitionPenalty,
                                            endOfSpeech: t.codecEOS, controlStart: t.dimensions.vocabularySize - 1024)

@@ -101,6 +101,26 @@ import Testing
         try Self.compare(Self.int8Model, sampling: Self.sampled, hiddenBound: 0)
     }
 
+    /// A take longer than the cache a batched stream starts with (48 frames past its prompt)
+    /// grows its cache between steps and still matches the take alone.
+    @Test func aLongTakeGrowsItsCache() throws {
+        let model = Self.int8Model
+        let settings = GenerationSettings(talker: Self.sampled, codePredictor: Self.sampled, repetitionPenalty: 1.05,
+                                          maxFrames: 70, seed: 5)
+        let request = try Self.resolved(model, 1)
+        let solo = try model.generate(request, settings: settings)
+        let batch = Qwen3BatchGeneration(model: model)
+        let stream = try batch.join(request, settings: settings)
+        try batch.join(Self.resolved(model, 0), settings: Self.settings(0, sampling: Self.sampled))
+        var steps = 0
+        while !batch.streams.isEmpty && steps < 100 {
+            _ = batch.step()
+            steps += 1
+        }
+        #expect(solo.frames.count > 48)
+        #expect(stream.frames == solo.frames)
+    }
+
     // MARK: The engine's batch
 
     static func engine(_ model: Qwen3Model) -> Qwen3Engine {
