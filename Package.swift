@@ -85,6 +85,10 @@ let package = Package(
         .target(name: "SottoEngines",
                 dependencies: ["Kokoro", "Piper", "Qwen3TTS", "SottoPhonemes", "SottoCore", "SottoMetrics", "SottoKernels"],
                 swiftSettings: swiftSettings),
+        // Times Qwen3-TTS continuous batching on a model folder (speed is measured, never asserted).
+        .executableTarget(name: "qwen3-batch-bench",
+                          dependencies: ["Qwen3TTS", "SottoEngines", "SottoCore", "SottoKernels", "SottoMetrics"],
+                          swiftSettings: swiftSettings),
 
         // Between the engines and the front ends: model lanes (one serialised worker per loaded
         // model, bounded queue, cancellation, chunk streams), synthesis options and the default

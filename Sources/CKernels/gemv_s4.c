@@ -291,6 +291,73 @@ static void gemm_s4_vnni(const uint8_t *panels, const float *scales, size_t rows
     }
 }
 
+// AVX2: four rows of a block against up to two input rows per pass (8 float accumulators; x is
+// read from L1 rather than held in registers). Every (row, input) pair runs the very operations
+// of gemv_s4_avx2 in the same order (exact int32 group sums, one FMA per group into the same
+// lanes, the same final sum), so the outputs equal one product per input bit for bit, while the
+// block (groups·512 bytes) stays in L1/L2 across the passes and memory sees the weights once.
+enum { S4_AVX2_ROWS = 4, S4_AVX2_INPUTS = 2 };
+
+__attribute__((target("avx2,fma"), always_inline))
+static inline void gemm_s4_avx2_pass(const uint8_t *panels, const float *scales, size_t rows, size_t groups, size_t b,
+                                     size_t h, const int8_t *const *xt, const int32_t *const *ct, const float *x_scales,
+                                     float *const *yt, const size_t inputs) {
+    const __m256i low = _mm256_set1_epi8(0x0F), ones = _mm256_set1_epi16(1);
+    __m256 acc[S4_AVX2_ROWS][S4_AVX2_INPUTS];
+    for (size_t i = 0; i < S4_AVX2_ROWS; i++)
+        for (size_t t = 0; t < inputs; t++) acc[i][t] = _mm256_setzero_ps();
+    for (size_t g = 0; g < groups; g++) {
+        const uint8_t *p = panels + ((b * groups + g) * BLOCK + h) * PANEL_BYTES;
+        const float *s = scales + (b * groups + g) * BLOCK + h;
+        for (size_t i = 0; i < S4_AVX2_ROWS; i++) {
+            const __m256i a = _mm256_loadu_si256((const __m256i *)(p + i * PANEL_BYTES));
+            const __m256i c = _mm256_loadu_si256((const __m256i *)(p + i * PANEL_BYTES + 32));
+            const __m256i a0 = _mm256_and_si256(a, low), c0 = _mm256_and_si256(c, low);
+            const __m256i a1 = _mm256_and_si256(_mm256_srli_epi16(a, 4), low), c1 = _mm256_and_si256(_mm256_srli_epi16(c, 4), low);
+            const __m256 scale = _mm256_set1_ps(s[i]);
+            for (size_t t = 0; t < inputs; t++) {
+                const int8_t *xg = xt[t] + g * GROUP;
+                const __m256i start = _mm256_zextsi128_si256(_mm_cvtsi32_si128(ct[t][g]));
+                __m256i s16 = _mm256_maddubs_epi16(a0, _mm256_loadu_si256((const __m256i *)xg));
+                s16 = _mm256_add_epi16(s16, _mm256_maddubs_epi16(c0, _mm256_loadu_si256((const __m256i *)(xg + 32))));
+                s16 = _mm256_add_epi16(s16, _mm256_maddubs_epi16(a1, _mm256_loadu_si256((const __m256i *)(xg + 64))));
+                s16 = _mm256_add_epi16(s16, _mm256_maddubs_epi16(c1, _mm256_loadu_si256((const __m256i *)(xg + 96))));
+                const __m256i dot = _mm256_add_epi32(start, _mm256_madd_epi16(s16, ones));
+                acc[i][t] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(dot), scale, acc[i][t]);
+            }
+        }
+    }
+    for (size_t i = 0; i < S4_AVX2_ROWS; i++) {
+        const size_t r = b * BLOCK + h + i;
+        if (r >= rows) break;
+        for (size_t t = 0; t < inputs; t++) yt[t][r] = x_scales[t] * sotto_hsum256_ps(acc[i][t]);
+    }
+}
+
+__attribute__((target("avx2,fma")))
+static void gemm_s4_avx2(const uint8_t *panels, const float *scales, size_t rows, size_t groups, size_t b0, size_t b1,
+                         const int8_t *x, size_t ldx, const float *x_scales, size_t count, float *y, size_t ldy,
+                         const int32_t *corrections) {
+    for (size_t b = b0; b < b1; b++) {
+        _mm_prefetch((const char *)(panels + (b + 1) * groups * BLOCK * PANEL_BYTES), _MM_HINT_T0);
+        for (size_t t0 = 0; t0 < count; t0 += S4_AVX2_INPUTS) {
+            const size_t n = count - t0 < S4_AVX2_INPUTS ? count - t0 : S4_AVX2_INPUTS;
+            const int8_t *xt[S4_AVX2_INPUTS];
+            const int32_t *ct[S4_AVX2_INPUTS];
+            float *yt[S4_AVX2_INPUTS];
+            for (size_t t = 0; t < n; t++) {
+                xt[t] = x + (t0 + t) * ldx;
+                ct[t] = corrections + (t0 + t) * groups;
+                yt[t] = y + (t0 + t) * ldy;
+            }
+            for (size_t h = 0; h < BLOCK; h += S4_AVX2_ROWS) {
+                if (n == 2) gemm_s4_avx2_pass(panels, scales, rows, groups, b, h, xt, ct, x_scales + t0, yt, 2);
+                else gemm_s4_avx2_pass(panels, scales, rows, groups, b, h, xt, ct, x_scales + t0, yt, 1);
+            }
+        }
+    }
+}
+
 int sotto_gemm_s4(const uint8_t *panels, const float *scales, size_t rows, size_t cols, size_t block_begin,
                   size_t block_end, const int8_t *x, size_t ldx, const float *x_scales, size_t count, float *y,
                   size_t ldy, int path) {
@@ -298,14 +365,18 @@ int sotto_gemm_s4(const uint8_t *panels, const float *scales, size_t rows, size_
     if (path > best) path = best;
     const size_t groups = count_groups(cols);
     // One input row is a plain product, which streams all 8 rows of a block at once.
-    int32_t *corrections = path == SOTTO_PATH_AVX512 && count > 1 ? malloc(count * groups * sizeof(int32_t)) : NULL;
+    const int batched = (path == SOTTO_PATH_AVX512 || path == SOTTO_PATH_AVX2) && count > 1;
+    int32_t *corrections = batched ? malloc(count * groups * sizeof(int32_t)) : NULL;
     if (corrections) {
         for (size_t t = 0; t < count; t++) offset_corrections(x + t * ldx, groups, corrections + t * groups);
-        gemm_s4_vnni(panels, scales, rows, groups, block_begin, block_end, x, ldx, x_scales, count, y, ldy, corrections);
+        if (path == SOTTO_PATH_AVX512)
+            gemm_s4_vnni(panels, scales, rows, groups, block_begin, block_end, x, ldx, x_scales, count, y, ldy, corrections);
+        else
+            gemm_s4_avx2(panels, scales, rows, groups, block_begin, block_end, x, ldx, x_scales, count, y, ldy, corrections);
         free(corrections);
         return path;
     }
-    // Elsewhere one matrix-vector product per input row (the weights are read `count` times).
+    // Scalar: one matrix-vector product per input row (the weights are read `count` times).
     int used = path < 0 ? SOTTO_PATH_SCALAR : path;
     for (size_t t = 0; t < count; t++)
         used = sotto_gemv_s4(panels, scales, rows, cols, block_begin, block_end, x + t * ldx, x_scales[t], y + t * ldy, path);

@@ -32,6 +32,20 @@ public final class StreamingConv1d: @unchecked Sendable {
     /// Starts a new stream (zero history).
     public func reset() { history.fill(0) }
 
+    /// The input samples carried to the next piece (`[in, historyLength]`, row-major): one
+    /// stream's state, which a caller can set aside and put back to interleave several streams
+    /// on one convolution.
+    public var carriedInput: [Float] {
+        get { history.toArray() }
+        set {
+            precondition(newValue.count == history.count, "carried input needs \(history.count) values, got \(newValue.count)")
+            guard !newValue.isEmpty else { return }
+            withExtendedLifetime(history) {
+                newValue.withUnsafeBufferPointer { history.pointer.update(from: $0.baseAddress!, count: $0.count) }
+            }
+        }
+    }
+
     /// The next `[out, T]` output samples for the next `[in, T]` input samples, from `workspace`.
     public func callAsFunction(_ x: Tensor, workspace: Workspace) -> Tensor {
         let y = workspace.tensor([outChannels, x.shape[1]])

@@ -60,6 +60,13 @@ public final class StreamingConvTranspose1d: @unchecked Sendable {
     /// Starts a new stream (nothing carried).
     public func reset() { phases.reset() }
 
+    /// The input samples carried to the next piece: one stream's state (see
+    /// ``StreamingConv1d/carriedInput``).
+    public var carriedInput: [Float] {
+        get { phases.carriedInput }
+        set { phases.carriedInput = newValue }
+    }
+
     /// The next `[out, T·stride]` output samples for `[in, T]` input samples, from `workspace`.
     public func callAsFunction(_ x: Tensor, workspace: Workspace) -> Tensor {
         let y = workspace.tensor([outChannels, x.shape[1] * stride])

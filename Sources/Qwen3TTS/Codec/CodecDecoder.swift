@@ -109,6 +109,63 @@ public final class CodecDecoder: @unchecked Sendable {
         outputConvolution.reset()
     }
 
+    /// A new utterance's streaming state, for ``decodeNext(_:stream:)``: several utterances can
+    /// then decode on this codec in turns, each continuing where its own last piece ended.
+    public func makeStream() -> CodecStream {
+        lock.lock()
+        defer { lock.unlock() }
+        return CodecStream(convolutions: carriedInputs().map { [Float](repeating: 0, count: $0.count) },
+                           transformer: transformer.makeState())
+    }
+
+    /// Decodes the next frames of `stream`'s utterance: the same samples as ``decodeNext(_:)``
+    /// gives one utterance decoded alone. The codec's own current utterance (``reset()``,
+    /// ``decodeNext(_:)``) is left as it was.
+    public func decodeNext(_ frames: [[Int]], stream: CodecStream) throws -> [Float] {
+        lock.lock()
+        defer { lock.unlock() }
+        let shared = carriedInputs()
+        restoreCarriedInputs(stream.convolutions)
+        transformer.exchange(&stream.transformer)
+        defer {
+            stream.convolutions = carriedInputs()
+            transformer.exchange(&stream.transformer)
+            restoreCarriedInputs(shared)
+        }
+        return try decodeFrames(frames)
+    }
+
+    /// What every streaming convolution carries, in a fixed order.
+    private func carriedInputs() -> [[Float]] {
+        var states = [preConvolution.carriedInput]
+        for (up, block) in upsampling { states += [up.carriedInput, block.depthwise.carriedInput] }
+        states.append(inputConvolution.carriedInput)
+        for block in blocks {
+            states.append(block.upsample.carriedInput)
+            for unit in block.units { states += [unit.dilated.carriedInput, unit.pointwise.carriedInput] }
+        }
+        states.append(outputConvolution.carriedInput)
+        return states
+    }
+
+    private func restoreCarriedInputs(_ states: [[Float]]) {
+        var next = states.makeIterator()
+        preConvolution.carriedInput = next.next()!
+        for (up, block) in upsampling {
+            up.carriedInput = next.next()!
+            block.depthwise.carriedInput = next.next()!
+        }
+        inputConvolution.carriedInput = next.next()!
+        for block in blocks {
+            block.upsample.carriedInput = next.next()!
+            for unit in block.units {
+                unit.dilated.carriedInput = next.next()!
+                unit.pointwise.carriedInput = next.next()!
+            }
+        }
+        outputConvolution.carriedInput = next.next()!
+    }
+
     /// Decodes the next frames of the current utterance (each `quantizers` codes) into
     /// `frames.count × samplesPerFrame` samples in [-1, 1].
     public func decodeNext(_ frames: [[Int]]) throws -> [Float] {
@@ -185,5 +242,17 @@ public final class CodecDecoder: @unchecked Sendable {
         }
         resetState()
         return samples
+    }
+}
+
+/// One utterance's place in a ``CodecDecoder``'s stream (what its causal convolutions carry and
+/// its transformer's keys and values), for decoding several utterances on one codec in turns.
+public final class CodecStream: @unchecked Sendable {
+    fileprivate var convolutions: [[Float]]
+    fileprivate var transformer: CodecTransformer.State
+
+    fileprivate init(convolutions: [[Float]], transformer: CodecTransformer.State) {
+        self.convolutions = convolutions
+        self.transformer = transformer
     }
 }

@@ -70,6 +70,23 @@ final class CodecTransformer: @unchecked Sendable {
         position = 0
     }
 
+    /// One utterance's keys, values and position, held apart from the transformer.
+    struct State {
+        var caches: [KVCache]
+        var position: Int
+    }
+
+    /// A fresh utterance's state (empty caches of the transformer's capacity).
+    func makeState() -> State {
+        State(caches: caches.map { KVCache(capacity: $0.capacity, kvHeads: dims.kvHeads, headDim: dims.headDim) }, position: 0)
+    }
+
+    /// Swaps the transformer's current state with `state` (no copying: the caches trade places).
+    func exchange(_ state: inout State) {
+        swap(&caches, &state.caches)
+        swap(&position, &state.position)
+    }
+
     var residentBytes: Int {
         layers.reduce((inputProjection.weight.count + outputWeight.count) * 4) {
             $0 + $1.qkv.residentBytes + $1.output.residentBytes + $1.gateUp.residentBytes + $1.down.residentBytes
