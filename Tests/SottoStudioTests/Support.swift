@@ -202,14 +202,15 @@ func makeFakeModels(in folder: ScratchFolder) throws -> URL {
 /// A studio over `models`, with sessions and settings in `folder`, a tone engine for Piper (or
 /// the family given) and a manual playback device.
 func makeStudio(folder: ScratchFolder, models: URL, loader: any ModelFamily = ToneLoader(kind: .piper),
-                output: any AudioOutput = ManualOutput(), newSession: Bool = false, seed: UInt64 = 7) throws -> StudioModel {
+                output: any AudioOutput = ManualOutput(), newSession: Bool = false, sessionName: String? = nil,
+                seed: UInt64 = 7) throws -> StudioModel {
     _ = utf8Locale
     let resources = StudioResources(shippedThemes: repositoryRoot.appendingPathComponent("Themes"),
                                     shippedVoices: repositoryRoot.appendingPathComponent("Voices"),
                                     configDirectory: folder.path("config"))
     let environment = StudioEnvironment(
         families: families(speakingWith: loader), modelsDirectory: models, sessionsDirectory: folder.path("sessions"),
-        resources: resources, output: output, newSession: newSession, randomSeed: seed)
+        resources: resources, output: output, newSession: newSession, sessionName: sessionName, randomSeed: seed)
     return try StudioModel(environment: environment)
 }
 

@@ -114,6 +114,10 @@ extension StudioModel {
             info(on ? "takes play while they are synthesized" : "takes are synthesized silently; Space plays them")
         case .newSession:
             startNewSession()
+        case .openSession(let name):
+            openSession(name)
+        case .sessions:
+            openOverlay(.sessions)
         case .help:
             openOverlay(.help)
         case .messages:

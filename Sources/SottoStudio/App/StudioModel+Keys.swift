@@ -138,6 +138,7 @@ extension StudioModel {
         case .themes: return themes.names()
         case .languages: return ["auto"] + activeLanguages
         case .takes: return ["A", "B"] + manifest.takes.map { String($0.id) }
+        case .sessions: return Array(SessionStore(root: environment.sessionsDirectory).listIDs().reversed())
         }
     }
 

@@ -72,6 +72,10 @@ extension StudioModel {
             loadFailures[modelID] = nil
             let name = models.first { $0.id == modelID }?.name ?? modelID
             info("\(name) loaded in " + String(format: "%.2f s", loaded.loadSeconds))
+            if let notice = startupNotice {
+                startupNotice = nil
+                info(notice)
+            }
             if modelID == activeModelID {
                 let voices = loaded.voices.map(\.id)
                 if let voice = settings.voice, !voices.isEmpty, !voices.contains(voice), !voice.contains(":") {
@@ -110,8 +114,13 @@ extension StudioModel {
             }
             for note in take.notes { info("note: \(note)") }
         } else if let error = outcome.error {
+            failedTakeIDs.insert(outcome.takeID)
+            if playbackSnapshot.takeID == outcome.takeID, playbackSnapshot.isActive { playback.stop() }
             self.error(error)
         }
+        // A take that made nothing does not use up its number.
+        manifest.nextTakeID = ([1] + manifest.takes.map { $0.id + 1 } + jobs.map { $0.takeID + 1 }).max() ?? 1
+        rememberSessionIfItHasTakes()
         let rows = takeRows
         if selectedWasLive, let index = rows.firstIndex(where: { $0.takeID == outcome.takeID }) {
             takeCursor.set(index, count: rows.count)

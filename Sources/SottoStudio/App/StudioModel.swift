@@ -73,6 +73,10 @@ public final class StudioModel {
     var random: StudioRandom
     var lastPlaybackPhase: PlaybackSnapshot.Phase = .idle
     var lastPlaybackError: String?
+    /// Why this session is not the last one, repeated once the first model has loaded.
+    var startupNotice: String?
+    /// Takes that failed without audio: playback trouble about them is not news.
+    var failedTakeIDs: Set<Int> = []
 
     public init(environment: StudioEnvironment) throws {
         self.environment = environment
@@ -87,11 +91,16 @@ public final class StudioModel {
 
         let store = SessionStore(root: environment.sessionsDirectory)
         var sessionNotes: [String] = []
-        if environment.newSession {
+        if let name = environment.sessionName {
+            let opened = try Self.openNamedSession(name, sessionsDirectory: environment.sessionsDirectory)
+            (session, manifest, sessionNotes) = (opened.session, opened.manifest, opened.notes)
+        } else if environment.newSession {
             (session, manifest) = try store.create()
         } else {
             let opened = try store.openLastOrCreate()
             (session, manifest, sessionNotes) = (opened.session, opened.manifest, opened.notes)
+            // Said again after the first model load, whose message would otherwise replace it.
+            startupNotice = sessionNotes.first { $0.contains("open in another studio") }
         }
 
         theme = .fallback

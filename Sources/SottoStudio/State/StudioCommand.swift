@@ -35,6 +35,10 @@ public enum StudioCommand: Equatable, Sendable {
     case device(String)
     case autoplay(Bool)
     case newSession
+    /// `:open NAME`: a session by name or folder.
+    case openSession(String)
+    /// `:sessions` (and `:open` alone): list the sessions.
+    case sessions
     case help
     case messages
     case quit
@@ -58,6 +62,7 @@ public struct CommandSpec: Sendable {
         case themes
         case languages
         case takes
+        case sessions
         case fixed([String])
     }
 }
@@ -88,6 +93,8 @@ public enum CommandParser {
         CommandSpec(name: "device", aliases: [], arguments: "NAME", summary: "ALSA playback device (and remember it)", completes: .fixed(["default"])),
         CommandSpec(name: "autoplay", aliases: [], arguments: "on|off", summary: "play takes while they are synthesized", completes: .fixed(["on", "off"])),
         CommandSpec(name: "new", aliases: [], arguments: "", summary: "start a new session (the current one stays on disk)", completes: .nothing),
+        CommandSpec(name: "open", aliases: ["session"], arguments: "NAME|PATH", summary: "open a session (a new one if NAME is new)", completes: .sessions),
+        CommandSpec(name: "sessions", aliases: [], arguments: "", summary: "list the sessions: name, takes, last used", completes: .nothing),
         CommandSpec(name: "help", aliases: ["h"], arguments: "", summary: "show keys and commands", completes: .nothing),
         CommandSpec(name: "messages", aliases: ["log"], arguments: "", summary: "show recent messages and errors", completes: .nothing),
         CommandSpec(name: "quit", aliases: ["q", "exit"], arguments: "", summary: "leave the studio (the session is already saved)", completes: .nothing),
@@ -171,6 +178,8 @@ public enum CommandParser {
             guard let flag = StudioConfig.flag(value) else { throw SottoError(":autoplay takes on or off, not \"\(value)\"") }
             return .autoplay(flag)
         case "new": return .newSession
+        case "open": return argument.map(StudioCommand.openSession) ?? .sessions
+        case "sessions": return .sessions
         case "help": return .help
         case "messages": return .messages
         case "quit": return .quit
