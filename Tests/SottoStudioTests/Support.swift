@@ -61,10 +61,13 @@ final class ToneEngine: SpeechEngine, @unchecked Sendable {
     let framesPerChunk: Int
     /// When set, each chunk after the first waits until the test opens the gate.
     let gate: Gate?
+    /// When set, synthesis fails with this before any audio.
+    let failure: String?
     private let requests = Mutex<[SynthesisRequest]>([])
 
     init(model: ModelDescriptor, capabilities: EngineCapabilities, languages: [String] = [], chunks: Int = 3,
-         framesPerChunk: Int = 8_000, gate: Gate? = nil) {
+         framesPerChunk: Int = 8_000, gate: Gate? = nil, failure: String? = nil) {
+        self.failure = failure
         self.model = model
         self.capabilities = capabilities
         self.languages = languages
@@ -78,6 +81,7 @@ final class ToneEngine: SpeechEngine, @unchecked Sendable {
     func synthesize(_ request: SynthesisRequest, cancellation: CancellationFlag,
                     onChunk: (AudioChunk) throws -> Void) throws -> SynthesisSummary {
         requests.withLock { $0.append(request) }
+        if let failure { throw SottoError(failure) }
         let frequency: Float = request.voice == "high" ? 880 : 220
         for index in 0..<chunks {
             if index > 0 { gate?.pass(unlessCancelled: cancellation) }
@@ -110,6 +114,10 @@ struct ToneLoader: ModelFamily {
     var failure: String?
     var chunks = 3
     var gate: Gate?
+    /// When set, loading waits until the test opens it.
+    var loadGate: Gate?
+    /// When set, every synthesis fails with this, before any audio.
+    var synthesisFailure: String?
 
     private var real: (any ModelFamily)? { ModelFamilies.standard.family(for: kind) }
     var displayName: String { real?.displayName ?? kind.rawValue }
@@ -120,7 +128,9 @@ struct ToneLoader: ModelFamily {
 
     func load(_ model: ModelDescriptor, options: LoadOptions) throws -> any SpeechEngine {
         if let failure { throw SottoError(failure) }
-        return ToneEngine(model: model, capabilities: capabilities, languages: languages, chunks: chunks, gate: gate)
+        loadGate?.pass(unlessCancelled: CancellationFlag())
+        return ToneEngine(model: model, capabilities: capabilities, languages: languages, chunks: chunks, gate: gate,
+                          failure: synthesisFailure)
     }
 }
 

@@ -30,14 +30,12 @@ extension StudioModel {
             error("\(model.name) designs a voice from a description: fill in Design in the Controls pane")
             return
         }
-        let seed: UInt64?
-        if caps.contains(.seed) {
-            switch settings.seed {
-            case .fixed(let value): seed = value
-            case .random: seed = random.next() % (UInt64(UInt32.max) + 1)
-            }
-        } else {
-            seed = nil
+        // Decided here even while the model is still loading (what its files say it can do is a
+        // guess); the lane drops the seed for an engine that takes none.
+        let seed: UInt64
+        switch settings.seed {
+        case .fixed(let value): seed = value
+        case .random: seed = random.next() % (UInt64(UInt32.max) + 1)
         }
         if blind != nil { closeBlindTest() }
         let takeID = manifest.nextTakeID
