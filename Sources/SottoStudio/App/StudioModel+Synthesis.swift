@@ -143,6 +143,8 @@ extension StudioModel {
         switch snapshot.phase {
         case .failed(let message) where message != lastPlaybackError:
             lastPlaybackError = message
+            // The take's own failure is the news; its stream had nothing to play.
+            if let takeID = snapshot.takeID, failedTakeIDs.contains(takeID) { return }
             error("playback: \(message)" + (message.contains("no audio device") ? " — takes are still saved and can be exported (e)" : ""))
         case .playing:
             lastPlaybackError = nil
