@@ -138,9 +138,16 @@ public final class StudioModel {
         return loadedModels[model.id]?.voices ?? model.voices
     }
 
+    /// The languages the model speaks: what its engine lists, and the languages of the voices
+    /// its files hold (a Kokoro engine lists English, yet speaks Japanese with its Japanese
+    /// voices, as `sotto say --language ja` does).
     public var activeLanguages: [String] {
         guard let model = activeModel, capabilities.contains(.languages) else { return [] }
-        return loadedModels[model.id]?.languages ?? model.languages
+        var languages = loadedModels[model.id]?.languages ?? []
+        for language in model.languages where !languages.contains(where: { $0.lowercased() == language.lowercased() }) {
+            languages.append(language)
+        }
+        return languages
     }
 
     /// The voice a take would use when none is chosen.
