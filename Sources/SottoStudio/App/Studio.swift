@@ -77,6 +77,11 @@ public enum Studio {
                 burst += 1
             }
         }
+        // Say so at once: finishing a take cut short can take a moment.
+        studio.tick()
+        terminal.beginFrame()
+        view.draw(studio, on: terminal)
+        terminal.endFrame()
         studio.shutdown()
     }
 }

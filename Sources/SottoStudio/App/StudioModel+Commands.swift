@@ -123,7 +123,7 @@ extension StudioModel {
         case .messages:
             openOverlay(.messages)
         case .quit:
-            shouldQuit = true
+            requestQuit()
         }
     }
 

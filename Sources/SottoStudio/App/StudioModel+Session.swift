@@ -200,6 +200,16 @@ extension StudioModel {
         return URL(fileURLWithPath: currentDirectory).appendingPathComponent(path).standardizedFileURL.path
     }
 
+    /// `q`: stops playback and cancels synthesis at once, and says so while the lane finishes
+    /// (a take cut short is still saved before the studio ends).
+    public func requestQuit() {
+        shouldQuit = true
+        let busy = !jobs.isEmpty || lane.activity != .idle
+        lane.cancelAll()
+        playback.stop()
+        if busy { info("quitting… (cancelling the take being made; what was made is kept)") }
+    }
+
     /// Saves everything and stops the worker threads; call before leaving.
     public func shutdown() {
         lane.cancelAll()
