@@ -54,6 +54,8 @@ public final class StudioModel {
     public internal(set) var mode: InputMode = .normal
     public internal(set) var overlay: Overlay?
     public internal(set) var overlayScroll = 0
+    /// The overlay's rows on screen and how far it can scroll; set when it is drawn.
+    public var overlayViewport = (rows: 10, maxScroll: Int.max)
     public internal(set) var commandLine = TextBuffer(singleLine: true)
     public internal(set) var commandHistory: [String] = []
     public internal(set) var historyIndex: Int?

@@ -31,10 +31,12 @@ enum Overlays {
         let visible = height - 2
         let maxScroll = max(0, lines.count - visible)
         let scroll = min(context.model.overlayScroll, maxScroll)
+        context.model.overlayViewport = (rows: max(1, visible - 1), maxScroll: maxScroll)
         let detail = maxScroll > 0 ? "\(scroll + 1)-\(scroll + visible) of \(lines.count)" : ""
         let inner = PaneFrame.draw(region, title: title, detail: detail, focused: true, glyphs: context.glyphs)
         for (row, line) in lines.dropFirst(scroll).prefix(visible).enumerated() {
-            inner.fillRow(row, " " + line.text, style: line.style)
+            // A line too long for the panel ends in an ellipsis rather than being cut off unseen.
+            inner.fillRow(row, DisplayWidth.truncate(" " + line.text, to: inner.width, ellipsis: context.glyphs.ellipsis), style: line.style)
         }
     }
 
