@@ -19,12 +19,17 @@ extension StudioModel {
         case .play(let reference):
             if let reference {
                 guard let id = resolveTake(reference) else { return }
+                info("playing take #\(id)")
+                sayPlaybackTroubleAgain()
                 play(takeID: id, from: .start)
             } else {
+                if let row = selectedTakeRow { info("playing take #\(row.takeID)") }
                 playSelected(from: .start)
             }
         case .stop:
+            let wasBusy = !jobs.isEmpty || playbackSnapshot.isActive
             stopEverything()
+            info(wasBusy ? "stopped" : "nothing was playing or being made")
         case .model(let name):
             guard let model = resolveModel(name) else { return }
             useModel(model)
@@ -103,9 +108,11 @@ extension StudioModel {
             takeCursor.set(index, count: takeRows.count)
             focus = .takes
             prefetchSelectedTake()
+            info("take #\(id) selected")
         case .device(let name):
             playback.stop()
             playback.setOutput(AlsaOutput(device: .named(name)))
+            lastPlaybackError = nil
             info("playback device \(name) (remembered for the next launch)")
             rememberSetting("device", name)
         case .autoplay(let on):
