@@ -52,8 +52,8 @@ extension StudioModel {
                 return
             }
             apply(preset)
-        case .savePreset(let name):
-            savePreset(named: name)
+        case .savePreset(let name, let overwrite):
+            savePreset(named: name, overwrite: overwrite)
         case .speed(let speed):
             setSpeed(speed)
         case .seed(let seed):

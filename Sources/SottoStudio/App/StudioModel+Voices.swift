@@ -105,9 +105,16 @@ extension StudioModel {
         saveSoon()
     }
 
-    public func savePreset(named name: String) {
+    /// Saves the settings as a preset of the user's. A name already taken (by a preset of the
+    /// user's, or a shipped one it would hide) is refused unless `overwrite` says to replace it.
+    public func savePreset(named name: String, overwrite: Bool = false) {
         guard let model = activeModel else {
             error("choose a model before saving a preset")
+            return
+        }
+        if !overwrite, let existing = presets.first(where: { $0.name.lowercased() == name.lowercased() }) {
+            let what = existing.source == .shipped ? "a shipped preset (yours would hide it)" : "one of your presets"
+            error("\(existing.name) is already \(what): :preset save! \(name) replaces it, or choose another name")
             return
         }
         let caps = capabilities

@@ -17,7 +17,8 @@ public enum StudioCommand: Equatable, Sendable {
     case unload(String?)
     case voice(String)
     case preset(String)
-    case savePreset(String)
+    /// A name, and whether an existing preset of that name may be replaced (`:preset save! NAME`).
+    case savePreset(String, overwrite: Bool)
     case speed(Double)
     case seed(SeedChoice)
     case language(String?)
@@ -77,7 +78,7 @@ public enum CommandParser {
         CommandSpec(name: "load", aliases: [], arguments: "[NAME]", summary: "load a model without switching to it", completes: .models),
         CommandSpec(name: "unload", aliases: [], arguments: "[NAME]", summary: "unload a model and free its memory", completes: .models),
         CommandSpec(name: "voice", aliases: ["v", "speaker"], arguments: "NAME", summary: "choose a voice or speaker (or a:0.6,b:0.4 blend)", completes: .voices),
-        CommandSpec(name: "preset", aliases: [], arguments: "NAME | save NAME", summary: "apply a voice preset, or save the settings as one", completes: .presets),
+        CommandSpec(name: "preset", aliases: [], arguments: "NAME|save[!] NAME", summary: "apply a voice preset, or save the settings as one (save! replaces)", completes: .presets),
         CommandSpec(name: "speed", aliases: [], arguments: "X", summary: "speaking rate, 0.25 to 4", completes: .nothing),
         CommandSpec(name: "seed", aliases: [], arguments: "N|random", summary: "fix the seed, or draw a new one per take", completes: .fixed(["random"])),
         CommandSpec(name: "lang", aliases: ["language"], arguments: "NAME|auto", summary: "spoken language (Kokoro, Qwen3-TTS)", completes: .languages),
@@ -130,10 +131,12 @@ public enum CommandParser {
         case "voice": return .voice(try required("a voice or speaker"))
         case "preset":
             let value = try required("a preset name, or save NAME")
-            if value.lowercased().hasPrefix("save") {
-                let name = value.dropFirst(4).trimming(" ")
+            let lower = value.lowercased()
+            if lower == "save" || lower == "save!" || lower.hasPrefix("save ") || lower.hasPrefix("save! ") {
+                let overwrite = lower.hasPrefix("save!")
+                let name = value.dropFirst(overwrite ? 5 : 4).trimming(" ")
                 guard !name.isEmpty else { throw SottoError(":preset save needs a name", hint: ":preset save NAME") }
-                return .savePreset(name)
+                return .savePreset(name, overwrite: overwrite)
             }
             return .preset(value)
         case "speed":
