@@ -144,7 +144,7 @@ extension StudioModel {
                 manifest.votes.append(vote)
                 blind = test
                 playback.stop()
-                info("blind vote recorded: preferred \(vote.preferredLetter)")
+                info(vote.preferred == nil ? "blind vote recorded: no preference" : "blind vote recorded: preferred \(vote.preferredLetter)")
                 saveNow()
             }
         case .blindNextRound:
