@@ -58,6 +58,8 @@ extension StudioModel {
             setSpeed(speed)
         case .seed(let seed):
             setSeed(seed)
+        case .precision(let precision):
+            setPrecision(precision)
         case .language(let language):
             if let language, !activeLanguages.isEmpty,
                !activeLanguages.contains(where: { $0.lowercased() == language.lowercased() }) {

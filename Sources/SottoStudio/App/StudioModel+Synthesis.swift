@@ -40,11 +40,17 @@ extension StudioModel {
         if blind != nil { closeBlindTest() }
         let takeID = manifest.nextTakeID
         manifest.nextTakeID += 1
+        // The take records the precision it is made at, chosen or the default.
+        var used = settings
+        used.precision = precision(for: model)
         let job = SynthesisJob(
-            takeID: takeID, model: model, text: spoken, settings: settings, seed: seed,
+            takeID: takeID, model: model, text: spoken, settings: used, seed: seed,
             requestedAt: now, requestedDate: Date(), streamToSpeakers: config.autoplay, session: session)
         jobs.append(job)
-        if loadedModels[model.id] == nil { requestedLoads.insert(model.id) }
+        if !isLoadedForNextTake(model) {
+            requestedLoads.insert(model.id)
+            lane.unload(model.id, keeping: used.precision)
+        }
         lane.synthesize(job)
         takeCursor.set(takeRows.count - 1, count: takeRows.count)
         saveNow()

@@ -94,6 +94,8 @@ extension StudioModel {
             self.error("preset \(preset.name) needs model \(preset.model): \(SottoError.describe(error))")
             return
         }
+        // Set first, so the model loads at the preset's precision.
+        if !precisions(of: model).isEmpty { settings.precision = preset.precision }
         useModel(model)
         settings.voice = preset.voice
         settings.instruct = preset.instruct ?? ""
@@ -127,7 +129,7 @@ extension StudioModel {
             voiceDescription: caps.contains(.voiceDesign) && !settings.voiceDescription.isEmpty ? settings.voiceDescription : nil,
             speed: caps.contains(.speed) ? settings.speed : nil,
             language: caps.contains(.languages) ? settings.language : nil,
-            seed: seed, source: .user)
+            seed: seed, precision: precisions(of: model).isEmpty ? nil : settings.precision, source: .user)
         do {
             let url = try presetLibrary.save(preset)
             reloadPresets()

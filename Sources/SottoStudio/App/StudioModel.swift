@@ -158,7 +158,32 @@ public final class StudioModel {
         return loadedModels[model.id]?.defaultVoice ?? activeVoices.first?.id
     }
 
-    public var controlFields: [ControlField] { ControlField.fields(for: capabilities) }
+    public var controlFields: [ControlField] {
+        ControlField.fields(for: capabilities, precisions: !precisions(of: activeModel).isEmpty)
+    }
+
+    /// Kinds whose engines load their weights at a chosen precision (a load option).
+    static let kindsWithPrecision: Set<ModelKind> = ["qwen3"]
+    /// What the studio loads them at unless told otherwise: int8 is about 5× faster than fp32 on
+    /// CPUs without AMX and within 1.5 % at the first hidden state.
+    public static let defaultPrecision: WeightPrecision = .int8
+
+    /// The precisions `model` can be loaded at; empty when it offers no choice.
+    public func precisions(of model: ModelDescriptor?) -> [WeightPrecision] {
+        guard let model, Self.kindsWithPrecision.contains(model.kind) else { return [] }
+        return WeightPrecision.allCases
+    }
+
+    /// The precision `model` is (to be) loaded at for the next take; nil when it offers no choice.
+    public func precision(for model: ModelDescriptor?) -> WeightPrecision? {
+        guard !precisions(of: model).isEmpty else { return nil }
+        return settings.precision ?? Self.defaultPrecision
+    }
+
+    /// Whether `model` is loaded as the next take needs it (at its precision).
+    public func isLoadedForNextTake(_ model: ModelDescriptor) -> Bool {
+        lane.isLoaded(model.id, precision: precision(for: model))
+    }
 
     public var visibleModels: [ModelDescriptor] {
         models.filter { modelFilter.matches([$0.name, $0.kind.rawValue, environment.families.displayName(of: $0.kind), $0.variant ?? ""]) }
@@ -296,12 +321,12 @@ public final class StudioModel {
 
     func loadActiveModelIfPossible() {
         guard let model = activeModel, model.isComplete, environment.families.supports(model.kind),
-              loadedModels[model.id] == nil else { return }
+              !isLoadedForNextTake(model) else { return }
         requestLoad(model)
     }
 
     func requestLoad(_ model: ModelDescriptor) {
-        guard loadedModels[model.id] == nil, !requestedLoads.contains(model.id) else { return }
+        guard !isLoadedForNextTake(model), !requestedLoads.contains(model.id) else { return }
         if let problem = unsupportedReason(model) {
             loadFailures[model.id] = problem
             error(problem)
@@ -309,7 +334,10 @@ public final class StudioModel {
         }
         loadFailures[model.id] = nil
         requestedLoads.insert(model.id)
-        lane.load(model)
+        let precision = precision(for: model)
+        // A copy at another precision gives its memory back first.
+        lane.unload(model.id, keeping: precision)
+        lane.load(model, precision: precision)
     }
 
     /// Why `model` cannot be loaded by this build, before trying.

@@ -72,6 +72,7 @@ enum TakesPane {
         let labelWidth = max(1, region.width - DisplayWidth.of(prefix) - DisplayWidth.of(right) - 1)
         var who = take.voiceName == take.model.name ? take.model.name : take.voiceName + " · " + take.model.name
         if take.settings.speed != 1 { who = context.glyphs.times + Formatting.speed(take.settings.speed) + " " + who }
+        if let precision = take.settings.precision { who = precision.rawValue + " " + who }
         let label = DisplayWidth.pad(DisplayWidth.truncate(who, to: labelWidth), to: labelWidth)
         let style: StyleRole = selected ? selectedStyle : (playing ? .playing : .text)
         region.fillRow(row, prefix + label + " " + right, style: style)

@@ -21,6 +21,8 @@ public enum StudioCommand: Equatable, Sendable {
     case savePreset(String, overwrite: Bool)
     case speed(Double)
     case seed(SeedChoice)
+    /// Nil: the studio's default for the model.
+    case precision(WeightPrecision?)
     case language(String?)
     case instruct(String)
     case design(String)
@@ -81,6 +83,7 @@ public enum CommandParser {
         CommandSpec(name: "preset", aliases: [], arguments: "NAME|save[!] NAME", summary: "apply a voice preset, or save the settings as one (save! replaces)", completes: .presets),
         CommandSpec(name: "speed", aliases: [], arguments: "X", summary: "speaking rate, 0.25 to 4", completes: .nothing),
         CommandSpec(name: "seed", aliases: [], arguments: "N|random", summary: "fix the seed, or draw a new one per take", completes: .fixed(["random"])),
+        CommandSpec(name: "precision", aliases: [], arguments: "NAME", summary: "weight precision: fp32, bf16, int8, int4 or default (Qwen3-TTS; reloads the model)", completes: .fixed(WeightPrecision.allCases.map(\.rawValue) + ["default"])),
         CommandSpec(name: "lang", aliases: ["language"], arguments: "NAME|auto", summary: "spoken language (Kokoro, Qwen3-TTS)", completes: .languages),
         CommandSpec(name: "instruct", aliases: ["style", "emotion"], arguments: "TEXT", summary: "emotion or style instruction (Qwen3-TTS CustomVoice)", completes: .nothing),
         CommandSpec(name: "design", aliases: ["description"], arguments: "TEXT", summary: "describe the voice to design (Qwen3-TTS VoiceDesign)", completes: .nothing),
@@ -150,6 +153,8 @@ public enum CommandParser {
             if value.lowercased() == "random" { return .seed(.random) }
             guard let seed = UInt64(value) else { throw SottoError("seed must be a whole number or random, not \"\(value)\"") }
             return .seed(.fixed(seed))
+        case "precision":
+            return .precision(try precision(try required("fp32, bf16, int8, int4 or default")))
         case "lang":
             let value = try required("a language, or auto")
             return .language(value.lowercased() == "auto" ? nil : value)
@@ -188,6 +193,16 @@ public enum CommandParser {
         case "quit": return .quit
         default: throw SottoError("unknown command :\(word)")
         }
+    }
+
+    /// A precision by name; "default" (or nothing) is nil, the studio's default.
+    public static func precision(_ value: String) throws -> WeightPrecision? {
+        let word = value.trimming(" ").lowercased()
+        if word.isEmpty || word == "default" || word == "auto" { return nil }
+        guard let precision = WeightPrecision(rawValue: word) else {
+            throw SottoError("precision must be fp32, bf16, int8, int4 or default, not \"\(value)\"")
+        }
+        return precision
     }
 
     /// "3", "#3", "A", "b".
