@@ -246,3 +246,39 @@ enum SessionFixture {
         try handle.writeManifest(manifest)
     }
 }
+
+/// Two studios at once, as a person would start them, and what the next one opens.
+@Suite(.serialized, .enabled(if: TmuxStudio.isAvailable, "tmux is not installed"))
+struct StudioSessionEndToEndTests {
+    @Test func aSecondStudioSaysWhichSessionItStartedAndTheNextOneReopensTheTakes() throws {
+        let folder = ScratchFolder("e2e")
+        let home = ScratchFolder("tmux-home")
+        let first = TmuxStudio(models: folder.path("models"), home: home)
+        try SessionFixture.writeSession(takes: 1, into: first.sessionsDirectory)
+        try first.launch()
+        try first.waitFor("Takes (1)")
+        let second = TmuxStudio(models: folder.path("models"), home: home)
+        try second.launch()
+        try second.waitForAll(["open in another studio", "Takes (0)"])
+        try second.command("sessions")
+        try second.waitForAll(["(this one)", "(open in another studio)"])
+        try second.press("Escape")
+        try second.quit()
+        try first.quit()
+        try first.launch()
+        try first.waitForAll(["Takes (1)", "Fixture text."])
+        try first.quit()
+    }
+
+    @Test func aSessionIsOpenedOrStartedByName() throws {
+        let folder = ScratchFolder("e2e")
+        let studio = TmuxStudio(models: folder.path("models"))
+        try studio.launch(["--session", "radio-spots"])
+        try studio.waitFor("session radio-spots")
+        try studio.command("open other")
+        try studio.waitFor("session other")
+        try studio.command("open radio-spots")
+        try studio.waitFor("session radio-spots")
+        try studio.quit()
+    }
+}

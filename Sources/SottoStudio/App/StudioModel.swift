@@ -117,6 +117,11 @@ public final class StudioModel {
             log.error("no models in \(environment.modelsDirectory.path)", at: now)
         }
         loadActiveModelIfPossible()
+        // With no model loading, nothing would say it again: say it last.
+        if requestedLoads.isEmpty, let notice = startupNotice {
+            startupNotice = nil
+            log.info(notice, at: now)
+        }
     }
 
     // MARK: Derived state
