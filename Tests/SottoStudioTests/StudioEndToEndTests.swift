@@ -282,3 +282,26 @@ struct StudioSessionEndToEndTests {
         try studio.quit()
     }
 }
+
+/// Quitting while the engine works, with a real (tiny) Qwen3-TTS model.
+@Suite(.serialized, .enabled(if: TmuxStudio.isAvailable && TestModels.hasTinyQwen3, "needs tmux and the Qwen3 vocabulary from Scripts/setup"))
+struct StudioQuitEndToEndTests {
+    @Test func quittingDuringSynthesisSaysSoAtOnceAndEndsSoon() throws {
+        let folder = ScratchFolder("e2e")
+        let studio = TmuxStudio(models: try TestModels.tinyQwen3(in: folder))
+        try studio.launch()
+        try studio.waitFor("loaded", timeout: 120)
+        try studio.press("i")
+        try studio.type(String(repeating: "This sentence keeps the engine busy for a while. ", count: 12))
+        try studio.press("Escape")
+        try studio.command("voice ryan")
+        try studio.press("s")
+        try studio.waitFor("live", timeout: 60)
+        let pressed = Date()
+        try studio.press("q")
+        try studio.waitFor("quitting…", timeout: 2)
+        try studio.waitFor("[exit 0]", timeout: 20)
+        let took = Date().timeIntervalSince(pressed)
+        #expect(took < 3, "quitting took \(took) s")
+    }
+}
