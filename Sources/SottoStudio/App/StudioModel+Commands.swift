@@ -126,6 +126,8 @@ extension StudioModel {
         case .openSession(let name):
             openSession(name)
         case .sessions:
+            // Read once, not on every frame: each session's manifest is read for it.
+            sessionList = sessionSummaries
             openOverlay(.sessions)
         case .help:
             openOverlay(.help)

@@ -45,6 +45,8 @@ public final class StudioModel {
     public internal(set) var takeCursor = ListCursor()
     public internal(set) var takeFilter = FilterQuery("")
     public internal(set) var blind: BlindTest?
+    /// The sessions on disk as `:sessions` last read them.
+    public internal(set) var sessionList: [SessionStore.Summary] = []
     /// The slot `t` plays next when nothing is playing.
     public internal(set) var lastABSide: ABSlot = .b
     public internal(set) var jobs: [SynthesisJob] = []

@@ -120,7 +120,7 @@ enum Overlays {
 
     static func sessions(_ context: DrawContext) -> [Line] {
         let studio = context.model
-        let summaries = studio.sessionSummaries
+        let summaries = studio.sessionList
         var lines = [Line(":open NAME opens one (or starts a new one called NAME)", .dim), Line("")]
         guard !summaries.isEmpty else { return lines + [Line("No sessions yet.", .dim)] }
         let formatter = DateFormatter()
