@@ -79,6 +79,7 @@ public enum Studio {
         }
         // Say so at once: finishing a take cut short can take a moment.
         studio.tick()
+        studio.sayQuitting()
         terminal.beginFrame()
         view.draw(studio, on: terminal)
         terminal.endFrame()

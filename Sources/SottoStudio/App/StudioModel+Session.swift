@@ -204,10 +204,17 @@ extension StudioModel {
     /// (a take cut short is still saved before the studio ends).
     public func requestQuit() {
         shouldQuit = true
-        let busy = !jobs.isEmpty || lane.activity != .idle
         lane.cancelAll()
         playback.stop()
-        if busy { info("quitting… (cancelling the take being made; what was made is kept)") }
+        sayQuitting()
+    }
+
+    /// While a take is still being wound up, the status bar says the studio is quitting (again,
+    /// if anything said since has taken its place).
+    public func sayQuitting() {
+        guard !jobs.isEmpty || lane.activity != .idle else { return }
+        let text = "quitting… (cancelling the take being made; what was made is kept)"
+        if log.current(at: now)?.text != text { info(text) }
     }
 
     /// Saves everything and stops the worker threads; call before leaving.
