@@ -46,10 +46,18 @@ struct StudioFlags: ParsableArguments {
     @Flag(name: .customLong("new-session"), help: "Start a new session instead of reopening the last one.")
     var newSession = false
 
+    @Option(help: ArgumentHelp("Open this session, or start one by this name: a name in the sessions folder or a folder's path.",
+                               valueName: "name|path"))
+    var session: String?
+
+    func validate() throws {
+        if newSession && session != nil { throw ValidationError("--new-session and --session cannot be given together") }
+    }
+
     func open() throws {
         try runReportingErrors {
             try Studio.run(StudioOptions(families: modelFamilies, modelsDirectory: location.modelsDirectory,
-                                         theme: theme, device: device, newSession: newSession))
+                                         theme: theme, device: device, newSession: newSession, session: session))
         }
     }
 }

@@ -94,7 +94,7 @@ import Testing
         #expect(try CommandParser.parse("lang auto") == .language(nil))
         #expect(try CommandParser.parse("instruct very sad, slow") == .instruct("very sad, slow"))
         #expect(try CommandParser.parse("design a low voice") == .design("a low voice"))
-        #expect(try CommandParser.parse("preset save My Voice") == .savePreset("My Voice"))
+        #expect(try CommandParser.parse("preset save My Voice") == .savePreset("My Voice", overwrite: false))
         #expect(try CommandParser.parse("preset kokoro-jm_kumo") == .preset("kokoro-jm_kumo"))
         #expect(try CommandParser.parse("mark b 4") == .mark(.b, "4"))
         #expect(try CommandParser.parse("autoplay off") == .autoplay(false))
@@ -108,7 +108,7 @@ import Testing
 
     @Test func completesCommandNamesAndArguments() {
         #expect(CommandParser.complete("th") { _ in [] } == ["theme "])
-        #expect(Set(CommandParser.complete("s") { _ in [] }) == ["synth ", "stop ", "speed ", "seed "])
+        #expect(Set(CommandParser.complete("s") { _ in [] }) == ["synth ", "stop ", "speed ", "seed ", "sessions "])
         let themes = CommandParser.complete("theme m") { kind in
             if case .themes = kind { return ["ink", "mono", "amber"] }
             return []

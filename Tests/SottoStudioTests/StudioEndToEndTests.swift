@@ -246,3 +246,64 @@ enum SessionFixture {
         try handle.writeManifest(manifest)
     }
 }
+
+/// Two studios at once, as a person would start them, and what the next one opens.
+@Suite(.serialized, .enabled(if: TmuxStudio.isAvailable, "tmux is not installed"))
+struct StudioSessionEndToEndTests {
+    @Test func aSecondStudioSaysWhichSessionItStartedAndTheNextOneReopensTheTakes() throws {
+        let folder = ScratchFolder("e2e")
+        let home = ScratchFolder("tmux-home")
+        let first = TmuxStudio(models: folder.path("models"), home: home)
+        try SessionFixture.writeSession(takes: 1, into: first.sessionsDirectory)
+        try first.launch()
+        try first.waitFor("Takes (1)")
+        let second = TmuxStudio(models: folder.path("models"), home: home)
+        try second.launch()
+        try second.waitForAll(["open in another studio", "Takes (0)"])
+        try second.command("sessions")
+        try second.waitForAll(["(this one)", "(open in another studio)"])
+        try second.press("Escape")
+        try second.quit()
+        try first.quit()
+        try first.launch()
+        try first.waitForAll(["Takes (1)", "Fixture text."])
+        try first.quit()
+    }
+
+    @Test func aSessionIsOpenedOrStartedByName() throws {
+        let folder = ScratchFolder("e2e")
+        let studio = TmuxStudio(models: folder.path("models"))
+        try studio.launch(["--session", "radio-spots"])
+        try studio.waitFor("session radio-spots")
+        try studio.command("open other")
+        try studio.waitFor("session other")
+        try studio.command("open radio-spots")
+        try studio.waitFor("session radio-spots")
+        try studio.quit()
+    }
+}
+
+/// Quitting while the engine works, with a real (tiny) Qwen3-TTS model.
+@Suite(.serialized, .enabled(if: TmuxStudio.isAvailable && TestModels.hasTinyQwen3, "needs tmux and the Qwen3 vocabulary from Scripts/setup"))
+struct StudioQuitEndToEndTests {
+    @Test func quittingDuringSynthesisSaysSoAtOnceAndEndsSoon() throws {
+        let folder = ScratchFolder("e2e")
+        let studio = TmuxStudio(models: try TestModels.tinyQwen3(in: folder))
+        try studio.launch()
+        try studio.waitFor("loaded", timeout: 120)
+        try studio.press("i")
+        try studio.type(String(repeating: "This sentence keeps the engine busy for a while. ", count: 12))
+        try studio.press("Escape")
+        try studio.command("voice ryan")
+        try studio.press("s")
+        try studio.waitFor("live", timeout: 60)
+        let pressed = Date()
+        try studio.press("q")
+        // Either the last frame says so, or the studio has already ended.
+        let seen = try studio.waitUntil("quitting… or the end", timeout: 2) { $0.contains("quitting…") || $0.contains("[exit 0]") }
+        #expect(seen.contains("quitting…") || seen.contains("[exit 0]"))
+        try studio.waitFor("[exit 0]", timeout: 20)
+        let took = Date().timeIntervalSince(pressed)
+        #expect(took < 3, "quitting took \(took) s")
+    }
+}

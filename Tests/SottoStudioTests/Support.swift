@@ -61,10 +61,13 @@ final class ToneEngine: SpeechEngine, @unchecked Sendable {
     let framesPerChunk: Int
     /// When set, each chunk after the first waits until the test opens the gate.
     let gate: Gate?
+    /// When set, synthesis fails with this before any audio.
+    let failure: String?
     private let requests = Mutex<[SynthesisRequest]>([])
 
     init(model: ModelDescriptor, capabilities: EngineCapabilities, languages: [String] = [], chunks: Int = 3,
-         framesPerChunk: Int = 8_000, gate: Gate? = nil) {
+         framesPerChunk: Int = 8_000, gate: Gate? = nil, failure: String? = nil) {
+        self.failure = failure
         self.model = model
         self.capabilities = capabilities
         self.languages = languages
@@ -78,6 +81,7 @@ final class ToneEngine: SpeechEngine, @unchecked Sendable {
     func synthesize(_ request: SynthesisRequest, cancellation: CancellationFlag,
                     onChunk: (AudioChunk) throws -> Void) throws -> SynthesisSummary {
         requests.withLock { $0.append(request) }
+        if let failure { throw SottoError(failure) }
         let frequency: Float = request.voice == "high" ? 880 : 220
         for index in 0..<chunks {
             if index > 0 { gate?.pass(unlessCancelled: cancellation) }
@@ -110,6 +114,10 @@ struct ToneLoader: ModelFamily {
     var failure: String?
     var chunks = 3
     var gate: Gate?
+    /// When set, loading waits until the test opens it.
+    var loadGate: Gate?
+    /// When set, every synthesis fails with this, before any audio.
+    var synthesisFailure: String?
 
     private var real: (any ModelFamily)? { ModelFamilies.standard.family(for: kind) }
     var displayName: String { real?.displayName ?? kind.rawValue }
@@ -120,7 +128,9 @@ struct ToneLoader: ModelFamily {
 
     func load(_ model: ModelDescriptor, options: LoadOptions) throws -> any SpeechEngine {
         if let failure { throw SottoError(failure) }
-        return ToneEngine(model: model, capabilities: capabilities, languages: languages, chunks: chunks, gate: gate)
+        loadGate?.pass(unlessCancelled: CancellationFlag())
+        return ToneEngine(model: model, capabilities: capabilities, languages: languages, chunks: chunks, gate: gate,
+                          failure: synthesisFailure)
     }
 }
 
@@ -202,14 +212,15 @@ func makeFakeModels(in folder: ScratchFolder) throws -> URL {
 /// A studio over `models`, with sessions and settings in `folder`, a tone engine for Piper (or
 /// the family given) and a manual playback device.
 func makeStudio(folder: ScratchFolder, models: URL, loader: any ModelFamily = ToneLoader(kind: .piper),
-                output: any AudioOutput = ManualOutput(), newSession: Bool = false, seed: UInt64 = 7) throws -> StudioModel {
+                output: any AudioOutput = ManualOutput(), newSession: Bool = false, sessionName: String? = nil,
+                seed: UInt64 = 7) throws -> StudioModel {
     _ = utf8Locale
     let resources = StudioResources(shippedThemes: repositoryRoot.appendingPathComponent("Themes"),
                                     shippedVoices: repositoryRoot.appendingPathComponent("Voices"),
                                     configDirectory: folder.path("config"))
     let environment = StudioEnvironment(
         families: families(speakingWith: loader), modelsDirectory: models, sessionsDirectory: folder.path("sessions"),
-        resources: resources, output: output, newSession: newSession, randomSeed: seed)
+        resources: resources, output: output, newSession: newSession, sessionName: sessionName, randomSeed: seed)
     return try StudioModel(environment: environment)
 }
 

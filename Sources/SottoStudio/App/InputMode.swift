@@ -18,4 +18,6 @@ public enum Overlay: Equatable, Sendable {
     case messages
     case tally
     case blind
+    /// The sessions on disk (`:sessions`).
+    case sessions
 }

@@ -16,14 +16,17 @@ public struct StudioOptions: Sendable {
     public var device: String?
     /// `--new-session`.
     public var newSession: Bool
+    /// `--session NAME|PATH`.
+    public var session: String?
 
     public init(families: ModelFamilies, modelsDirectory: String? = nil, theme: String? = nil, device: String? = nil,
-                newSession: Bool = false) {
+                newSession: Bool = false, session: String? = nil) {
         self.families = families
         self.modelsDirectory = modelsDirectory
         self.theme = theme
         self.device = device
         self.newSession = newSession
+        self.session = session
     }
 }
 
@@ -50,7 +53,7 @@ public enum Studio {
             sessionsDirectory: paths.sessionsDirectory, resources: resources,
             output: AlsaOutput(device: .named(device)), config: config, configProblem: configProblem,
             themeOverride: options.theme, deviceOverride: options.device, newSession: options.newSession,
-            terminalColors: terminal.colorCount)
+            sessionName: options.session, terminalColors: terminal.colorCount)
         let studio = try StudioModel(environment: environment)
         let view = StudioView(glyphs: terminal.isUTF8 ? .unicode : .ascii)
         let stop = TerminationRequest()
@@ -74,6 +77,12 @@ public enum Studio {
                 burst += 1
             }
         }
+        // Say so at once: finishing a take cut short can take a moment.
+        studio.tick()
+        studio.sayQuitting()
+        terminal.beginFrame()
+        view.draw(studio, on: terminal)
+        terminal.endFrame()
         studio.shutdown()
     }
 }

@@ -19,6 +19,8 @@ public struct StudioEnvironment {
     public var deviceOverride: String?
     /// Start a new session instead of reopening the last.
     public var newSession: Bool
+    /// Open (or create) this session instead: a name in the sessions folder, or a folder's path.
+    public var sessionName: String?
     /// Monotonic seconds.
     public var clock: @Sendable () -> Double
     /// Seeds the blind test's shuffling and the random seeds of takes; nil draws from the system.
@@ -29,7 +31,7 @@ public struct StudioEnvironment {
     public init(families: ModelFamilies, modelsDirectory: URL, sessionsDirectory: URL, resources: StudioResources,
                 output: any AudioOutput, config: StudioConfig = StudioConfig(), configProblem: String? = nil,
                 themeOverride: String? = nil, deviceOverride: String? = nil, newSession: Bool = false,
-                clock: @escaping @Sendable () -> Double = { MonotonicClock.now() }, randomSeed: UInt64? = nil,
+                sessionName: String? = nil, clock: @escaping @Sendable () -> Double = { MonotonicClock.now() }, randomSeed: UInt64? = nil,
                 terminalColors: Int = 256) {
         self.families = families
         self.modelsDirectory = modelsDirectory
@@ -41,6 +43,7 @@ public struct StudioEnvironment {
         self.themeOverride = themeOverride
         self.deviceOverride = deviceOverride
         self.newSession = newSession
+        self.sessionName = sessionName
         self.clock = clock
         self.randomSeed = randomSeed
         self.terminalColors = terminalColors

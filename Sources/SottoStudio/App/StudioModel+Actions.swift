@@ -43,7 +43,7 @@ extension StudioModel {
         case .newSeed: setSeed(.fixed(UInt64(random.next() % (UInt64(UInt32.max) + 1))))
         case .savePreset: openCommandLine("preset save ")
         case .nextTheme: cycleTheme()
-        case .quit: shouldQuit = true
+        case .quit: requestQuit()
         case .leaveEditing:
             mode = .normal
             saveSoon()

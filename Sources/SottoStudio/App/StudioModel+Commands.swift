@@ -19,12 +19,17 @@ extension StudioModel {
         case .play(let reference):
             if let reference {
                 guard let id = resolveTake(reference) else { return }
+                info("playing take #\(id)")
+                sayPlaybackTroubleAgain()
                 play(takeID: id, from: .start)
             } else {
+                if let row = selectedTakeRow { info("playing take #\(row.takeID)") }
                 playSelected(from: .start)
             }
         case .stop:
+            let wasBusy = !jobs.isEmpty || playbackSnapshot.isActive
             stopEverything()
+            info(wasBusy ? "stopped" : "nothing was playing or being made")
         case .model(let name):
             guard let model = resolveModel(name) else { return }
             useModel(model)
@@ -47,12 +52,14 @@ extension StudioModel {
                 return
             }
             apply(preset)
-        case .savePreset(let name):
-            savePreset(named: name)
+        case .savePreset(let name, let overwrite):
+            savePreset(named: name, overwrite: overwrite)
         case .speed(let speed):
             setSpeed(speed)
         case .seed(let seed):
             setSeed(seed)
+        case .precision(let precision):
+            setPrecision(precision)
         case .language(let language):
             if let language, !activeLanguages.isEmpty,
                !activeLanguages.contains(where: { $0.lowercased() == language.lowercased() }) {
@@ -103,9 +110,11 @@ extension StudioModel {
             takeCursor.set(index, count: takeRows.count)
             focus = .takes
             prefetchSelectedTake()
+            info("take #\(id) selected")
         case .device(let name):
             playback.stop()
             playback.setOutput(AlsaOutput(device: .named(name)))
+            lastPlaybackError = nil
             info("playback device \(name) (remembered for the next launch)")
             rememberSetting("device", name)
         case .autoplay(let on):
@@ -114,12 +123,18 @@ extension StudioModel {
             info(on ? "takes play while they are synthesized" : "takes are synthesized silently; Space plays them")
         case .newSession:
             startNewSession()
+        case .openSession(let name):
+            openSession(name)
+        case .sessions:
+            // Read once, not on every frame: each session's manifest is read for it.
+            sessionList = sessionSummaries
+            openOverlay(.sessions)
         case .help:
             openOverlay(.help)
         case .messages:
             openOverlay(.messages)
         case .quit:
-            shouldQuit = true
+            requestQuit()
         }
     }
 

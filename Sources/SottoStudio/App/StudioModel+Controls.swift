@@ -21,6 +21,31 @@ extension StudioModel {
         saveSoon()
     }
 
+    /// `:precision X` or the Controls field: the weight precision the model is loaded at; a
+    /// change reloads it (the other precision's copy is unloaded first).
+    public func setPrecision(_ precision: WeightPrecision?) {
+        let offered = precisions(of: activeModel)
+        guard let model = activeModel, !offered.isEmpty else {
+            error("\(activeModel?.name ?? "this model") has one precision only; :precision is for models that offer several (Qwen3-TTS)")
+            return
+        }
+        settings.precision = precision
+        let now = self.precision(for: model) ?? Self.defaultPrecision
+        saveSoon()
+        guard environment.families.supports(model.kind), model.isComplete else {
+            info("precision \(now.rawValue)")
+            return
+        }
+        if isLoadedForNextTake(model) {
+            info("precision \(now.rawValue) (\(model.name) is already loaded at it)")
+        } else {
+            // A load at the other precision may be under way: this one goes after it.
+            requestedLoads.remove(model.id)
+            requestLoad(model)
+            if loadFailures[model.id] == nil { info("precision \(now.rawValue): loading \(model.name) at it…") }
+        }
+    }
+
     public var selectedControl: ControlField? {
         let fields = controlFields
         return fields.indices.contains(controlIndex) ? fields[controlIndex] : nil
@@ -52,6 +77,11 @@ extension StudioModel {
             }
         case .instruct, .description:
             editControlField()
+        case .precision:
+            let options = precisions(of: activeModel)
+            guard !options.isEmpty else { return }
+            let current = options.firstIndex(of: precision(for: activeModel) ?? Self.defaultPrecision) ?? 0
+            setPrecision(options[(current + step + options.count) % options.count])
         }
     }
 
@@ -65,6 +95,7 @@ extension StudioModel {
         case .description: value = settings.voiceDescription
         case .language: value = settings.language ?? "auto"
         case .seed: value = settings.seed.description
+        case .precision: value = (precision(for: activeModel) ?? Self.defaultPrecision).rawValue
         }
         fieldEditor = TextBuffer(value, singleLine: true)
         fieldIsUntouched = true
@@ -98,6 +129,12 @@ extension StudioModel {
                 setSeed(.fixed(seed))
             } else {
                 error("seed must be a whole number or random, not \"\(value)\"")
+            }
+        case .precision:
+            do {
+                setPrecision(try CommandParser.precision(value))
+            } catch {
+                self.error(error)
             }
         }
     }

@@ -138,6 +138,7 @@ extension StudioModel {
         case .themes: return themes.names()
         case .languages: return ["auto"] + activeLanguages
         case .takes: return ["A", "B"] + manifest.takes.map { String($0.id) }
+        case .sessions: return Array(SessionStore(root: environment.sessionsDirectory).listIDs().reversed())
         }
     }
 
@@ -250,18 +251,25 @@ extension StudioModel {
         switch key {
         case .escape, .character("q"), .character("?"), .enter:
             self.overlay = nil
-        case .up, .character("k"): overlayScroll = max(0, overlayScroll - 1)
-        case .down, .character("j"): overlayScroll += 1
-        case .pageUp: overlayScroll = max(0, overlayScroll - 10)
-        case .pageDown: overlayScroll += 10
+        case .up, .character("k"): scrollOverlay(to: overlayScroll - 1)
+        case .down, .character("j"): scrollOverlay(to: overlayScroll + 1)
+        case .pageUp: scrollOverlay(to: overlayScroll - overlayViewport.rows)
+        case .pageDown, .character(" "): scrollOverlay(to: overlayScroll + overlayViewport.rows)
         case .home, .character("g"): overlayScroll = 0
+        case .end, .character("G"): overlayScroll = overlayViewport.maxScroll
         case .control("c"): stopEverything()
         default: break
         }
     }
 
+    /// Scrolls an overlay, kept between its top and the last page (as last drawn).
+    func scrollOverlay(to row: Int) {
+        overlayScroll = max(0, min(row, overlayViewport.maxScroll))
+    }
+
     public func openOverlay(_ overlay: Overlay) {
         self.overlay = overlay
         overlayScroll = 0
+        overlayViewport = (rows: 10, maxScroll: Int.max)
     }
 }

@@ -32,7 +32,7 @@ extension StudioModel {
             error("model \(model.name) is incomplete: \(model.problems.joined(separator: "; ")) (\(model.repairHint))")
             return
         }
-        if loadedModels[model.id] == nil {
+        if !isLoadedForNextTake(model) {
             requestLoad(model)
             if loadFailures[model.id] == nil { info("loading \(model.name)…") }
         } else if changed {
@@ -46,7 +46,7 @@ extension StudioModel {
             error("model \(model.name) is incomplete: \(model.problems.joined(separator: "; ")) (\(model.repairHint))")
             return
         }
-        if loadedModels[model.id] != nil {
+        if isLoadedForNextTake(model) {
             info("\(model.name) is already loaded (u unloads it)")
             return
         }

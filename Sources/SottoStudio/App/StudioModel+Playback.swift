@@ -17,7 +17,15 @@ extension StudioModel {
             error(manifest.takes.isEmpty ? "no takes yet: type some text and press s" : "select a take to play")
             return
         }
+        sayPlaybackTroubleAgain()
         play(takeID: row.takeID, from: position)
+    }
+
+    /// Playing was asked for in so many words (Space, Enter, `:play`): if the device fails
+    /// again, the status bar says so again rather than staying silent.
+    func sayPlaybackTroubleAgain() {
+        lastPlaybackError = nil
+        lastPlaybackPhase = .idle
     }
 
     /// Plays a take (finished or still being synthesized).
@@ -136,7 +144,7 @@ extension StudioModel {
                 manifest.votes.append(vote)
                 blind = test
                 playback.stop()
-                info("blind vote recorded: preferred \(vote.preferredLetter)")
+                info(vote.preferred == nil ? "blind vote recorded: no preference" : "blind vote recorded: preferred \(vote.preferredLetter)")
                 saveNow()
             }
         case .blindNextRound:

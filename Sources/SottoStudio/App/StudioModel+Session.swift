@@ -41,6 +41,77 @@ extension StudioModel {
         }
     }
 
+    /// Opens the session `name` names: a session in the sessions folder (created if there is
+    /// none), or, given a path (`~/x`, `./x`, `/x`), that folder as a session.
+    static func openNamedSession(_ name: String, sessionsDirectory: URL) throws -> (session: SessionHandle, manifest: SessionManifest, notes: [String]) {
+        let trimmed = name.trimming(" ")
+        if trimmed.contains("/") || trimmed == "~" {
+            let url = URL(fileURLWithPath: expandPath(trimmed)).standardizedFileURL
+            let store = SessionStore(root: url.deletingLastPathComponent())
+            return try store.openOrCreate(named: url.lastPathComponent)
+        }
+        return try SessionStore(root: sessionsDirectory).openOrCreate(named: trimmed)
+    }
+
+    /// `:open NAME`: leaves this session (saved, and kept) for the one `name` names, creating
+    /// it when there is none. Nothing changes when it cannot be opened.
+    public func openSession(_ name: String) {
+        let trimmed = name.trimming(" ")
+        if trimmed == manifest.id || URL(fileURLWithPath: Self.expandPath(trimmed)).standardizedFileURL.path == session.folder.standardizedFileURL.path {
+            info("session \(manifest.id) is the one open")
+            return
+        }
+        stopEverything()
+        lane.settle(timeout: 30)
+        for event in lane.takeEvents() { apply(event) }
+        saveNow()
+        writer.flush()
+        let opened: (session: SessionHandle, manifest: SessionManifest, notes: [String])
+        do {
+            opened = try Self.openNamedSession(trimmed, sessionsDirectory: environment.sessionsDirectory)
+        } catch {
+            self.error("cannot open session \(trimmed): \(SottoError.describe(error))")
+            return
+        }
+        let previous = manifest.id
+        session = opened.session
+        manifest = opened.manifest
+        blind = nil
+        failedTakeIDs = []
+        library.forgetAll()
+        takeCursor = ListCursor()
+        takeFilter = FilterQuery("")
+        restoreFromManifest()
+        loadActiveModelIfPossible()
+        for note in opened.notes { info(note) }
+        let count = manifest.takes.count
+        info("session \(manifest.id): \(count) take\(count == 1 ? "" : "s") (the previous one, \(previous), is kept)")
+    }
+
+    /// `:sessions`: every session on disk, most recently used first.
+    public var sessionSummaries: [SessionStore.Summary] {
+        SessionStore(root: environment.sessionsDirectory).summaries()
+    }
+
+    /// Whether the open session is one of the sessions folder's (not a folder named by path).
+    public var sessionIsInSessionsFolder: Bool {
+        session.folder.deletingLastPathComponent().standardizedFileURL.path
+            == environment.sessionsDirectory.standardizedFileURL.path
+    }
+
+    /// Makes the session the one the next `sotto` reopens, once it holds a take (and only for
+    /// sessions in the sessions folder).
+    func rememberSessionIfItHasTakes() {
+        guard !manifest.takes.isEmpty, sessionIsInSessionsFolder else { return }
+        let store = SessionStore(root: environment.sessionsDirectory)
+        guard store.lastID() != manifest.id else { return }
+        do {
+            try store.rememberLast(manifest.id)
+        } catch {
+            self.error("could not remember session \(manifest.id) as the last: \(SottoError.describe(error))")
+        }
+    }
+
     /// Writes a take to `path` as WAV, FLAC or Ogg by its extension; relative paths are from the
     /// folder the studio was started in, `~` is the home folder.
     public func export(takeReference: String?, to rawPath: String) {
@@ -127,6 +198,23 @@ extension StudioModel {
         if path.hasPrefix("~/") { return home + path.dropFirst(1) }
         if path.hasPrefix("/") { return path }
         return URL(fileURLWithPath: currentDirectory).appendingPathComponent(path).standardizedFileURL.path
+    }
+
+    /// `q`: stops playback and cancels synthesis at once, and says so while the lane finishes
+    /// (a take cut short is still saved before the studio ends).
+    public func requestQuit() {
+        shouldQuit = true
+        lane.cancelAll()
+        playback.stop()
+        sayQuitting()
+    }
+
+    /// While a take is still being wound up, the status bar says the studio is quitting (again,
+    /// if anything said since has taken its place).
+    public func sayQuitting() {
+        guard !jobs.isEmpty || lane.activity != .idle else { return }
+        let text = "quitting… (cancelling the take being made; what was made is kept)"
+        if log.current(at: now)?.text != text { info(text) }
     }
 
     /// Saves everything and stops the worker threads; call before leaving.

@@ -30,23 +30,27 @@ extension StudioModel {
             error("\(model.name) designs a voice from a description: fill in Design in the Controls pane")
             return
         }
-        let seed: UInt64?
-        if caps.contains(.seed) {
-            switch settings.seed {
-            case .fixed(let value): seed = value
-            case .random: seed = random.next() % (UInt64(UInt32.max) + 1)
-            }
-        } else {
-            seed = nil
+        // Decided here even while the model is still loading (what its files say it can do is a
+        // guess); the lane drops the seed for an engine that takes none.
+        let seed: UInt64
+        switch settings.seed {
+        case .fixed(let value): seed = value
+        case .random: seed = random.next() % (UInt64(UInt32.max) + 1)
         }
         if blind != nil { closeBlindTest() }
         let takeID = manifest.nextTakeID
         manifest.nextTakeID += 1
+        // The take records the precision it is made at, chosen or the default.
+        var used = settings
+        used.precision = precision(for: model)
         let job = SynthesisJob(
-            takeID: takeID, model: model, text: spoken, settings: settings, seed: seed,
+            takeID: takeID, model: model, text: spoken, settings: used, seed: seed,
             requestedAt: now, requestedDate: Date(), streamToSpeakers: config.autoplay, session: session)
         jobs.append(job)
-        if loadedModels[model.id] == nil { requestedLoads.insert(model.id) }
+        if !isLoadedForNextTake(model) {
+            requestedLoads.insert(model.id)
+            lane.unload(model.id, keeping: used.precision)
+        }
         lane.synthesize(job)
         takeCursor.set(takeRows.count - 1, count: takeRows.count)
         saveNow()
@@ -72,6 +76,10 @@ extension StudioModel {
             loadFailures[modelID] = nil
             let name = models.first { $0.id == modelID }?.name ?? modelID
             info("\(name) loaded in " + String(format: "%.2f s", loaded.loadSeconds))
+            if let notice = startupNotice {
+                startupNotice = nil
+                info(notice)
+            }
             if modelID == activeModelID {
                 let voices = loaded.voices.map(\.id)
                 if let voice = settings.voice, !voices.isEmpty, !voices.contains(voice), !voice.contains(":") {
@@ -110,8 +118,13 @@ extension StudioModel {
             }
             for note in take.notes { info("note: \(note)") }
         } else if let error = outcome.error {
+            failedTakeIDs.insert(outcome.takeID)
+            if playbackSnapshot.takeID == outcome.takeID, playbackSnapshot.isActive { playback.stop() }
             self.error(error)
         }
+        // A take that made nothing does not use up its number.
+        manifest.nextTakeID = ([1] + manifest.takes.map { $0.id + 1 } + jobs.map { $0.takeID + 1 }).max() ?? 1
+        rememberSessionIfItHasTakes()
         let rows = takeRows
         if selectedWasLive, let index = rows.firstIndex(where: { $0.takeID == outcome.takeID }) {
             takeCursor.set(index, count: rows.count)
@@ -136,6 +149,8 @@ extension StudioModel {
         switch snapshot.phase {
         case .failed(let message) where message != lastPlaybackError:
             lastPlaybackError = message
+            // The take's own failure is the news; its stream had nothing to play.
+            if let takeID = snapshot.takeID, failedTakeIDs.contains(takeID) { return }
             error("playback: \(message)" + (message.contains("no audio device") ? " — takes are still saved and can be exported (e)" : ""))
         case .playing:
             lastPlaybackError = nil

@@ -45,6 +45,8 @@ public final class StudioModel {
     public internal(set) var takeCursor = ListCursor()
     public internal(set) var takeFilter = FilterQuery("")
     public internal(set) var blind: BlindTest?
+    /// The sessions on disk as `:sessions` last read them.
+    public internal(set) var sessionList: [SessionStore.Summary] = []
     /// The slot `t` plays next when nothing is playing.
     public internal(set) var lastABSide: ABSlot = .b
     public internal(set) var jobs: [SynthesisJob] = []
@@ -54,6 +56,8 @@ public final class StudioModel {
     public internal(set) var mode: InputMode = .normal
     public internal(set) var overlay: Overlay?
     public internal(set) var overlayScroll = 0
+    /// The overlay's rows on screen and how far it can scroll; set when it is drawn.
+    public var overlayViewport = (rows: 10, maxScroll: Int.max)
     public internal(set) var commandLine = TextBuffer(singleLine: true)
     public internal(set) var commandHistory: [String] = []
     public internal(set) var historyIndex: Int?
@@ -73,6 +77,10 @@ public final class StudioModel {
     var random: StudioRandom
     var lastPlaybackPhase: PlaybackSnapshot.Phase = .idle
     var lastPlaybackError: String?
+    /// Why this session is not the last one, repeated once the first model has loaded.
+    var startupNotice: String?
+    /// Takes that failed without audio: playback trouble about them is not news.
+    var failedTakeIDs: Set<Int> = []
 
     public init(environment: StudioEnvironment) throws {
         self.environment = environment
@@ -87,11 +95,16 @@ public final class StudioModel {
 
         let store = SessionStore(root: environment.sessionsDirectory)
         var sessionNotes: [String] = []
-        if environment.newSession {
+        if let name = environment.sessionName {
+            let opened = try Self.openNamedSession(name, sessionsDirectory: environment.sessionsDirectory)
+            (session, manifest, sessionNotes) = (opened.session, opened.manifest, opened.notes)
+        } else if environment.newSession {
             (session, manifest) = try store.create()
         } else {
             let opened = try store.openLastOrCreate()
             (session, manifest, sessionNotes) = (opened.session, opened.manifest, opened.notes)
+            // Said again after the first model load, whose message would otherwise replace it.
+            startupNotice = sessionNotes.first { $0.contains("open in another studio") }
         }
 
         theme = .fallback
@@ -106,6 +119,11 @@ public final class StudioModel {
             log.error("no models in \(environment.modelsDirectory.path)", at: now)
         }
         loadActiveModelIfPossible()
+        // With no model loading, nothing would say it again: say it last.
+        if requestedLoads.isEmpty, let notice = startupNotice {
+            startupNotice = nil
+            log.info(notice, at: now)
+        }
     }
 
     // MARK: Derived state
@@ -129,9 +147,16 @@ public final class StudioModel {
         return loadedModels[model.id]?.voices ?? model.voices
     }
 
+    /// The languages the model speaks: what its engine lists, and the languages of the voices
+    /// its files hold (a Kokoro engine lists English, yet speaks Japanese with its Japanese
+    /// voices, as `sotto say --language ja` does).
     public var activeLanguages: [String] {
         guard let model = activeModel, capabilities.contains(.languages) else { return [] }
-        return loadedModels[model.id]?.languages ?? model.languages
+        var languages = loadedModels[model.id]?.languages ?? []
+        for language in model.languages where !languages.contains(where: { $0.lowercased() == language.lowercased() }) {
+            languages.append(language)
+        }
+        return languages
     }
 
     /// The voice a take would use when none is chosen.
@@ -140,7 +165,32 @@ public final class StudioModel {
         return loadedModels[model.id]?.defaultVoice ?? activeVoices.first?.id
     }
 
-    public var controlFields: [ControlField] { ControlField.fields(for: capabilities) }
+    public var controlFields: [ControlField] {
+        ControlField.fields(for: capabilities, precisions: !precisions(of: activeModel).isEmpty)
+    }
+
+    /// Kinds whose engines load their weights at a chosen precision (a load option).
+    static let kindsWithPrecision: Set<ModelKind> = ["qwen3"]
+    /// What the studio loads them at unless told otherwise: int8 is about 5× faster than fp32 on
+    /// CPUs without AMX and within 1.5 % at the first hidden state.
+    public static let defaultPrecision: WeightPrecision = .int8
+
+    /// The precisions `model` can be loaded at; empty when it offers no choice.
+    public func precisions(of model: ModelDescriptor?) -> [WeightPrecision] {
+        guard let model, Self.kindsWithPrecision.contains(model.kind) else { return [] }
+        return WeightPrecision.allCases
+    }
+
+    /// The precision `model` is (to be) loaded at for the next take; nil when it offers no choice.
+    public func precision(for model: ModelDescriptor?) -> WeightPrecision? {
+        guard !precisions(of: model).isEmpty else { return nil }
+        return settings.precision ?? Self.defaultPrecision
+    }
+
+    /// Whether `model` is loaded as the next take needs it (at its precision).
+    public func isLoadedForNextTake(_ model: ModelDescriptor) -> Bool {
+        lane.isLoaded(model.id, precision: precision(for: model))
+    }
 
     public var visibleModels: [ModelDescriptor] {
         models.filter { modelFilter.matches([$0.name, $0.kind.rawValue, environment.families.displayName(of: $0.kind), $0.variant ?? ""]) }
@@ -278,12 +328,12 @@ public final class StudioModel {
 
     func loadActiveModelIfPossible() {
         guard let model = activeModel, model.isComplete, environment.families.supports(model.kind),
-              loadedModels[model.id] == nil else { return }
+              !isLoadedForNextTake(model) else { return }
         requestLoad(model)
     }
 
     func requestLoad(_ model: ModelDescriptor) {
-        guard loadedModels[model.id] == nil, !requestedLoads.contains(model.id) else { return }
+        guard !isLoadedForNextTake(model), !requestedLoads.contains(model.id) else { return }
         if let problem = unsupportedReason(model) {
             loadFailures[model.id] = problem
             error(problem)
@@ -291,7 +341,10 @@ public final class StudioModel {
         }
         loadFailures[model.id] = nil
         requestedLoads.insert(model.id)
-        lane.load(model)
+        let precision = precision(for: model)
+        // A copy at another precision gives its memory back first.
+        lane.unload(model.id, keeping: precision)
+        lane.load(model, precision: precision)
     }
 
     /// Why `model` cannot be loaded by this build, before trying.

@@ -4,16 +4,22 @@
 public enum ColorPalette {
     /// The curses colour number for `color` on a terminal with `available` colours; -1 is the
     /// terminal's default.
-    public static func number(for color: TerminalColor, available: Int) -> Int {
+    /// A text colour (`isForeground`) that is not black itself never becomes black: on eight
+    /// colours a dark grey would otherwise vanish into the usual dark background; it is drawn
+    /// in white (grey) instead.
+    public static func number(for color: TerminalColor, available: Int, isForeground: Bool = false) -> Int {
         switch color {
         case .terminalDefault:
             return -1
         case .indexed(let index):
             if index < available { return index }
-            return basic(rgb(ofIndex: index), sixteen: available >= 16)
+            let components = rgb(ofIndex: index)
+            let reduced = basic(components, sixteen: available >= 16)
+            if isForeground, reduced == 0, components != (0, 0, 0) { return available >= 16 ? 8 : 7 }
+            return reduced
         case let .rgb(r, g, b):
             let index = nearest256(r: Int(r), g: Int(g), b: Int(b))
-            return number(for: .indexed(index), available: available)
+            return number(for: .indexed(index), available: available, isForeground: isForeground)
         }
     }
 

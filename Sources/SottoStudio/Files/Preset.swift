@@ -22,6 +22,8 @@ public struct Preset: Equatable, Sendable, Identifiable {
     public var speed: Double?
     public var language: String?
     public var seed: UInt64?
+    /// Weight precision for models that offer several (Qwen3-TTS).
+    public var precision: WeightPrecision?
     /// One line on what the preset is for.
     public var about: String?
     public var source: Source
@@ -30,7 +32,8 @@ public struct Preset: Equatable, Sendable, Identifiable {
 
     public init(name: String, model: String, variant: String? = nil, voice: String? = nil, instruct: String? = nil,
                 voiceDescription: String? = nil, speed: Double? = nil, language: String? = nil,
-                seed: UInt64? = nil, about: String? = nil, source: Source = .user) {
+                seed: UInt64? = nil, precision: WeightPrecision? = nil, about: String? = nil, source: Source = .user) {
+        self.precision = precision
         self.name = name
         self.model = model
         self.variant = variant
@@ -66,14 +69,22 @@ public struct Preset: Equatable, Sendable, Identifiable {
             }
             seed = value
         }
-        let known = Set(["model", "variant", "voice", "speaker", "instruct", "description", "speed", "language", "seed", "about", "name"])
+        var precision: WeightPrecision?
+        if let text = optional("precision") {
+            guard let value = WeightPrecision(rawValue: text.lowercased()) else {
+                throw SottoError("preset \(name): precision must be fp32, bf16, int8 or int4, not \"\(text)\"")
+            }
+            precision = value
+        }
+        let known = Set(["model", "variant", "voice", "speaker", "instruct", "description", "speed", "language", "seed",
+                         "precision", "about", "name"])
         if let unknown = file.entries.first(where: { !known.contains($0.key) }) {
             throw SottoError("preset \(name), line \(unknown.line): unknown setting \"\(unknown.key)\"",
                              hint: "settings: \(known.sorted().joined(separator: ", "))")
         }
         self.init(name: name, model: model, variant: optional("variant"), voice: optional("voice") ?? optional("speaker"),
                   instruct: optional("instruct"), voiceDescription: optional("description"), speed: speed,
-                  language: optional("language"), seed: seed, about: optional("about"), source: source)
+                  language: optional("language"), seed: seed, precision: precision, about: optional("about"), source: source)
     }
 
     public var file: KeyValueFile {
@@ -86,6 +97,7 @@ public struct Preset: Equatable, Sendable, Identifiable {
         if let speed { file.set("speed", Self.format(speed)) }
         if let language { file.set("language", language) }
         if let seed { file.set("seed", String(seed)) }
+        if let precision { file.set("precision", precision.rawValue) }
         if let about { file.set("about", about) }
         return file
     }
@@ -99,6 +111,7 @@ public struct Preset: Equatable, Sendable, Identifiable {
         if let speed, speed != 1 { parts.append("×" + Self.format(speed)) }
         if let language { parts.append(language) }
         if let seed { parts.append("seed \(seed)") }
+        if let precision { parts.append(precision.rawValue) }
         return parts.joined(separator: " · ")
     }
 

@@ -101,7 +101,13 @@ enum Bars {
 
     static func modeBadge(_ studio: StudioModel) -> (String, StyleRole) {
         if studio.overlay == .blind { return (" BLIND ", .titleFocus) }
-        if studio.overlay != nil { return (" HELP ", .titleFocus) }
+        switch studio.overlay {
+        case .help?: return (" HELP ", .titleFocus)
+        case .messages?: return (" MESSAGES ", .titleFocus)
+        case .tally?: return (" TALLY ", .titleFocus)
+        case .sessions?: return (" SESSIONS ", .titleFocus)
+        case .blind?, nil: break
+        }
         switch studio.mode {
         case .normal: return (" \(studio.focus.description.uppercased()) ", .titleFocus)
         case .editingText: return (" EDIT ", .titleFocus)

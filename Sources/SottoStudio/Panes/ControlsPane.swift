@@ -16,7 +16,7 @@ enum ControlsPane {
         if fields.isEmpty {
             inner.put("This model has no settings.", row: 0, style: .dim)
         }
-        let labelWidth = 9
+        let labelWidth = fields.contains(.precision) ? 10 : 9
         let speakers = caps.contains(.speakers)
         for (row, field) in fields.enumerated() where row < inner.height {
             let selected = row == studio.controlIndex
@@ -59,6 +59,12 @@ enum ControlsPane {
             case .random: return ("random each take", .dim)
             case .fixed(let seed): return ("\(seed) (fixed)", .value)
             }
+        case .precision:
+            let precision = studio.precision(for: studio.activeModel) ?? StudioModel.defaultPrecision
+            let loadedAt = studio.activeModel.map { studio.lane.loadedPrecisions($0.id) } ?? []
+            let reloading = !loadedAt.isEmpty && !loadedAt.contains(precision) ? " (reloads)" : ""
+            return (precision.rawValue + (settings.precision == nil ? " (default)" : "") + reloading,
+                    settings.precision == nil ? .dim : .value)
         }
     }
 

@@ -110,6 +110,9 @@ enum MetricsPane {
         if metrics.loadSeconds > 0 {
             lines.append(Line(label: "model load", value: Formatting.seconds(metrics.loadSeconds) + " (in first audio)"))
         }
+        if let precision = take.settings.precision {
+            lines.append(Line(label: "precision", value: precision.rawValue))
+        }
         if !metrics.stages.isEmpty {
             let parts = metrics.stages.map { "\($0.name) \(Formatting.seconds($0.seconds))" }
             for (index, row) in wrap(parts, width: valueWidth).enumerated() {

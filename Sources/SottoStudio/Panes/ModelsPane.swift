@@ -28,8 +28,8 @@ enum ModelsPane {
     static func draw(_ context: DrawContext, region: Region) {
         let studio = context.model
         let models = studio.visibleModels
-        let filter = studio.modelFilter.isEmpty ? "" : "/\(studio.modelFilter.text)"
-        let inner = context.frame(region, pane: .models, title: "Models", detail: filter.isEmpty ? "\(models.count)" : filter)
+        let title = studio.modelFilter.isEmpty ? "Models" : "Models (\(models.count) of \(studio.models.count)) /\(studio.modelFilter.text)"
+        let inner = context.frame(region, pane: .models, title: title, detail: studio.modelFilter.isEmpty ? "\(models.count)" : "")
         guard inner.height > 0 else { return }
         let memory = studio.memory?.residentBytes
         let filterLine = context.filterLine(for: .models)

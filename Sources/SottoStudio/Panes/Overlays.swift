@@ -19,7 +19,8 @@ enum Overlays {
         case .help: (title, lines) = ("Keys and commands", help(context))
         case .messages: (title, lines) = ("Messages", messages(context))
         case .tally: (title, lines) = ("Blind test results", tally(context.model))
-        case .blind: (title, lines) = ("Blind A/B test", blind(context))
+        case .blind: (title, lines) = ("Blind A/B test", fitted(blind(context), context: context, height: canvas.height))
+        case .sessions: (title, lines) = ("Sessions", sessions(context))
         }
         let width = width(context)
         let height = min(lines.count + 2, canvas.height - 2)
@@ -30,10 +31,12 @@ enum Overlays {
         let visible = height - 2
         let maxScroll = max(0, lines.count - visible)
         let scroll = min(context.model.overlayScroll, maxScroll)
+        context.model.overlayViewport = (rows: max(1, visible - 1), maxScroll: maxScroll)
         let detail = maxScroll > 0 ? "\(scroll + 1)-\(scroll + visible) of \(lines.count)" : ""
         let inner = PaneFrame.draw(region, title: title, detail: detail, focused: true, glyphs: context.glyphs)
         for (row, line) in lines.dropFirst(scroll).prefix(visible).enumerated() {
-            inner.fillRow(row, " " + line.text, style: line.style)
+            // A line too long for the panel ends in an ellipsis rather than being cut off unseen.
+            inner.fillRow(row, DisplayWidth.truncate(" " + line.text, to: inner.width, ellipsis: context.glyphs.ellipsis), style: line.style)
         }
     }
 
@@ -90,6 +93,48 @@ enum Overlays {
                 lines.append(Line("  " + name))
                 lines += SoftWrap.rows(of: path, width: max(8, textWidth - 4)).map { Line("    " + $0) }
             }
+        }
+        return lines
+    }
+
+    /// Lines wrapped to the panel's width, so no instruction is cut off; when they are more
+    /// than the screen holds, the blank and introductory lines give way first.
+    static func fitted(_ lines: [Line], context: DrawContext, height: Int) -> [Line] {
+        let textWidth = max(8, width(context) - 3)
+        func wrap(_ lines: [Line]) -> [Line] {
+            lines.flatMap { line -> [Line] in
+                guard DisplayWidth.of(line.text) > textWidth else { return [line] }
+                let indent = String(line.text.prefix { $0 == " " })
+                return SoftWrap.rows(of: line.text, width: textWidth).enumerated().map { index, row in
+                    Line(index == 0 ? row : indent + row, line.style)
+                }
+            }
+        }
+        let room = max(1, height - 4)
+        var result = wrap(lines)
+        if result.count > room {
+            result = wrap(Array(lines.dropFirst().filter { !$0.text.isEmpty }))
+        }
+        return result
+    }
+
+    static func sessions(_ context: DrawContext) -> [Line] {
+        let studio = context.model
+        let summaries = studio.sessionList
+        var lines = [Line(":open NAME opens one (or starts a new one called NAME)", .dim), Line("")]
+        guard !summaries.isEmpty else { return lines + [Line("No sessions yet.", .dim)] }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.dateFormat = "yyyy-MM-dd HH:mm"
+        let nameWidth = min(28, summaries.map { DisplayWidth.of($0.id) }.max() ?? 10)
+        lines.append(Line("  " + DisplayWidth.pad("session", to: nameWidth) + "  takes  last used", .accent))
+        for summary in summaries {
+            let isThis = summary.id == studio.manifest.id && studio.sessionIsInSessionsFolder
+            let state = isThis ? "  (this one)" : summary.isBusy ? "  (open in another studio)" : ""
+            let name = DisplayWidth.pad(DisplayWidth.truncate(summary.id, to: nameWidth), to: nameWidth)
+            let takes = DisplayWidth.padLeft(String(summary.takes), to: 5)
+            lines.append(Line((isThis ? context.glyphs.active : " ") + " \(name)  \(takes)  \(formatter.string(from: summary.lastUsed))\(state)",
+                              isThis ? .accent : .overlay))
         }
         return lines
     }

@@ -35,7 +35,8 @@ enum PlaybackStrip {
         let hasPosition = [.playing, .stopped, .finished].contains(snapshot.phase)
         let isShowingPlayback = source != nil && snapshot.takeID == source?.takeID && hasPosition
         let headColumn: Int? = {
-            guard let source, isShowingPlayback, source.seconds > 0 else { return nil }
+            // How far through a sample the playhead is would tell its length: not while blind.
+            guard let source, isShowingPlayback, source.seconds > 0, !context.isBlind else { return nil }
             return min(inner.width - 1, Int(snapshot.playheadSeconds / source.seconds * Double(inner.width)))
         }()
         if let source {
@@ -73,6 +74,21 @@ enum PlaybackStrip {
         let glyphs = context.glyphs
         let name = context.isBlind ? blindName(context, takeID: snapshot.takeID) : (source?.label ?? "")
         let total = source?.seconds ?? snapshot.availableSeconds
+        if context.isBlind {
+            // The position only: a sample's length (or anything else about it) could give it away.
+            switch snapshot.phase {
+            case .playing:
+                return ("\(glyphs.play) \(name)  \(Formatting.clock(snapshot.playheadSeconds))", .playing)
+            case .opening, .waitingForAudio:
+                return ("\(glyphs.spinnerFrame(at: context.now)) \(name)", .accent)
+            case .failed(let message):
+                return (unavailable(message), .error)
+            case .finished, .stopped, .idle:
+                if let error = snapshot.lastError { return (unavailable(error), .error) }
+                let position = snapshot.phase == .stopped ? "  stopped at \(Formatting.clock(snapshot.playheadSeconds))" : ""
+                return ("\(glyphs.stop) \(name)\(position) · Space plays", .dim)
+            }
+        }
         switch snapshot.phase {
         case .playing:
             let growing = snapshot.isGrowing ? " (still synthesizing)" : ""
@@ -124,7 +140,7 @@ enum PlaybackStrip {
         guard waveWidth > 3, let source else { return }
         let wave = region.sub(Rect(row: 0, column: statusWidth + 1, width: waveWidth, height: 1))
         let snapshot = context.playback
-        let head: Int? = snapshot.takeID == source.takeID && snapshot.isActive && source.seconds > 0
+        let head: Int? = snapshot.takeID == source.takeID && snapshot.isActive && source.seconds > 0 && !context.isBlind
             ? min(waveWidth - 1, Int(snapshot.playheadSeconds / source.seconds * Double(waveWidth))) : nil
         let levels = resample(source.levels, to: waveWidth)
         drawWave(levels, in: wave, rows: 1, headColumn: head, blind: context.isBlind, glyphs: context.glyphs)

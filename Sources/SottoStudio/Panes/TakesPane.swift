@@ -10,8 +10,12 @@ enum TakesPane {
         if !context.isBlind {
             detail = [studio.markA.map { "A #\($0)" }, studio.markB.map { "B #\($0)" }].compactMap { $0 }.joined(separator: " ")
         }
-        if !studio.takeFilter.isEmpty { detail = "/\(studio.takeFilter.text) " + detail }
-        let inner = context.frame(region, pane: .takes, title: "Takes (\(studio.takes.count))", detail: detail)
+        var title = "Takes (\(studio.takes.count))"
+        if !studio.takeFilter.isEmpty {
+            let shown = rows.filter { if case .saved = $0 { return true } else { return false } }.count
+            title = "Takes (\(shown) of \(studio.takes.count)) /\(studio.takeFilter.text)"
+        }
+        let inner = context.frame(region, pane: .takes, title: title, detail: detail)
         guard inner.height > 0 else { return }
         if context.isBlind {
             inner.put("Hidden during the blind test.", row: 0, style: .dim)
@@ -68,6 +72,7 @@ enum TakesPane {
         let labelWidth = max(1, region.width - DisplayWidth.of(prefix) - DisplayWidth.of(right) - 1)
         var who = take.voiceName == take.model.name ? take.model.name : take.voiceName + " · " + take.model.name
         if take.settings.speed != 1 { who = context.glyphs.times + Formatting.speed(take.settings.speed) + " " + who }
+        if let precision = take.settings.precision { who = precision.rawValue + " " + who }
         let label = DisplayWidth.pad(DisplayWidth.truncate(who, to: labelWidth), to: labelWidth)
         let style: StyleRole = selected ? selectedStyle : (playing ? .playing : .text)
         region.fillRow(row, prefix + label + " " + right, style: style)

@@ -3,16 +3,26 @@ enum VoicesPane {
     static func draw(_ context: DrawContext, region: Region) {
         let studio = context.model
         let rows = studio.voiceRows
-        let title = studio.activeModel.map { "Voices · \($0.name)" } ?? "Voices"
-        let detail = studio.voiceFilter.isEmpty ? "" : "/\(studio.voiceFilter.text)"
-        let inner = context.frame(region, pane: .voices, title: title, detail: detail)
+        let currentVoice = studio.settings.voice ?? studio.defaultVoice
+        // A kept filter is said in the title itself (the model's name gives way to it), so a
+        // short list is never mistaken for all there is.
+        let title: String
+        var hiddenCurrent: String?
+        if studio.voiceFilter.isEmpty {
+            title = studio.activeModel.map { "Voices · \($0.name)" } ?? "Voices"
+        } else {
+            let shown = rows.filter { if case .voice = $0.kind { return true } else { return false } }.count
+            title = "Voices (\(shown) of \(studio.activeVoices.count)) /\(studio.voiceFilter.text)"
+            if let currentVoice, !rows.contains(where: { $0.kind == .voice(currentVoice) }) { hiddenCurrent = currentVoice }
+        }
+        let inner = context.frame(region, pane: .voices, title: title, detail: "")
         guard inner.height > 0 else { return }
         let filterLine = context.filterLine(for: .voices)
-        let listRows = inner.height - (filterLine == nil ? 0 : 1)
+        let noteRows = hiddenCurrent != nil && inner.height >= 3 ? 1 : 0
+        let listRows = inner.height - (filterLine == nil ? 0 : 1) - noteRows
         if studio.activeModel == nil {
             inner.put("Choose a model in the Models pane.", row: 0, style: .dim)
         }
-        let currentVoice = studio.settings.voice ?? studio.defaultVoice
         var cursor = studio.voiceCursor
         cursor.scroll(visibleRows: max(1, listRows), count: rows.count)
         let titleWidth = min(max(12, inner.width * 45 / 100), 22)
@@ -37,6 +47,9 @@ enum VoicesPane {
             inner.fillRow(row, text, style: style)
             inner.put(DisplayWidth.truncate(item.detail, to: max(0, inner.width - DisplayWidth.of(text))),
                       row: row, column: DisplayWidth.of(text), style: selected ? style : .dim)
+        }
+        if let hiddenCurrent, noteRows > 0 {
+            inner.fillRow(listRows, context.glyphs.active + "\(hiddenCurrent) in use, filtered out", style: .dim)
         }
         if let filterLine {
             inner.fillRow(inner.height - 1, "/" + filterLine, style: .input)

@@ -81,6 +81,11 @@ public final class PlaybackController: Sendable {
     /// Plays on another device from the next take on.
     public func setOutput(_ output: any AudioOutput) {
         outputs.withLock { $0 = output }
+        // The old device's trouble is not the new one's.
+        current.withLock { state in
+            state.lastError = nil
+            if case .failed = state.phase { state.phase = .idle }
+        }
     }
 
     public func snapshot() -> PlaybackSnapshot {

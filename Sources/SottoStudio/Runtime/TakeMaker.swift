@@ -10,7 +10,13 @@ import Synchronization
 /// the `TakeRecorder`. All the studio's models share one lane thread, so one computes at a time
 /// and the metrics are each model's own.
 public final class TakeMaker: Sendable {
+    /// The lanes of models loaded with the default options.
     public let lanes: ModelLanes
+    /// Lanes for models loaded at a chosen weight precision, one set per precision (a model's
+    /// precision is a load option, so another precision is another load of it).
+    private let precisionLanes: Mutex<[WeightPrecision: ModelLanes]>
+    private let loadOptions: LoadOptions
+    private let onLoad: @Sendable (String, Result<LoadedModel, SottoError>) -> Void
     private let playback: PlaybackController
     private let library: TakeAudioLibrary
     private let recorder: TakeRecorder
@@ -33,14 +39,55 @@ public final class TakeMaker: Sendable {
         self.playback = playback
         self.library = library
         recorder = TakeRecorder(playback: playback)
-        lanes = ModelLanes(families: families, loadOptions: loadOptions, queueLimit: 64, oneThreadForAll: true) { id, result in
+        let onLoad: @Sendable (String, Result<LoadedModel, SottoError>) -> Void = { id, result in
             inbox.post(.loaded(modelID: id, result: result))
         }
+        self.onLoad = onLoad
+        self.loadOptions = loadOptions
+        precisionLanes = Mutex([:])
+        lanes = ModelLanes(families: families, loadOptions: loadOptions, queueLimit: 64, oneThreadForAll: true, onLoad: onLoad)
     }
 
     public var families: ModelFamilies { lanes.families }
-    public var activity: LaneActivity { lanes.activity }
-    public var loadedModels: [String: LoadedModel] { lanes.loaded }
+
+    /// The lanes that load models at `precision` (nil: the default options).
+    public func lanes(precision: WeightPrecision?) -> ModelLanes {
+        guard let precision else { return lanes }
+        return precisionLanes.withLock { sets in
+            if let set = sets[precision] { return set }
+            var options = loadOptions
+            options.precision = precision
+            let set = ModelLanes(families: families, loadOptions: options, queueLimit: 64, oneThreadForAll: true, onLoad: onLoad)
+            sets[precision] = set
+            return set
+        }
+    }
+
+    private var allLanes: [ModelLanes] { [lanes] + precisionLanes.withLock { Array($0.values) } }
+
+    public var activity: LaneActivity {
+        let activities = allLanes.map(\.activity)
+        return activities.first { if case .loading = $0 { true } else { false } } ?? activities.first { $0 != .idle } ?? .idle
+    }
+
+    /// Every loaded model, whatever its precision.
+    public var loadedModels: [String: LoadedModel] {
+        var result: [String: LoadedModel] = [:]
+        for set in allLanes { result.merge(set.loaded) { first, _ in first } }
+        return result
+    }
+
+    /// Whether `modelID` is loaded at `precision` (nil: with the default options).
+    public func isLoaded(_ modelID: String, precision: WeightPrecision?) -> Bool {
+        lanes(precision: precision).loaded[modelID] != nil
+    }
+
+    /// The precisions `modelID` is loaded at (nil for the default options).
+    public func loadedPrecisions(_ modelID: String) -> [WeightPrecision?] {
+        var result: [WeightPrecision?] = lanes.loaded[modelID] != nil ? [nil] : []
+        for (precision, set) in precisionLanes.withLock({ $0 }) where set.loaded[modelID] != nil { result.append(precision) }
+        return result
+    }
 
     /// Syntheses queued, running or being saved, oldest first.
     public var pendingJobs: [SynthesisJob] { inbox.state.withLock { $0.jobs } }
@@ -53,12 +100,27 @@ public final class TakeMaker: Sendable {
         }
     }
 
-    public func load(_ model: ModelDescriptor) {
-        lanes.lane(for: model).load()
+    public func load(_ model: ModelDescriptor, precision: WeightPrecision? = nil) {
+        lanes(precision: precision).lane(for: model).load()
     }
 
+    /// Unloads `modelID` at every precision.
     public func unload(_ modelID: String) {
-        lanes.existingLane(modelID)?.unload { [inbox] unloaded in
+        for (_, set) in precisionSets { unload(modelID, from: set) }
+    }
+
+    /// Unloads `modelID` at every precision but `kept` (nil: the default options), freeing its
+    /// memory for the load at the precision now wanted.
+    public func unload(_ modelID: String, keeping kept: WeightPrecision?) {
+        for (precision, set) in precisionSets where precision != kept { unload(modelID, from: set) }
+    }
+
+    private var precisionSets: [(WeightPrecision?, ModelLanes)] {
+        [(nil, lanes)] + precisionLanes.withLock { $0.map { (Optional($0.key), $0.value) } }
+    }
+
+    private func unload(_ modelID: String, from set: ModelLanes) {
+        set.existingLane(modelID)?.unload { [inbox] unloaded in
             if unloaded { inbox.post(.unloaded(modelID: modelID)) }
         }
     }
@@ -68,7 +130,7 @@ public final class TakeMaker: Sendable {
         let request = LaneRequest(id: job.takeID, text: job.text, options: job.settings.options(seed: job.seed),
                                   fitsOptionsToModel: true, cancellation: job.cancellation)
         do {
-            try lanes.lane(for: job.model).submit(request) { [self] event in follow(job, event) }
+            try lanes(precision: job.settings.precision).lane(for: job.model).submit(request) { [self] event in follow(job, event) }
         } catch {
             finished(job, SynthesisOutcome(takeID: job.takeID, take: nil, error: SottoError.describe(error), cancelled: false))
         }
@@ -81,13 +143,13 @@ public final class TakeMaker: Sendable {
 
     /// Blocks until everything asked so far is done and saved (tests; shutting down).
     public func settle(timeout: Double = 60) {
-        lanes.settle(timeout: timeout)
+        for set in allLanes { set.settle(timeout: timeout) }
         recorder.settle(timeout: timeout)
     }
 
     public func shutdown() {
         cancelAll()
-        lanes.shutdown(timeout: 5)
+        for set in allLanes { set.shutdown(timeout: 5) }
         recorder.settle(timeout: 5)
         recorder.shutdown()
     }

@@ -106,7 +106,7 @@ final class CursesTerminal: Canvas {
             var pair: Int16 = 0
             let isPlain = style.foreground == .terminalDefault && style.background == .terminalDefault && style.attributes.isEmpty
             if usesColor, index + 1 < pairLimit, !isPlain {
-                let foreground = ColorPalette.number(for: style.foreground, available: colorCount)
+                let foreground = ColorPalette.number(for: style.foreground, available: colorCount, isForeground: true)
                 let background = ColorPalette.number(for: style.background, available: colorCount)
                 pair = Int16(index + 1)
                 init_pair(pair, Int16(foreground), Int16(background))

@@ -19,34 +19,89 @@ public struct SessionStore: Sendable {
         self.root = root
     }
 
-    /// Opens the session used last, if it is still there and no other studio has it open;
-    /// otherwise the newest free session; otherwise a new one. `notes` says what happened when it
-    /// was not the plain case (recovered takes, a session left alone because it was busy).
+    /// Opens the session used last (else the newest), if no other studio has it open; otherwise
+    /// starts a new one and says so in `notes`, naming both, so that neither is lost. Never opens
+    /// some other older session in its place. `notes` also says when takes were recovered.
     public func openLastOrCreate(now: Date = Date()) throws -> (session: SessionHandle, manifest: SessionManifest, notes: [String]) {
         var notes: [String] = []
-        var candidates = listIDs().reversed().map { $0 }
-        if let last = lastID(), let index = candidates.firstIndex(of: last) {
-            candidates.remove(at: index)
-            candidates.insert(last, at: 0)
-        }
-        for id in candidates {
+        let ids = listIDs()
+        let target = lastID().flatMap { ids.contains($0) ? $0 : nil } ?? ids.last
+        if let target {
             do {
-                guard let handle = try SessionHandle(store: self, id: id, create: false) else {
-                    if id == candidates.first { notes.append("session \(id) is open in another studio; using another") }
-                    continue
+                if let handle = try SessionHandle(store: self, id: target, create: false) {
+                    let (manifest, recovered) = try handle.readManifest()
+                    if recovered > 0 {
+                        notes.append("recovered \(recovered) take\(recovered == 1 ? "" : "s") from an interrupted save")
+                    }
+                    if !manifest.takes.isEmpty { try rememberLast(target) }
+                    return (handle, manifest, notes)
                 }
-                let (manifest, recovered) = try handle.readManifest()
-                if recovered > 0 {
-                    notes.append("recovered \(recovered) take\(recovered == 1 ? "" : "s") from an interrupted save")
-                }
-                try rememberLast(id)
+                let (handle, manifest) = try create(now: now)
+                notes.append("session \(target) is open in another studio, so this is a new session, \(handle.id) (:sessions lists both)")
                 return (handle, manifest, notes)
             } catch {
-                notes.append("session \(id) could not be read (\(SottoError.describe(error))); it was left as it is")
+                notes.append("session \(target) could not be read (\(SottoError.describe(error))); it was left as it is")
             }
         }
         let (handle, manifest) = try create(now: now)
         return (handle, manifest, notes)
+    }
+
+    /// Opens the session called `name` in this store, or creates it (empty) if there is none.
+    /// Fails, saying so, when another studio has it open.
+    public func openOrCreate(named name: String, now: Date = Date()) throws -> (session: SessionHandle, manifest: SessionManifest, notes: [String]) {
+        try Self.checkName(name)
+        let folder = root.appendingPathComponent(name)
+        if !FileManager.default.fileExists(atPath: folder.appendingPathComponent(SessionHandle.manifestName).path) {
+            try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+            guard let handle = try SessionHandle(store: self, id: name, create: true) else {
+                throw SottoError("session \(name) is open in another studio")
+            }
+            // Another studio may have created it a moment ago.
+            if !FileManager.default.fileExists(atPath: handle.manifestURL.path) {
+                let manifest = SessionManifest(id: name, createdAt: now)
+                try handle.writeManifest(manifest)
+                return (handle, manifest, ["new session \(name)"])
+            }
+            let (manifest, recovered) = try handle.readManifest()
+            return (handle, manifest, recovered > 0 ? ["recovered \(recovered) take\(recovered == 1 ? "" : "s") from an interrupted save"] : [])
+        }
+        guard let handle = try SessionHandle(store: self, id: name, create: false) else {
+            throw SottoError("session \(name) is open in another studio", hint: "quit that studio first, or open another session")
+        }
+        let (manifest, recovered) = try handle.readManifest()
+        if !manifest.takes.isEmpty { try rememberLast(name) }
+        return (handle, manifest, recovered > 0 ? ["recovered \(recovered) take\(recovered == 1 ? "" : "s") from an interrupted save"] : [])
+    }
+
+    /// Whether `name` can be a session folder's name.
+    static func checkName(_ name: String) throws {
+        guard !name.isEmpty, !name.contains("/"), !name.hasPrefix("."), name != "last",
+              !name.contains(where: { $0.isNewline || $0 == "\0" }) else {
+            throw SottoError("\"\(name)\" cannot name a session", hint: "use letters, digits, - and _, or give a path")
+        }
+    }
+
+    /// What the sessions list shows of each session on disk, newest use first.
+    public struct Summary: Equatable, Sendable {
+        public var id: String
+        public var takes: Int
+        public var lastUsed: Date
+        /// Another studio has it open (now).
+        public var isBusy: Bool
+        /// The start of its text.
+        public var text: String
+    }
+
+    /// Every readable session, the most recently used first.
+    public func summaries() -> [Summary] {
+        listIDs().compactMap { id -> Summary? in
+            let folder = root.appendingPathComponent(id)
+            guard let data = try? Data(contentsOf: folder.appendingPathComponent(SessionHandle.manifestName)),
+                  let manifest = try? SessionManifest.decoder.decode(SessionManifest.self, from: data) else { return nil }
+            return Summary(id: id, takes: manifest.takes.count, lastUsed: manifest.updatedAt,
+                           isBusy: SessionHandle.isLocked(folder: folder), text: manifest.text)
+        }.sorted { $0.lastUsed > $1.lastUsed }
     }
 
     /// A new, empty session.
@@ -75,7 +130,8 @@ public struct SessionStore: Sendable {
         guard let handle else { throw SottoError("cannot create a new session") }
         let manifest = SessionManifest(id: id, createdAt: now)
         try handle.writeManifest(manifest)
-        try rememberLast(id)
+        // `last` names a session only once it has a take: an empty one is never reopened in
+        // place of one with work in it.
         return (handle, manifest)
     }
 
@@ -92,7 +148,7 @@ public struct SessionStore: Sendable {
         return id.isEmpty ? nil : id
     }
 
-    func rememberLast(_ id: String) throws {
+    public func rememberLast(_ id: String) throws {
         try AtomicFile.write(id + "\n", to: root.appendingPathComponent("last"))
     }
 }
@@ -127,6 +183,18 @@ public final class SessionHandle: Sendable {
         flock(lockDescriptor, LOCK_UN)
         close(lockDescriptor)
     }
+
+    /// Whether some studio holds the lock of the session in `folder` (checked without keeping it).
+    static func isLocked(folder: URL) -> Bool {
+        let descriptor = open(folder.appendingPathComponent(".lock").path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        guard flock(descriptor, LOCK_SH | LOCK_NB) == 0 else { return true }
+        flock(descriptor, LOCK_UN)
+        return false
+    }
+
+    public var store: SessionStore { SessionStore(root: folder.deletingLastPathComponent()) }
 
     public var takesFolder: URL { folder.appendingPathComponent("takes") }
     public var manifestURL: URL { folder.appendingPathComponent(Self.manifestName) }

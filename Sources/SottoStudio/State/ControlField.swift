@@ -8,9 +8,11 @@ public enum ControlField: String, CaseIterable, Sendable {
     case description
     case language
     case seed
+    case precision
 
-    /// The fields a model with `capabilities` uses, in display order.
-    public static func fields(for capabilities: EngineCapabilities) -> [ControlField] {
+    /// The fields a model with `capabilities` uses, in display order (`precision` when the
+    /// model can be loaded at several).
+    public static func fields(for capabilities: EngineCapabilities, precisions: Bool = false) -> [ControlField] {
         var fields: [ControlField] = []
         if capabilities.contains(.speed) { fields.append(.speed) }
         if capabilities.contains(.voices) || capabilities.contains(.speakers) { fields.append(.voice) }
@@ -18,6 +20,7 @@ public enum ControlField: String, CaseIterable, Sendable {
         if capabilities.contains(.voiceDesign) { fields.append(.description) }
         if capabilities.contains(.languages) { fields.append(.language) }
         if capabilities.contains(.seed) { fields.append(.seed) }
+        if precisions { fields.append(.precision) }
         return fields
     }
 
@@ -29,6 +32,7 @@ public enum ControlField: String, CaseIterable, Sendable {
         case .description: return "Design"
         case .language: return "Language"
         case .seed: return "Seed"
+        case .precision: return "Precision"
         }
     }
 

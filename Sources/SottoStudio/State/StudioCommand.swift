@@ -17,9 +17,12 @@ public enum StudioCommand: Equatable, Sendable {
     case unload(String?)
     case voice(String)
     case preset(String)
-    case savePreset(String)
+    /// A name, and whether an existing preset of that name may be replaced (`:preset save! NAME`).
+    case savePreset(String, overwrite: Bool)
     case speed(Double)
     case seed(SeedChoice)
+    /// Nil: the studio's default for the model.
+    case precision(WeightPrecision?)
     case language(String?)
     case instruct(String)
     case design(String)
@@ -35,6 +38,10 @@ public enum StudioCommand: Equatable, Sendable {
     case device(String)
     case autoplay(Bool)
     case newSession
+    /// `:open NAME`: a session by name or folder.
+    case openSession(String)
+    /// `:sessions` (and `:open` alone): list the sessions.
+    case sessions
     case help
     case messages
     case quit
@@ -58,6 +65,7 @@ public struct CommandSpec: Sendable {
         case themes
         case languages
         case takes
+        case sessions
         case fixed([String])
     }
 }
@@ -72,9 +80,10 @@ public enum CommandParser {
         CommandSpec(name: "load", aliases: [], arguments: "[NAME]", summary: "load a model without switching to it", completes: .models),
         CommandSpec(name: "unload", aliases: [], arguments: "[NAME]", summary: "unload a model and free its memory", completes: .models),
         CommandSpec(name: "voice", aliases: ["v", "speaker"], arguments: "NAME", summary: "choose a voice or speaker (or a:0.6,b:0.4 blend)", completes: .voices),
-        CommandSpec(name: "preset", aliases: [], arguments: "NAME | save NAME", summary: "apply a voice preset, or save the settings as one", completes: .presets),
+        CommandSpec(name: "preset", aliases: [], arguments: "NAME|save[!] NAME", summary: "apply a voice preset, or save the settings as one (save! replaces)", completes: .presets),
         CommandSpec(name: "speed", aliases: [], arguments: "X", summary: "speaking rate, 0.25 to 4", completes: .nothing),
         CommandSpec(name: "seed", aliases: [], arguments: "N|random", summary: "fix the seed, or draw a new one per take", completes: .fixed(["random"])),
+        CommandSpec(name: "precision", aliases: [], arguments: "NAME", summary: "weight precision: fp32, bf16, int8, int4 or default (Qwen3-TTS; reloads the model)", completes: .fixed(WeightPrecision.allCases.map(\.rawValue) + ["default"])),
         CommandSpec(name: "lang", aliases: ["language"], arguments: "NAME|auto", summary: "spoken language (Kokoro, Qwen3-TTS)", completes: .languages),
         CommandSpec(name: "instruct", aliases: ["style", "emotion"], arguments: "TEXT", summary: "emotion or style instruction (Qwen3-TTS CustomVoice)", completes: .nothing),
         CommandSpec(name: "design", aliases: ["description"], arguments: "TEXT", summary: "describe the voice to design (Qwen3-TTS VoiceDesign)", completes: .nothing),
@@ -88,6 +97,8 @@ public enum CommandParser {
         CommandSpec(name: "device", aliases: [], arguments: "NAME", summary: "ALSA playback device (and remember it)", completes: .fixed(["default"])),
         CommandSpec(name: "autoplay", aliases: [], arguments: "on|off", summary: "play takes while they are synthesized", completes: .fixed(["on", "off"])),
         CommandSpec(name: "new", aliases: [], arguments: "", summary: "start a new session (the current one stays on disk)", completes: .nothing),
+        CommandSpec(name: "open", aliases: ["session"], arguments: "NAME|PATH", summary: "open a session (a new one if NAME is new)", completes: .sessions),
+        CommandSpec(name: "sessions", aliases: [], arguments: "", summary: "list the sessions: name, takes, last used", completes: .nothing),
         CommandSpec(name: "help", aliases: ["h"], arguments: "", summary: "show keys and commands", completes: .nothing),
         CommandSpec(name: "messages", aliases: ["log"], arguments: "", summary: "show recent messages and errors", completes: .nothing),
         CommandSpec(name: "quit", aliases: ["q", "exit"], arguments: "", summary: "leave the studio (the session is already saved)", completes: .nothing),
@@ -123,10 +134,12 @@ public enum CommandParser {
         case "voice": return .voice(try required("a voice or speaker"))
         case "preset":
             let value = try required("a preset name, or save NAME")
-            if value.lowercased().hasPrefix("save") {
-                let name = value.dropFirst(4).trimming(" ")
+            let lower = value.lowercased()
+            if lower == "save" || lower == "save!" || lower.hasPrefix("save ") || lower.hasPrefix("save! ") {
+                let overwrite = lower.hasPrefix("save!")
+                let name = value.dropFirst(overwrite ? 5 : 4).trimming(" ")
                 guard !name.isEmpty else { throw SottoError(":preset save needs a name", hint: ":preset save NAME") }
-                return .savePreset(name)
+                return .savePreset(name, overwrite: overwrite)
             }
             return .preset(value)
         case "speed":
@@ -140,6 +153,8 @@ public enum CommandParser {
             if value.lowercased() == "random" { return .seed(.random) }
             guard let seed = UInt64(value) else { throw SottoError("seed must be a whole number or random, not \"\(value)\"") }
             return .seed(.fixed(seed))
+        case "precision":
+            return .precision(try precision(try required("fp32, bf16, int8, int4 or default")))
         case "lang":
             let value = try required("a language, or auto")
             return .language(value.lowercased() == "auto" ? nil : value)
@@ -171,11 +186,23 @@ public enum CommandParser {
             guard let flag = StudioConfig.flag(value) else { throw SottoError(":autoplay takes on or off, not \"\(value)\"") }
             return .autoplay(flag)
         case "new": return .newSession
+        case "open": return argument.map(StudioCommand.openSession) ?? .sessions
+        case "sessions": return .sessions
         case "help": return .help
         case "messages": return .messages
         case "quit": return .quit
         default: throw SottoError("unknown command :\(word)")
         }
+    }
+
+    /// A precision by name; "default" (or nothing) is nil, the studio's default.
+    public static func precision(_ value: String) throws -> WeightPrecision? {
+        let word = value.trimming(" ").lowercased()
+        if word.isEmpty || word == "default" || word == "auto" { return nil }
+        guard let precision = WeightPrecision(rawValue: word) else {
+            throw SottoError("precision must be fp32, bf16, int8, int4 or default, not \"\(value)\"")
+        }
+        return precision
     }
 
     /// "3", "#3", "A", "b".

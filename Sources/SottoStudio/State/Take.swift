@@ -71,6 +71,7 @@ public struct Take: Codable, Equatable, Sendable, Identifiable {
         if settings.speed != 1 { parts.append(String(format: "×%.2f", settings.speed)) }
         if let language = settings.language { parts.append(language) }
         if let seed { parts.append("seed \(seed)") }
+        if let precision = settings.precision { parts.append(precision.rawValue) }
         return parts.joined(separator: " · ")
     }
 }

@@ -28,9 +28,13 @@ public struct VoiceSettings: Codable, Equatable, Sendable {
     public var language: String?
     public var speed: Double = 1
     public var seed: SeedChoice = .random
+    /// Weight precision, for models that offer a choice (Qwen3-TTS); nil is the studio's default
+    /// for the model. A take records the precision it was made at.
+    public var precision: WeightPrecision?
 
     public init(voice: String? = nil, instruct: String = "", voiceDescription: String = "", language: String? = nil,
-                speed: Double = 1, seed: SeedChoice = .random) {
+                speed: Double = 1, seed: SeedChoice = .random, precision: WeightPrecision? = nil) {
+        self.precision = precision
         self.voice = voice
         self.instruct = instruct
         self.voiceDescription = voiceDescription

@@ -232,7 +232,20 @@ public struct TextBuffer: Equatable, Sendable {
             cursor = TextPosition(line: cursor.line + middle.count, column: middle.last!.count)
             lines[cursor.line] += tail
         }
+        reclusterCursorLine()
         goalColumn = nil
+    }
+
+    /// Characters typed one key at a time (an emoji sequence arriving a code point per key)
+    /// are joined into the characters the text is made of, so the text counts and moves the
+    /// same way however it arrived (and after it is read back from the session).
+    private mutating func reclusterCursorLine() {
+        let line = lines[cursor.line]
+        let rebuilt = Array(String(line))
+        guard rebuilt.count != line.count else { return }
+        let head = Array(String(line[..<cursor.column]))
+        lines[cursor.line] = rebuilt
+        cursor.column = min(head.count, rebuilt.count)
     }
 
     private mutating func deleteRange(from start: TextPosition, to end: TextPosition) {
