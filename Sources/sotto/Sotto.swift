@@ -10,13 +10,9 @@ struct Sotto: ParsableCommand {
         abstract: "A terminal text-to-speech studio with its own inference engine.",
         discussion: "With no command, sotto opens the studio (press ? in it for every key).",
         subcommands: [OpenStudio.self, Say.self, Serve.self, Models.self, Voices.self, Phonemes.self, Tokens.self, Bench.self, Info.self],
-        defaultSubcommand: nil)
-
-    @OptionGroup var studio: StudioFlags
-
-    mutating func run() throws {
-        try studio.open()
-    }
+        // The studio's flags belong to the studio alone: declared on this root command they would
+        // also swallow the subcommands' own flags of the same name (`say --device`).
+        defaultSubcommand: OpenStudio.self)
 }
 
 /// `sotto studio`: the same as `sotto` with no command.

@@ -15,6 +15,13 @@ import Testing
         try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], "\(result.stderr)")
     }
 
+    @Test func theDeviceFlagReachesSay() throws {
+        // The studio's own --device must not swallow say's.
+        let result = try SottoProcess.run(["say", "Hi.", "--device", "sotto-no-such-device"])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("sotto-no-such-device"), "\(result.stderr)")
+    }
+
     @Test func piperIsTheDefaultAndTheReportMatchesTheFile() throws {
         let path = scratchFile("joe.wav")
         defer { try? FileManager.default.removeItem(atPath: path) }

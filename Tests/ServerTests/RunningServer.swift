@@ -26,27 +26,31 @@ final class RunningServer: @unchecked Sendable {
         try process.run()
         let listening = NSCondition()
         nonisolated(unsafe) var address: String?
-        errors.fileHandleForReading.readabilityHandler = { [weak self] handle in
-            let data = handle.availableData
-            guard let self else { return }
-            self.lock.lock()
-            self.log.append(data)
-            let text = String(decoding: self.log, as: UTF8.self)
-            self.lock.unlock()
-            if let range = text.range(of: "listening on ") {
-                let line = text[range.upperBound...].prefix { !$0.isNewline }
-                if text[range.upperBound...].contains("\n") {
-                    listening.lock()
-                    address = String(line)
-                    listening.signal()
-                    listening.unlock()
+        nonisolated(unsafe) var ended = false
+        // A thread of its own reads the server's stderr with blocking reads until it closes
+        // (FileHandle's readability handlers have crashed test processes when their pipe closed).
+        let reader = Thread { [self] in
+            let handle = errors.fileHandleForReading
+            while true {
+                let data = handle.availableData
+                lock.lock()
+                log.append(data)
+                let text = String(decoding: log, as: UTF8.self)
+                lock.unlock()
+                listening.lock()
+                if address == nil, let range = text.range(of: "listening on "), text[range.upperBound...].contains("\n") {
+                    address = String(text[range.upperBound...].prefix { !$0.isNewline })
                 }
+                if data.isEmpty { ended = true }
+                listening.signal()
+                listening.unlock()
+                if data.isEmpty { return }
             }
-            if data.isEmpty { handle.readabilityHandler = nil; listening.lock(); listening.signal(); listening.unlock() }
         }
+        reader.start()
         listening.lock()
         let deadline = Date().addingTimeInterval(120)
-        while address == nil && process.isRunning && listening.wait(until: deadline) {}
+        while address == nil && !ended && listening.wait(until: deadline) {}
         listening.unlock()
         guard let address else {
             process.terminate()

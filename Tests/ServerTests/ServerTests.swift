@@ -27,6 +27,24 @@ import Testing
         return try AudioFile.read(file.path)
     }
 
+    /// The length of a constant-rate MPEG-2 layer III stream at `rate`, from its frame headers
+    /// (576 samples each), after checking that every frame starts with a sync word.
+    static func mp3Seconds(_ file: URL, rate: Int) throws -> Double {
+        let bytes = [UInt8](try Data(contentsOf: file))
+        var offset = 0, frames = 0
+        let bitrates = [0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160]  // MPEG-2 layer III, kbit/s
+        while offset + 4 <= bytes.count {
+            guard bytes[offset] == 0xFF, bytes[offset + 1] & 0xE0 == 0xE0 else { break }
+            let bitrate = bitrates[Int(bytes[offset + 2] >> 4) % bitrates.count] * 1000
+            let padding = Int(bytes[offset + 2] >> 1 & 1)
+            guard bitrate > 0 else { break }
+            offset += 72 * bitrate / rate + padding
+            frames += 1
+        }
+        #expect(offset == bytes.count, "every byte belongs to a whole MPEG frame (\(offset) of \(bytes.count))")
+        return Double(frames * 576) / Double(rate)
+    }
+
     static func rms(_ samples: [Float]) -> Double {
         sqrt(samples.reduce(0) { $0 + Double($1) * Double($1) } / Double(max(1, samples.count)))
     }
@@ -49,6 +67,12 @@ import Testing
                 let rate = Int(headers["x-sample-rate"] ?? "") ?? 0
                 #expect(rate > 0, "\(model) \(format) states its sample rate")
                 guard rate > 0 else { continue }
+                if format == "mp3" {
+                    // A streamed MP3 has no header giving its length, and decoders estimate the
+                    // frame count from the bit rate; so it is checked as constant-rate MPEG frames.
+                    durations[format] = try Self.mp3Seconds(out, rate: rate)
+                    continue
+                }
                 let audio = try Self.decode(out, format: format, rate: rate)
                 let seconds = Double(audio.frameCount) / Double(audio.sampleRate)
                 durations[format] = seconds
@@ -227,6 +251,24 @@ import Testing
         #expect(try server.request("GET", "/health").status == 200, "probes stay open")
     }
 
+    @Test func concurrentQwen3RequestsDecodeTogether() throws {
+        let models = Self.scratch()
+        try Self.qwen3Model(in: models, name: "qwen3-tiny", variant: nil)
+        let server = try RunningServer(["--preload", "qwen3-tiny", "--models-dir", models.path])
+        defer { server.stop() }
+        try server.waitUntilReady()
+        let listed = try server.request("GET", "/v1/models").json["data"] as? [[String: Any]] ?? []
+        #expect(listed.first { $0["id"] as? String == "qwen3:qwen3-tiny" }?["concurrency"] as? String == "batch", "\(listed)")
+        #expect(try server.metric("sotto_lane_batching{model=\"qwen3:qwen3-tiny\"}") == 1)
+        let reply = try OpenAIClient.run(server, ["concurrent", "qwen3-tiny", "3", "--input", "Three voices at once."])
+        let results = reply["results"] as? [[String: Any]] ?? []
+        #expect(results.count == 3)
+        for result in results {
+            #expect(result["status"] as? Int == 200 && (result["bytes"] as? Int ?? 0) > 0, "\(result)")
+        }
+        #expect(try server.metric("sotto_synthesis_total{model=\"qwen3:qwen3-tiny\",outcome=\"completed\"}") == 3)
+    }
+
     static func linkInstalled(_ name: String, into models: URL) throws {
         let fm = FileManager.default
         let source = SottoPaths().modelsDirectory().appendingPathComponent(name)
@@ -239,13 +281,19 @@ import Testing
 
     /// A Qwen3-TTS VoiceDesign folder made from the tiny test checkpoint.
     static func voiceDesignModel(in models: URL) throws {
+        try qwen3Model(in: models, name: "qwen3-voicedesign", variant: "voice_design")
+    }
+
+    /// A Qwen3-TTS folder made from the tiny test checkpoint (random weights, real engine),
+    /// CustomVoice unless `variant` says otherwise.
+    static func qwen3Model(in models: URL, name: String, variant: String?) throws {
         let fm = FileManager.default
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         let talker = root.appendingPathComponent("Qwen3TTSTests/Fixtures/qwen3/talker-1b7")
-        let folder = models.appendingPathComponent("qwen3-voicedesign")
+        let folder = models.appendingPathComponent(name)
         try fm.createDirectory(at: folder, withIntermediateDirectories: true)
         var config = try JSONSerialization.jsonObject(with: Data(contentsOf: talker.appendingPathComponent("config.json"))) as! [String: Any]
-        config["tts_model_type"] = "voice_design"
+        if let variant { config["tts_model_type"] = variant }
         try JSONSerialization.data(withJSONObject: config).write(to: folder.appendingPathComponent("config.json"))
         for file in ["model.safetensors", "generation_config.json"] {
             try fm.createSymbolicLink(at: folder.appendingPathComponent(file), withDestinationURL: talker.appendingPathComponent(file))
