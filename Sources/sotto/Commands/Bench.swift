@@ -156,7 +156,7 @@ struct Bench: ParsableCommand {
             ?? texts.split(separator: ",").compactMap { name in Self.standardTexts.first { $0.name == name } }
         let runner = BenchRunner(texts: selected, runs: runs, warmup: warmup, synthesis: synthesis, threads: threads,
                                  precision: precision, modelsDirectory: location.modelsDirectory, cold: !noCold,
-                                 playDevice: play ? playbackDevice : nil, concurrency: concurrency)
+                                 playDevice: play ? device : nil, concurrency: concurrency)
         var cells: [BenchCell] = [], records: [BenchRun] = [], concurrent: [ConcurrencyResult] = []
         for (descriptor, reference) in models {
             let measured = try runner.measure(descriptor, reference: reference)
@@ -177,17 +177,6 @@ struct Bench: ParsableCommand {
             report.peakRssMB = cells.compactMap(\.peakRssMB).max()
         }
         return report
-    }
-
-    /// `--device`: the root command declares the same option (for the studio) and the parser
-    /// hands it the value, so it is read from the command line itself.
-    private var playbackDevice: String {
-        let arguments = CommandLine.arguments
-        for (index, argument) in arguments.enumerated() {
-            if argument == "--device", index + 1 < arguments.count { return arguments[index + 1] }
-            if argument.hasPrefix("--device=") { return String(argument.dropFirst("--device=".count)) }
-        }
-        return device
     }
 
     static func read(_ path: String) throws -> BenchReport {
