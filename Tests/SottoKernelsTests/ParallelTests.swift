@@ -70,14 +70,16 @@ import Testing
     }
 
     /// True when a pool worker (not the calling thread) ran a part of a two-part loop whose
-    /// parts each take 10 ms. Retried because another suite's loop may hold the pool, and then
-    /// the parts run on Dispatch instead; a worker that never woke fails every try.
+    /// parts each take 10 ms. Retried for up to 30 s because other suites' loops, running in
+    /// parallel, may hold the pool for long stretches (a Qwen3-TTS batch generation does), and
+    /// then the parts run on Dispatch instead; a worker that never woke fails every try.
     static func aWorkerTookAPart() -> Bool {
-        for _ in 0..<20 {
+        let deadline = DispatchTime.now().uptimeNanoseconds + 30_000_000_000
+        repeat {
             let before = sotto_pool_worker_parts()
             parallelFor(2) { _ in usleep(10_000) }
             if sotto_pool_worker_parts() > before { return true }
-        }
+        } while DispatchTime.now().uptimeNanoseconds < deadline
         return false
     }
 
