@@ -218,11 +218,12 @@ class TorchWorker:
 
 
 # ---------------------------------------------------------------- the Sotto side
-def sotto_bench(sotto, folder, threads, precision, frames, runs):
+def sotto_bench(sotto, folder, threads, precision, frames, runs, tier=None):
     command = [sotto, "bench", "-m", str(folder), "-v", SPEAKER, "--language", LANGUAGE, "--text", TEXT,
                "--greedy", "--max-frames", str(frames), "--threads", str(threads), "--precision", precision,
                "--warmup", "1", "--runs", str(runs), "--json"]
-    out = subprocess.run(command, capture_output=True, text=True)
+    env = dict(os.environ, SOTTO_ISA=tier) if tier else None
+    out = subprocess.run(command, capture_output=True, text=True, env=env)
     if out.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed:\n{out.stderr}")
     report = json.loads(out.stdout)
@@ -233,7 +234,8 @@ def sotto_bench(sotto, folder, threads, precision, frames, runs):
         runs.append(dict(seconds=run["seconds"], audio_seconds=run["audio_seconds"], frames=frames_made,
                          prefill=stages["prefill"], talker=stages["talker"], talker_steps=frames_made - 1,
                          code_predictor=stages["code predictor"], predictor_frames=frames_made, codec=stages["codec"]))
-    return dict(runs=runs, peak_rss_mb=report.get("peak_rss_mb"), load_seconds=report["load_seconds"])
+    return dict(runs=runs, peak_rss_mb=report.get("peak_rss_mb"), load_seconds=report["load_seconds"],
+                tier=report.get("tier") or report.get("kernel_tier") or tier or "?")
 
 
 # ---------------------------------------------------------------- report
@@ -269,6 +271,7 @@ def main():
     parser.add_argument("--frames", type=int, default=48, help="frames per take (12.5 per audio second)")
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--runs", type=int, default=2, help="timed runs per side and round")
+    parser.add_argument("--tiers", default="", help="kernel tiers to run Sotto at (SOTTO_ISA), e.g. avx2,generic")
     parser.add_argument("--no-torch", action="store_true", help="time Sotto only")
     parser.add_argument("--sotto", default=str(ROOT / ".build/release/sotto"))
     parser.add_argument("--checkpoint", help="use this folder instead of the cached random one")
@@ -293,20 +296,25 @@ def main():
             build_checkpoint(folder, args.size, args.tokenizer)
     threads_list = [int(t) for t in args.threads.split(",")]
     precisions = args.precisions.split(",")
+    tier_list = args.tiers.split(",") if args.tiers else [None]
+    # One Sotto side per (tier, precision); its name carries the tier only when tiers were asked for.
+    sotto_sides = [(f"sotto {t} {p}" if t else f"sotto {p}", p, t) for t in tier_list for p in precisions]
+    tiers = {"pytorch fp32": "its own"}
     torch_worker = None if args.no_torch else TorchWorker(folder)
     collected = {}  # (threads, side) -> dict(runs, rss, load)
     started = time.perf_counter()
     for round_index in range(args.rounds):
         for threads in threads_list:
-            sides = [("sotto " + p, p) for p in precisions] + ([("pytorch fp32", None)] if torch_worker else [])
+            sides = sotto_sides + ([("pytorch fp32", None, None)] if torch_worker else [])
             if round_index % 2 == 1:
                 sides.reverse()
-            for side, precision in sides:
+            for side, precision, tier in sides:
                 if precision is None:
                     result = torch_worker.run(threads, args.frames, args.runs)
                     result["load_seconds"] = torch_worker.ready["load_seconds"]
                 else:
-                    result = sotto_bench(args.sotto, folder, threads, precision, args.frames, args.runs)
+                    result = sotto_bench(args.sotto, folder, threads, precision, args.frames, args.runs, tier)
+                    tiers[side] = result["tier"]
                 entry = collected.setdefault((threads, side), dict(runs=[], rss=[], load=[]))
                 entry["runs"] += result["runs"]
                 entry["rss"].append(result["peak_rss_mb"] or 0)
@@ -323,23 +331,23 @@ def main():
     print(f"\nQwen3-TTS {args.size} CustomVoice (random weights, real shapes), \"{TEXT}\", greedy, "
           f"{args.frames} frames = {args.frames / FRAMES_PER_SECOND:.2f} s of audio; {machine()}; "
           f"medians of {args.rounds} rounds × {args.runs} runs\n")
-    print("| threads | engine | talker ms/step | code predictor ms/frame | codec s per audio s | prefill s | total s "
+    print("| threads | engine | kernel tier | talker ms/step | code predictor ms/frame | codec s per audio s | prefill s | total s "
           "| RTF | × PyTorch | peak RSS MB | load s |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     machine_rows = []
     for threads in threads_list:
         baseline = collected.get((threads, "pytorch fp32"))
         base = summarize(baseline["runs"]) if baseline else None
-        for side in ["sotto " + p for p in precisions] + (["pytorch fp32"] if baseline else []):
+        for side in [name for name, _, _ in sotto_sides] + (["pytorch fp32"] if baseline else []):
             entry = collected[(threads, side)]
             s = summarize(entry["runs"])
             speedup = base["seconds"] / s["seconds"] if base else None
             rss = max(entry["rss"])
             load = statistics.median(entry["load"])
-            print(f"| {threads} | {side} | {s['talker_ms_per_step']:.1f} | {s['code_predictor_ms_per_frame']:.1f} | "
+            print(f"| {threads} | {side} | {tiers.get(side, '?')} | {s['talker_ms_per_step']:.1f} | {s['code_predictor_ms_per_frame']:.1f} | "
                   f"{s['codec_seconds_per_audio_second']:.3f} | {s['prefill_seconds']:.3f} | {s['seconds']:.2f} | "
                   f"{s['rtf']:.3f} | {'-' if speedup is None else f'{speedup:.2f}'} | {rss:.0f} | {load:.2f} |")
-            machine_rows.append(dict(threads=threads, engine=side, speedup=speedup, peak_rss_mb=rss,
+            machine_rows.append(dict(threads=threads, engine=side, tier=tiers.get(side), speedup=speedup, peak_rss_mb=rss,
                                      load_seconds=load, **s))
     print("\n" + json.dumps(dict(bench="qwen3", size=args.size, frames=args.frames, text=TEXT, machine=machine(),
                                  rounds=args.rounds, runs=args.runs, rows=machine_rows)))
