@@ -32,3 +32,20 @@ sotto_test_venv() {
   fi
   echo "$venv/bin/python"
 }
+
+# Reruns the engines' reference checks at each kernel tier this CPU runs other than the one the
+# main run used, and names the tiers it cannot run as skipped. $1: the built sotto, which
+# refuses (exit 2) a tier the CPU lacks.
+sotto_rerun_engines_per_tier() {
+  local sotto="$1" ran tier
+  ran="$("$sotto" info | awk '/^kernel tier/ {print $3}')"
+  for tier in generic avx2 avx512 amx; do
+    [ "$tier" = "$ran" ] && continue
+    if ! SOTTO_ISA="$tier" "$sotto" info >/dev/null 2>&1; then
+      echo "test: engine checks at the $tier tier skipped: this CPU cannot run it"
+      continue
+    fi
+    echo "test: Piper and Qwen3-TTS against their references at the $tier tier"
+    SOTTO_ISA="$tier" swift test -c release --skip-build --filter 'PiperTests|Qwen3TTSTests'
+  done
+}
