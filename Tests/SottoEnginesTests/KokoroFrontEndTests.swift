@@ -54,3 +54,22 @@ import Testing
         #expect(try frontEnd.chunks("?!... ,;").isEmpty)
     }
 }
+
+/// Kokoro given no language reads each clause in the language its script shows.
+@Suite struct KokoroScriptDetectionTests {
+    @Test func japaneseSentencesAreReadAsJapaneseAndEnglishAsEnglish() throws {
+        let byScript = try KokoroFrontEnd(language: nil)
+        let japanese = try KokoroFrontEnd(language: "ja")
+        let english = try KokoroFrontEnd(language: "en-us")
+        let chunks = try byScript.chunks("こんにちは。Hello world.")
+        #expect(chunks.count == 2)
+        #expect(chunks[0] == (try japanese.chunks("こんにちは。").first))
+        #expect(chunks[1].phonemes == (try english.chunks("Hello world.").first?.phonemes))
+        #expect(chunks[1].phonemes == "həlˈO wˈɜɹld.")
+    }
+
+    @Test func englishTextIsUnchangedWithoutALanguage() throws {
+        let text = "The quick brown fox, as ever, jumps over the lazy dog. Twice!"
+        #expect(try KokoroFrontEnd(language: nil).chunks(text) == KokoroFrontEnd(language: "en-us").chunks(text))
+    }
+}

@@ -3,6 +3,7 @@ import Kokoro
 import SottoCore
 import SottoKernels
 import SottoMetrics
+import SottoPhonemes
 
 /// Kokoro-82M behind Sotto's engine seam: each chunk (a sentence, or part of a long one) is
 /// synthesized and handed out before the next one starts.
@@ -50,10 +51,10 @@ public final class KokoroEngine: TokenizingEngine, @unchecked Sendable {
     }
 
     func frontEnd(_ request: SynthesisRequest) throws -> KokoroFrontEnd {
-        let language = request.language ?? "en-us"
-        let key = "\(language)|\(mapping.rawValue)"
+        // No language: each clause is read in the language its script shows.
+        let key = "\(request.language ?? "by script")|\(mapping.rawValue)"
         if let cached = frontEnds[key] { return cached }
-        let made = try KokoroFrontEnd(language: language, vocabulary: vocabulary, mapping: mapping)
+        let made = try KokoroFrontEnd(language: request.language, vocabulary: vocabulary, mapping: mapping)
         frontEnds[key] = made
         return made
     }
@@ -86,6 +87,12 @@ public final class KokoroEngine: TokenizingEngine, @unchecked Sendable {
         let chunks = try chunks(request)
         var stages = [StageTiming(name: "phonemes", seconds: seconds(clock.now - start))]
         var notes = Self.notes(for: request)
+        if request.language == nil || request.language?.lowercased().hasPrefix("ja") == true {
+            let kanji = JapaneseScript.kanjiCount(in: request.text)
+            if kanji > 0 {
+                notes.append("espeak-ng reads Japanese kana only: \(kanji) kanji were named (\"Chinese letter\"), not read; write them in kana")
+            }
+        }
         let dropped = Set(chunks.flatMap(\.dropped)).sorted { $0.value < $1.value }
         if !dropped.isEmpty {
             notes.append("left out phonemes Kokoro does not know: \(dropped.map { String($0) }.joined(separator: " "))")
