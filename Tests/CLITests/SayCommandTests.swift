@@ -54,6 +54,30 @@ import Testing
         #expect(ratio > 0.55 && ratio < 0.8, "speed 1.5 gave \(ratio) of the length")
     }
 
+    @Test func kokoroWritesCaptionsBesideTheAudio() throws {
+        let audio = scratchFile("captions.wav"), srt = scratchFile("words.srt"), vtt = scratchFile("words.vtt")
+        defer { for path in [audio, srt, vtt] { try? FileManager.default.removeItem(atPath: path) } }
+        let text = "Captions follow the voice. Every word is timed."
+        let first = try SottoProcess.run(["say", "-m", "kokoro", "-v", "jf_alpha", "-o", audio, "--captions", srt, text])
+        let second = try SottoProcess.run(["say", "-m", "kokoro", "-v", "jf_alpha", "-o", audio, "--captions", vtt, text])
+        #expect(first.status == 0 && second.status == 0, "\(first.stderr) \(second.stderr)")
+        let subRip = try String(contentsOfFile: srt, encoding: .utf8)
+        #expect(subRip.hasPrefix("1\n00:00:0"), "\(subRip)")
+        #expect(subRip.contains("Captions follow the voice") && subRip.contains("Every word is timed"), "\(subRip)")
+        let webVTT = try String(contentsOfFile: vtt, encoding: .utf8)
+        #expect(webVTT.hasPrefix("WEBVTT\n") && webVTT.contains(">voice"), "\(webVTT)")
+    }
+
+    @Test func captionsNeedAModelThatTimesItsWordsAndTheirOwnFile() throws {
+        let audio = scratchFile("same.wav")
+        defer { try? FileManager.default.removeItem(atPath: audio) }
+        let same = try SottoProcess.run(["say", "Hi.", "-o", audio, "--captions", audio])
+        #expect(same.status != 0 && same.stderr.contains("same file"), "\(same.stderr)")
+        let text = try SottoProcess.run(["say", "Hi.", "-o", audio, "--captions", scratchFile("words.txt")])
+        #expect(text.status != 0 && text.stderr.contains(".srt"), "\(text.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: audio))
+    }
+
     @Test(arguments: [
         (["say", ""], "empty"),
         (["say", "   \n"], "empty"),

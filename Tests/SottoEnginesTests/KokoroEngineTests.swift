@@ -155,3 +155,38 @@ enum KokoroEngineFixture {
         #expect(throws: SottoError.self) { _ = try KokoroFamily().load(model, options: LoadOptions()) }
     }
 }
+
+/// Word timings from Kokoro's durations.
+@Suite struct KokoroWordTimingTests {
+    /// With durations chosen by hand, each word spans exactly its ids' frames.
+    @Test func wordsSpanTheirPhonemesFrames() throws {
+        let frontEnd = try KokoroFrontEnd()
+        let chunk = try #require(try frontEnd.chunks("Hello world.").first)
+        #expect(chunk.phonemes == "həlˈO wˈɜɹld.")
+        // ids: pad, h ə l ˈ O, space, w ˈ ɜ ɹ l d, ".", pad: give "Hello" 2 frames a phoneme,
+        // the space 7, "world" 3 a phoneme, the period 5, the pads 4 and 1.
+        let durations = [4, 2, 2, 2, 2, 2, 7, 3, 3, 3, 3, 3, 3, 5, 1]
+        #expect(durations.count == chunk.ids.count)
+        let words = KokoroWordTimer(frontEnd: frontEnd).words(of: chunk, durations: durations, offset: 24_000)
+        let frame = 600.0 / 24_000
+        #expect(words.map(\.word) == ["Hello", "world"])
+        #expect(abs(words[0].start - (1 + 4 * frame)) < 1e-9 && abs(words[0].end - (1 + 14 * frame)) < 1e-9)
+        #expect(abs(words[1].start - (1 + 21 * frame)) < 1e-9 && abs(words[1].end - (1 + 39 * frame)) < 1e-9)
+    }
+
+    @Test func aTakesWordsAreOrderedAndInsideItsAudio() throws {
+        let engine = try KokoroEngineFixture.engine.get()
+        var chunks: [AudioChunk] = []
+        let text = "The quick brown fox jumps over 13 lazy dogs. Then it rests!"
+        _ = try engine.synthesize(SynthesisRequest(text: text), cancellation: CancellationFlag()) { chunks.append($0) }
+        #expect(chunks.count == 2)
+        let words = chunks.flatMap(\.words)
+        #expect(words.map(\.word) == ["The", "quick", "brown", "fox", "jumps", "over", "13", "lazy", "dogs", "Then", "it", "rests"])
+        let total = Double(chunks.reduce(0) { $0 + $1.samples.count }) / 24_000
+        for word in words { #expect(word.start < word.end && word.end <= total + 1e-9, "\(word)") }
+        for (a, b) in zip(words, words.dropFirst()) { #expect(a.end <= b.start + 1e-9, "\(a) \(b)") }
+        // The second sentence's words start after the first chunk's audio.
+        let firstSeconds = Double(chunks[0].samples.count) / 24_000
+        #expect(chunks[1].words.allSatisfy { $0.start >= firstSeconds })
+    }
+}

@@ -9,12 +9,16 @@ public struct AudioChunk: Sendable {
     public var index: Int
     /// The text this chunk speaks.
     public var text: String
+    /// Words whose timings became known with this chunk, timed from the take's start (engines
+    /// that know their phonemes' durations fill it; the words may reach past this chunk).
+    public var words: [WordTiming]
 
-    public init(samples: [Float], sampleRate: Int, index: Int, text: String) {
+    public init(samples: [Float], sampleRate: Int, index: Int, text: String, words: [WordTiming] = []) {
         self.samples = samples
         self.sampleRate = sampleRate
         self.index = index
         self.text = text
+        self.words = words
     }
 
     public var seconds: Double { Double(samples.count) / Double(sampleRate) }

@@ -23,11 +23,14 @@ public struct EngineCapabilities: OptionSet, Sendable, Hashable, Codable {
     public static let voiceBlend = EngineCapabilities(rawValue: 1 << 8)
     /// A selectable spoken language.
     public static let languages = EngineCapabilities(rawValue: 1 << 9)
+    /// When each word is spoken (`AudioChunk.words`), from the phonemes' predicted durations.
+    public static let wordTimings = EngineCapabilities(rawValue: 1 << 10)
 
     public static let named: [(String, EngineCapabilities)] = [
         ("voices", .voices), ("speakers", .speakers), ("instruct", .instruct),
         ("voice-design", .voiceDesign), ("reference-audio", .referenceAudio), ("speed", .speed),
         ("streaming", .streaming), ("seed", .seed), ("voice-blend", .voiceBlend), ("languages", .languages),
+        ("word-timings", .wordTimings),
     ]
 
     /// Names of the capabilities present, in a fixed order.

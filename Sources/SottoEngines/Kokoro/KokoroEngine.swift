@@ -29,7 +29,7 @@ public final class KokoroEngine: TokenizingEngine, @unchecked Sendable {
     }
 
     public var sampleRate: Int { KokoroModel.sampleRate }
-    public var capabilities: EngineCapabilities { [.voices, .speed, .streaming, .voiceBlend, .languages] }
+    public var capabilities: EngineCapabilities { [.voices, .speed, .streaming, .voiceBlend, .languages, .wordTimings] }
     public var voices: [VoiceInfo] {
         let described = Dictionary(model.voices.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         return voicePack.names.map { described[$0] ?? VoiceInfo(id: $0) }
@@ -99,6 +99,8 @@ public final class KokoroEngine: TokenizingEngine, @unchecked Sendable {
         }
         var totals: [String: Double] = [:]
         var order: [String] = []
+        let timer = KokoroWordTimer(frontEnd: try frontEnd(request))
+        var samplesBefore = 0
         for (index, chunk) in chunks.enumerated() {
             if cancellation.isCancelled { throw SynthesisCancelled() }
             let style = try voicePack.style(mix, phonemes: chunk.phonemeCount)
@@ -107,7 +109,9 @@ public final class KokoroEngine: TokenizingEngine, @unchecked Sendable {
                 if totals[name] == nil { order.append(name) }
                 totals[name, default: 0] += seconds
             }
-            try onChunk(AudioChunk(samples: output.audio, sampleRate: sampleRate, index: index, text: chunk.text))
+            let words = timer.words(of: chunk, durations: output.durations, offset: samplesBefore)
+            samplesBefore += output.audio.count
+            try onChunk(AudioChunk(samples: output.audio, sampleRate: sampleRate, index: index, text: chunk.text, words: words))
         }
         stages += order.map { StageTiming(name: $0, seconds: totals[$0] ?? 0) }
         return SynthesisSummary(stages: stages, notes: notes)

@@ -98,4 +98,10 @@ public struct KokoroFrontEnd: Sendable {
             throw SottoError("espeak-ng could not phonemize the text", hint: "\(error)")
         }
     }
+
+    /// `word`'s phonemes when it is spoken alone, mapped as a chunk's are, without punctuation.
+    public func spell(_ word: String) throws -> String {
+        let (clauses, mapped) = try phonemized(word)
+        return Self.joiningSpaces(clauses.map { mapped ? $0.phonemes : map($0.phonemes) }.joined(separator: " "))
+    }
 }

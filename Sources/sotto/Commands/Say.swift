@@ -36,6 +36,9 @@ struct Say: ParsableCommand {
     @Option(help: "ALSA playback device.")
     var device: String = "default"
 
+    @Option(help: "Write when each word is spoken: .srt, .vtt (with a timestamp per word) or .json (Kokoro, Piper).")
+    var captions: String?
+
     @Option(name: .customLong("codes-out"), help: "Write the generated codec frames as JSON (Qwen3-TTS).")
     var codesOut: String?
 
@@ -51,6 +54,14 @@ struct Say: ParsableCommand {
     func validate() throws {
         if let threads, threads < 1 || threads > 1024 { throw ValidationError("--threads must be between 1 and 1024") }
         if json && output == "-" { throw ValidationError("--json and -o - both write to standard output; give one") }
+        if let captions {
+            if let output, output != "-", URL(fileURLWithPath: output).standardizedFileURL == URL(fileURLWithPath: captions).standardizedFileURL {
+                throw ValidationError("--captions and -o name the same file; give two")
+            }
+            guard CaptionFormat(path: captions) != nil else {
+                throw ValidationError("--captions must name a .srt, .vtt or .json file")
+            }
+        }
         if let format, Self.formats[format] == nil {
             throw ValidationError("--format must be one of \(Self.formats.keys.sorted().joined(separator: ", "))")
         }
@@ -72,6 +83,10 @@ struct Say: ParsableCommand {
         let loadWatch = Stopwatch()
         let engine = try modelFamilies.load(descriptor, options: LoadOptions(threads: threads, precision: precision))
         let loadSeconds = loadWatch.elapsed
+        if captions != nil && !engine.capabilities.contains(.wordTimings) {
+            throw SottoError("\(descriptor.name) does not time its words, so --captions cannot be written",
+                             hint: "Kokoro and Piper voices time theirs")
+        }
 
         // Open the speakers before synthesizing, so a missing device costs no compute and,
         // without -o, nothing synthesized is lost.
@@ -100,6 +115,7 @@ struct Say: ParsableCommand {
         var meter = SynthesisMeter(loadSeconds: loadSeconds)
         var frames = 0
         var processFirstAudio: Double?
+        var spoken = Captions()
         let summary: SynthesisSummary
         do {
             summary = try SayOutput.removingOnFailureExit(file) {
@@ -107,6 +123,7 @@ struct Say: ParsableCommand {
                     if processFirstAudio == nil { processFirstAudio = ProcessClock.secondsSinceStart() }
                     meter.audioProduced(frames: chunk.samples.count, sampleRate: chunk.sampleRate)
                     frames += chunk.samples.count
+                    spoken.append(chunkWords: chunk.words)
                     try file?.append(chunk.samples)
                     if let player {
                         buffer.append(chunk.samples)
@@ -131,6 +148,9 @@ struct Say: ParsableCommand {
 
         var problems: [String] = []
         try file?.finish()
+        if let captions, let format = CaptionFormat(path: captions) {
+            try writeTextAtomically(try spoken.rendered(format), to: captions)
+        }
         if let codesOut, let codes = summary.generatedCodes {
             try writeJSONAtomically(codes, to: codesOut)
         } else if codesOut != nil {
@@ -243,6 +263,15 @@ func writeJSONAtomically<T: Encodable>(_ value: T, to path: String) throws {
     let data = try JSONEncoder().encode(value)
     do {
         try data.write(to: URL(fileURLWithPath: path), options: .atomic)
+    } catch {
+        throw SottoError("cannot write \(path): \(SottoError.describe(error))")
+    }
+}
+
+/// Writes text to `path` through a temporary file and a rename.
+func writeTextAtomically(_ text: String, to path: String) throws {
+    do {
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
     } catch {
         throw SottoError("cannot write \(path): \(SottoError.describe(error))")
     }
