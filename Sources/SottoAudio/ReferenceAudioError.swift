@@ -26,6 +26,8 @@ public enum ReferenceAudioError: Error, CustomStringConvertible, Equatable, Send
 }
 
 private func format(_ value: Double) -> String {
+    // Digital silence measures −inf dBFS.
+    guard value.isFinite else { return value < 0 ? "-inf" : "inf" }
     let rounded = (value * 10).rounded() / 10
     return rounded == rounded.rounded() ? String(Int(rounded)) : String(rounded)
 }
