@@ -50,6 +50,7 @@ let package = Package(
         .systemLibrary(name: "CEspeakNG", path: "Sources/CEspeakNG",
                        pkgConfig: "espeak-ng", providers: [.apt(["libespeak-ng-dev"])]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CSoxr", path: "Sources/CSoxr", pkgConfig: "soxr", providers: [.apt(["libsoxr-dev"])]),
         // C for what Swift cannot import: ncurses macros, the ALSA error callback, wcwidth.
         .target(name: "CShim", dependencies: ["CNcursesw", "CAlsa"],
                 linkerSettings: [.linkedLibrary("ncursesw"), .linkedLibrary("asound")]),
@@ -57,7 +58,7 @@ let package = Package(
         // Shared parts.
         .target(name: "SottoMetrics", swiftSettings: swiftSettings),
         .target(name: "SottoCore", dependencies: ["SottoMetrics", "CZlib"], swiftSettings: swiftSettings),
-        .target(name: "SottoAudio", dependencies: ["CAlsa", "CSndfile", "CShim"],
+        .target(name: "SottoAudio", dependencies: ["CAlsa", "CSndfile", "CShim", "CSoxr"],
                 swiftSettings: numericSwiftSettings),
         .target(name: "SottoPhonemes", dependencies: ["CEspeakNG"], swiftSettings: swiftSettings),
 
@@ -132,7 +133,7 @@ let package = Package(
         .testTarget(name: "SottoPhonemesTests", dependencies: ["SottoPhonemes"]),
         .testTarget(name: "SottoKernelsTests", dependencies: ["SottoKernels", "SottoTestSupport"]),
         .testTarget(name: "SottoONNXTests", dependencies: ["SottoONNX", "SottoCore", "SottoTestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "Qwen3TTSTests", dependencies: ["Qwen3TTS", "SottoEngines", "SottoKernels", "SottoCore", "SottoTestSupport"],
+        .testTarget(name: "Qwen3TTSTests", dependencies: ["Qwen3TTS", "SottoEngines", "SottoKernels", "SottoCore", "SottoTestSupport", "SottoAudio"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "KokoroTests", dependencies: ["Kokoro", "SottoKernels", "SottoONNX", "SottoCore"],
                     exclude: ["Fixtures"]),

@@ -10,6 +10,20 @@ public struct Qwen3PromptRequest: Sendable {
     public var instruct: String?
     public var language: String
     public var notes: [String]
+    /// A Base model's x-vector (the speaker encoder's output for a reference recording), which
+    /// takes the speaker's place in the codec track. A voice clone streams its text one token
+    /// per frame, as the reference does by default for voice clones.
+    public var speakerEmbedding: [Float]?
+
+    public init(text: String, speaker: String? = nil, instruct: String? = nil, language: String, notes: [String] = [],
+                speakerEmbedding: [Float]? = nil) {
+        self.text = text
+        self.speaker = speaker
+        self.instruct = instruct
+        self.language = language
+        self.notes = notes
+        self.speakerEmbedding = speakerEmbedding
+    }
 }
 
 /// The talker's input: prefill rows (text track + codec track summed) and the text rows fed one
@@ -22,7 +36,8 @@ struct TalkerPrompt {
     var textTokenCount: Int
 }
 
-/// Builds prompts exactly as the reference does for CustomVoice and VoiceDesign: the templated
+/// Builds prompts exactly as the reference does for CustomVoice, VoiceDesign and x-vector-only
+/// voice clones (Base): the templated
 /// strings are tokenized whole and sliced by position (so a leading newline in the text merges
 /// with the role's newline, as it does there).
 struct PromptBuilder {
@@ -70,7 +85,15 @@ struct PromptBuilder {
             codecIDs = [t.codecNoThink, t.codecThinkBOS, t.codecThinkEOS]
         }
         var codecRows: [[Float]] = codecIDs.map { codecRow($0) }
-        if let speaker = request.speaker, let id = t.speakerIDs[speaker] { codecRows.append(codecRow(id)) }
+        if let embedding = request.speakerEmbedding {
+            guard embedding.count == h else {
+                throw SottoError("the speaker embedding has \(embedding.count) values but this model's talker takes \(h)",
+                                 hint: "compute it with this model's speaker encoder")
+            }
+            codecRows.append(embedding)
+        } else if let speaker = request.speaker, let id = t.speakerIDs[speaker] {
+            codecRows.append(codecRow(id))
+        }
         codecRows.append(codecRow(t.codecPad))
         codecRows.append(codecRow(t.codecBOS))
 
@@ -85,6 +108,17 @@ struct PromptBuilder {
         }
         let padCodec = codecRow(t.codecPad)
         let projected = try talker.projectText(textIDs, workspace: workspace)
+        if request.speakerEmbedding != nil {
+            // Streaming text: the first text token goes with the codec BOS; the rest, then the
+            // end-of-text row, are added to the frames as they are generated.
+            guard !textIDs.isEmpty else {
+                throw SottoError("the text has nothing to say", hint: "give some words to speak")
+            }
+            rows += zip(projected[0 ..< h], codecRows[n - 1]).map(+)
+            let trailing = (1 ..< textIDs.count).map { Array(projected[$0 * h ..< ($0 + 1) * h]) } + [eos]
+            return TalkerPrompt(prefill: rows, prefillCount: rows.count / h, trailing: trailing, padRow: pad,
+                                textTokenCount: textIDs.count)
+        }
         for k in 0 ..< textIDs.count {
             rows += zip(projected[k * h ..< (k + 1) * h], padCodec).map(+)
         }
