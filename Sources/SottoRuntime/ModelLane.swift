@@ -280,15 +280,15 @@ public final class ModelLane: Sendable {
                 samples = stream.process(samples)
                 converters[chunk.sampleRate] = stream
             }
-            send(samples, text: chunk.text)
+            send(samples, text: chunk.text, words: chunk.words)
         }
 
-        private mutating func send(_ samples: [Float], text: String) {
+        private mutating func send(_ samples: [Float], text: String, words: [WordTiming] = []) {
             let now = MonotonicClock.now()
             if end.firstChunkAt == nil && !samples.isEmpty { end.firstChunkAt = now }
             end.frames += samples.count
-            emit(.chunk(TimedChunk(chunk: AudioChunk(samples: samples, sampleRate: start.sampleRate, index: nextIndex, text: text),
-                                   at: now, sinceStart: now - start.startedAt)))
+            let chunk = AudioChunk(samples: samples, sampleRate: start.sampleRate, index: nextIndex, text: text, words: words)
+            emit(.chunk(TimedChunk(chunk: chunk, at: now, sinceStart: now - start.startedAt)))
             nextIndex += 1
         }
 

@@ -16,9 +16,11 @@ struct SpeechBody: Decodable, Sendable {
     var seed: UInt64?
     var language: String?
     var speaker: String?
+    var wordTimings: Bool?
 
     enum CodingKeys: String, CodingKey {
         case model, input, voice, instructions, speed, seed, language, speaker
+        case wordTimings = "word_timings"
         case responseFormat = "response_format"
         case streamFormat = "stream_format"
     }
@@ -47,6 +49,7 @@ struct SpeechBody: Decodable, Sendable {
         case is String.Type: "a string"
         case is Double.Type: "a number"
         case is UInt64.Type: "a non-negative integer"
+        case is Bool.Type: "true or false"
         default: "an object"
         }
     }
@@ -59,6 +62,8 @@ struct SpeechOrder: Sendable {
     var options: SynthesisOptions
     var encoding: StreamEncoding
     var sse: Bool
+    /// Send `speech.audio.words` events with each word's timing (server-sent events only).
+    var wordTimings = false
 }
 
 extension SpeechBody {
@@ -105,6 +110,15 @@ extension SpeechBody {
         } else if let instruction, !instruction.isEmpty {
             options.instruct = instruction
         }
-        return SpeechOrder(model: descriptor, text: input, options: options, encoding: encoding, sse: stream == "sse")
+        if wordTimings == true {
+            guard stream == "sse" else {
+                throw .invalid("word timings travel as events: set stream_format to sse", param: "word_timings")
+            }
+            guard capabilities.contains(.wordTimings) else {
+                throw .invalid("\(descriptor.id) does not time its words", param: "word_timings")
+            }
+        }
+        return SpeechOrder(model: descriptor, text: input, options: options, encoding: encoding, sse: stream == "sse",
+                           wordTimings: wordTimings == true)
     }
 }

@@ -96,6 +96,7 @@ final class SpeechResponse: @unchecked Sendable {
         var bytes = try encoder.start() + encoder.encode(first.chunk.samples)
         audioSeconds += first.chunk.seconds
         try await send(bytes, to: &writer)
+        try await sendWords(of: first.chunk, to: &writer)
         metrics.firstByte(model: order.model.id, seconds: MonotonicClock.now() - received)
         var end: SynthesisEnd?
         while let event = try await events.next() {
@@ -104,6 +105,7 @@ final class SpeechResponse: @unchecked Sendable {
                 bytes = try encoder.encode(chunk.chunk.samples)
                 audioSeconds += chunk.chunk.seconds
                 if !bytes.isEmpty { try await send(bytes, to: &writer) }
+                try await sendWords(of: chunk.chunk, to: &writer)
             case .finished(let value):
                 end = value
             case .preparing, .started:
@@ -132,6 +134,19 @@ final class SpeechResponse: @unchecked Sendable {
         } else {
             try await writer.write(ByteBuffer(bytes: bytes))
         }
+    }
+
+    /// The chunk's word timings, when the request asked for them, after the audio they time.
+    private func sendWords(of chunk: AudioChunk, to writer: inout any ResponseBodyWriter) async throws {
+        guard order.wordTimings, !chunk.words.isEmpty else { return }
+        try await writer.write(ByteBuffer(bytes: try Self.wordsEvent(chunk.words)))
+    }
+
+    /// `speech.audio.words` (Sotto's own): words with their start and end, in seconds from the
+    /// start of the audio.
+    static func wordsEvent(_ words: [WordTiming]) throws -> [UInt8] {
+        struct Event: Encodable { let type = "speech.audio.words"; let words: [WordTiming] }
+        return Array("data: ".utf8) + Array(try JSONEncoder().encode(Event(words: words))) + Array("\n\n".utf8)
     }
 
     /// `speech.audio.delta`: a piece of the encoded audio, base64.

@@ -117,6 +117,26 @@ import Testing
         #expect(Double(audio.frameCount) / Double(audio.sampleRate) > 2)
     }
 
+    @Test func wordTimingsFollowTheAudioTheyTime() throws {
+        let server = try RunningServer(["--preload", Self.kokoro])
+        defer { server.stop() }
+        try server.waitUntilReady()
+        let out = Self.scratch().appendingPathComponent("words.wav")
+        let reply = try OpenAIClient.run(server, ["speech", Self.kokoro, "wav", out.path, "--sse", "--word-timings",
+                                                  "--voice", "jf_alpha", "--input", "Words arrive with the audio. Then more words."])
+        #expect(reply["status"] as? Int == 200, "\(reply)")
+        let events = reply["events"] as? [String] ?? []
+        // Each sentence's words come right after its audio.
+        #expect(events.filter { $0 == "speech.audio.words" }.count == 2, "\(events)")
+        #expect(events.first == "speech.audio.delta" && events.last == "speech.audio.done", "\(events)")
+        let words = reply["words"] as? [[String: Any]] ?? []
+        #expect(words.compactMap { $0["word"] as? String } == ["Words", "arrive", "with", "the", "audio", "Then", "more", "words"])
+        let audio = try AudioFile.read(out.path)
+        let seconds = Double(audio.frameCount) / Double(audio.sampleRate)
+        let ends = words.compactMap { $0["end"] as? Double }
+        #expect(ends.count == 8 && ends == ends.sorted() && (ends.last ?? 99) <= seconds + 1e-6, "\(ends) \(seconds)")
+    }
+
     @Test func eightClientsAtOnceGetAudioOrARetry() throws {
         let server = try RunningServer(["--preload", Self.piper, "--max-queue", "1"])
         defer { server.stop() }
@@ -184,6 +204,9 @@ import Testing
             ("voice design without a description", ["model": "qwen3:qwen3-voicedesign"], 400, "instructions"),
             ("model not loaded", ["model": Self.kokoro], 503, nil),
             ("a path as model", ["model": "/etc/passwd"], 400, "model"),
+            ("word timings without events", ["word_timings": true], 400, "word_timings"),
+            ("word timings from a model without them", ["word_timings": true, "stream_format": "sse",
+                                                        "model": "qwen3:qwen3-voicedesign", "instructions": "calm"], 400, "word_timings"),
         ]
         for (name, fields, status, param) in cases {
             let reply = try OpenAIClient.run(server, ["error", body(fields)])

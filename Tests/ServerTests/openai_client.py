@@ -45,8 +45,13 @@ def speak(args, response_format, out):
     kwargs["voice"] = args.voice if args.voice is not None else ""
     if args.instructions is not None:
         kwargs["instructions"] = args.instructions
+    extra_body = {}
     if args.seed is not None:
-        kwargs["extra_body"] = {"seed": args.seed}
+        extra_body["seed"] = args.seed
+    if args.word_timings:
+        extra_body["word_timings"] = True
+    if extra_body:
+        kwargs["extra_body"] = extra_body
     started = time.monotonic()
     pieces = []
     with client(args.base).audio.speech.with_streaming_response.create(**kwargs) as response:
@@ -68,6 +73,8 @@ def speak(args, response_format, out):
             events.append(event["type"])
             if event["type"] == "speech.audio.delta":
                 audio += base64.b64decode(event["audio"])
+            if event["type"] == "speech.audio.words":
+                result.setdefault("words", []).extend(event["words"])
             if event["type"] == "speech.audio.done":
                 result["usage"] = event.get("usage")
         result["events"] = events
@@ -78,8 +85,16 @@ def speak(args, response_format, out):
     return result
 
 
+# The fields openai's speech.create takes by name; the rest travel in extra_body.
+SPEECH_FIELDS = {"model", "input", "voice", "instructions", "response_format", "speed", "stream_format"}
+
+
 def error(args):
     body = json.loads(args.body)
+    extra = {k: v for k, v in body.items() if k not in SPEECH_FIELDS}
+    body = {k: v for k, v in body.items() if k in SPEECH_FIELDS}
+    if extra:
+        body["extra_body"] = extra
     try:
         with client(args.base).audio.speech.with_streaming_response.create(**body) as response:
             data = response.read()
@@ -147,6 +162,7 @@ def main():
     p = sub.add_parser("speech")
     p.add_argument("model"); p.add_argument("format"); p.add_argument("out")
     p.add_argument("--voice"); p.add_argument("--instructions"); p.add_argument("--sse", action="store_true")
+    p.add_argument("--word-timings", action="store_true")
     p.add_argument("--seed", type=int)
     p.add_argument("--input", default="Hello from the speech server. This is the second sentence of the test.")
     p.set_defaults(run=speech)

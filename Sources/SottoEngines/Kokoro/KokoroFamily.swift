@@ -14,7 +14,7 @@ public struct KokoroFamily: ModelFamily {
     public var displayName: String { "Kokoro-82M" }
     public var shortName: String { "Kokoro" }
 
-    static let capabilities: EngineCapabilities = [.voices, .speed, .voiceBlend, .streaming]
+    static let capabilities: EngineCapabilities = [.voices, .speed, .voiceBlend, .streaming, .wordTimings]
 
     /// `.onnx` files without a Piper config beside them that look like Kokoro (named so, or with
     /// voice packs in the folder).
