@@ -74,6 +74,9 @@ enum MetricsPane {
         } else {
             lines.append(Line(label: "first audio", value: "waiting " + Formatting.seconds(now - job.requestedAt), style: .accent))
         }
+        if let latency = job.speakerLatency {
+            lines.append(Line(label: "at speaker", value: latency.label))
+        }
         let synthesis = progress.engineStartedAt.map { (progress.finishedAt ?? now) - $0 } ?? 0
         lines.append(Line(label: "", value: RealTimeFactor(computeSeconds: synthesis, audioSeconds: progress.audioSeconds).label))
         switch progress.phase {
@@ -100,6 +103,9 @@ enum MetricsPane {
             lines.append(Line(label: "first audio", value: Formatting.seconds(first) + (metrics.firstAudioReachedSpeakers ? " to speakers" : " ready")))
         } else {
             lines.append(Line(label: "first audio", value: "–", style: .dim))
+        }
+        if let latency = metrics.speakerLatency {
+            lines.append(Line(label: "at speaker", value: latency.label))
         }
         lines.append(Line(label: "", value: metrics.realTimeFactor.label))
         lines.append(Line(label: "synthesis", value: Formatting.seconds(metrics.synthesisSeconds)))

@@ -53,14 +53,17 @@ public enum PlaybackPosition: Equatable, Sendable {
 /// Owns playback: one take at a time, opened and switched on a thread of its own so neither a
 /// slow device nor a file read ever holds up the screen.
 public final class PlaybackController: Sendable {
+    public typealias StreamStart = @Sendable (Double, any PlayingSound) -> Void
+
     private struct Current {
         var takeID: Int?
         var buffer: PlaybackBuffer?
         var sound: (any PlayingSound)?
         var phase: PlaybackSnapshot.Phase = .idle
         var lastError: String?
-        /// For a take being synthesized: called with the moment its first audio went to the device.
-        var onStreamStart: (@Sendable (Double) -> Void)?
+        /// For a take being synthesized: called with the moment its first audio went to the device
+        /// and the sound playing it.
+        var onStreamStart: StreamStart?
         /// Bumped by every command, so work queued for an older command can tell it is stale.
         var generation = 0
     }
@@ -143,7 +146,7 @@ public final class PlaybackController: Sendable {
     /// Opens the device for a take that is about to be synthesized; `startStream` starts it
     /// when the first audio exists. Opening ahead keeps the device's start-up out of the time
     /// to first audio.
-    public func prepareStream(takeID: Int, buffer: PlaybackBuffer, onStart: @escaping @Sendable (Double) -> Void) {
+    public func prepareStream(takeID: Int, buffer: PlaybackBuffer, onStart: @escaping StreamStart) {
         let generation = bump(takeID: takeID, phase: .opening)
         current.withLock { $0.onStreamStart = onStart }
         worker.submit { [self] in
@@ -155,7 +158,7 @@ public final class PlaybackController: Sendable {
     /// Starts a prepared stream, if it is still the current one.
     public func startStream(takeID: Int) {
         worker.submit { [self] in
-            let (sound, onStart) = current.withLock { state -> ((any PlayingSound)?, (@Sendable (Double) -> Void)?) in
+            let (sound, onStart) = current.withLock { state -> ((any PlayingSound)?, StreamStart?) in
                 guard state.takeID == takeID, state.phase == .waitingForAudio, let sound = state.sound else { return (nil, nil) }
                 state.phase = .playing
                 let callback = state.onStreamStart
@@ -164,7 +167,7 @@ public final class PlaybackController: Sendable {
             }
             guard let sound else { return }
             sound.start()
-            onStart?(MonotonicClock.now())
+            onStart?(MonotonicClock.now(), sound)
         }
     }
 

@@ -110,10 +110,13 @@ public struct TakeMetrics: Codable, Equatable, Sendable {
     public var residentMB: Double?
     public var peakResidentMB: Double?
     public var stages: [StageTiming]
+    /// From the synthesize key to the first frame handed to ALSA and to it being audible; nil
+    /// when the take was not streamed to a device (and in sessions from before it was measured).
+    public var speakerLatency: SpeakerLatency?
 
     public init(timeToFirstAudio: Double? = nil, firstAudioReachedSpeakers: Bool = false, loadSeconds: Double = 0,
                 synthesisSeconds: Double = 0, audioSeconds: Double = 0, residentMB: Double? = nil,
-                peakResidentMB: Double? = nil, stages: [StageTiming] = []) {
+                peakResidentMB: Double? = nil, stages: [StageTiming] = [], speakerLatency: SpeakerLatency? = nil) {
         self.timeToFirstAudio = timeToFirstAudio
         self.firstAudioReachedSpeakers = firstAudioReachedSpeakers
         self.loadSeconds = loadSeconds
@@ -122,6 +125,7 @@ public struct TakeMetrics: Codable, Equatable, Sendable {
         self.residentMB = residentMB
         self.peakResidentMB = peakResidentMB
         self.stages = stages
+        self.speakerLatency = speakerLatency
     }
 
     public var realTimeFactor: RealTimeFactor {
