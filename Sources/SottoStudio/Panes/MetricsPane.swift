@@ -116,6 +116,10 @@ enum MetricsPane {
         if metrics.loadSeconds > 0 {
             lines.append(Line(label: "model load", value: Formatting.seconds(metrics.loadSeconds) + " (in first audio)"))
         }
+        if let loudness = metrics.loudness {
+            let level = loudness.integratedLUFS.map { String(format: "%.1f LUFS", $0) } ?? "silent"
+            lines.append(Line(label: "loudness", value: level + String(format: " · peak %.1f dBFS", loudness.peakDBFS)))
+        }
         if let precision = take.settings.precision {
             lines.append(Line(label: "precision", value: precision.rawValue))
         }

@@ -120,8 +120,9 @@ public final class PlaybackController: Sendable {
         return snapshot
     }
 
-    /// Plays a take whose audio is in `buffer`, or is read from `file` first.
-    public func play(takeID: Int, buffer: PlaybackBuffer?, file: URL?, from position: PlaybackPosition) {
+    /// Plays a take whose audio is in `buffer`, or is read from `file` first, its samples scaled
+    /// by `gain` (a finished take's only: loudness matching).
+    public func play(takeID: Int, buffer: PlaybackBuffer?, file: URL?, from position: PlaybackPosition, gain: Double = 1) {
         let generation = bump(takeID: takeID, phase: .opening)
         worker.submit { [self] in
             guard isCurrent(generation) else { return }
@@ -139,7 +140,7 @@ public final class PlaybackController: Sendable {
                 return
             }
             let startFrame = resolve(position, for: source)
-            open(source, startFrame: startFrame, generation: generation, startNow: true)
+            open(Self.scaled(source, by: gain), startFrame: startFrame, generation: generation, startNow: true)
         }
     }
 
@@ -234,6 +235,15 @@ public final class PlaybackController: Sendable {
             return
         }
         if startNow { sound.start() }
+    }
+
+    /// A copy of a finished take's audio at `gain`; the take itself when the gain is 1 or its
+    /// audio is still growing.
+    private static func scaled(_ source: PlaybackBuffer, by gain: Double) -> PlaybackBuffer {
+        guard gain != 1, gain.isFinite, source.isFinished else { return source }
+        let factor = Float(gain)
+        return PlaybackBuffer(samples: source.samples().map { $0 * factor }, sampleRate: source.sampleRate,
+                              channels: source.channels)
     }
 
     private func resolve(_ position: PlaybackPosition, for source: PlaybackBuffer) -> Int {

@@ -66,7 +66,8 @@ public final class TakeRecorder: Sendable {
             residentMB: end.memory?.residentMB,
             peakResidentMB: end.memory?.peakResidentMB,
             stages: end.summary.stages,
-            speakerLatency: job.speakerLatency)
+            speakerLatency: job.speakerLatency,
+            loudness: Loudness.measure(buffer.samples(), sampleRate: start.sampleRate, channels: buffer.channels))
         let fileName = SessionHandle.audioFileName(takeID: job.takeID)
         var take = Take(
             id: job.takeID, createdAt: job.requestedDate, text: job.text, model: TakeModel(job.model),
