@@ -7,7 +7,7 @@ import Testing
 
 /// "Copy as command": the `sotto say` line for a take, read back by a real shell, and run to make
 /// the same audio as the studio made.
-@Suite struct SayCommandTests {
+@Suite struct CopyAsCommandTests {
     static func take(text: String, voice: String? = "jf_alpha:0.7,jm_kumo:0.3", speed: Double = 0.85) -> Take {
         Take(id: 3, createdAt: Date(), text: text,
              model: TakeModel(id: "kokoro:kokoro-v1.0-int8", name: "kokoro-v1.0-int8", kind: .kokoro, variant: nil),
@@ -62,7 +62,7 @@ import Testing
         #expect(SayCommand.clipboardSequence("sotto say 'Hi.'") == "\u{1B}]52;c;c290dG8gc2F5ICdIaS4n\u{07}")
     }
 
-    @Test func copyingNeedsATakeAndSaysWhatWasCopied() throws {
+    @Test func copyingWithoutATakeIsAnError() throws {
         let folder = ScratchFolder()
         let studio = try makeStudio(folder: folder, models: try makeFakeModels(in: folder))
         defer { studio.shutdown() }
