@@ -49,6 +49,7 @@ let package = Package(
                        pkgConfig: "sndfile", providers: [.apt(["libsndfile1-dev"])]),
         .systemLibrary(name: "CEspeakNG", path: "Sources/CEspeakNG",
                        pkgConfig: "espeak-ng", providers: [.apt(["libespeak-ng-dev"])]),
+        .systemLibrary(name: "CEbur128", path: "Sources/CEbur128", pkgConfig: "libebur128", providers: [.apt(["libebur128-dev"])]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CSoxr", path: "Sources/CSoxr", pkgConfig: "soxr", providers: [.apt(["libsoxr-dev"])]),
         // C for what Swift cannot import: ncurses macros, the ALSA error callback, wcwidth.
@@ -58,7 +59,7 @@ let package = Package(
         // Shared parts.
         .target(name: "SottoMetrics", swiftSettings: swiftSettings),
         .target(name: "SottoCore", dependencies: ["SottoMetrics", "CZlib"], swiftSettings: swiftSettings),
-        .target(name: "SottoAudio", dependencies: ["CAlsa", "CSndfile", "CShim", "CSoxr"],
+        .target(name: "SottoAudio", dependencies: ["CAlsa", "CSndfile", "CShim", "CSoxr", "CEbur128"],
                 swiftSettings: numericSwiftSettings),
         .target(name: "SottoPhonemes", dependencies: ["CEspeakNG"], swiftSettings: swiftSettings),
 

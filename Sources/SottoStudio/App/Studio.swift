@@ -61,6 +61,7 @@ public enum Studio {
 
         while !studio.shouldQuit && !stop.isRequested {
             studio.tick()
+            if let text = studio.takeClipboardRequest() { terminal.copyToClipboard(text) }
             if appliedTheme != studio.theme {
                 terminal.apply(studio.theme)
                 appliedTheme = studio.theme

@@ -33,6 +33,7 @@ extension StudioModel {
         case .blind: startBlindTest()
         case .recallTake: recallSelectedTake()
         case .export: promptExport()
+        case .copyCommand: copyCommand(takeReference: nil)
         case .editText:
             focus = .text
             mode = .editingText

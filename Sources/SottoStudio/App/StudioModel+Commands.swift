@@ -89,6 +89,8 @@ extension StudioModel {
             }
         case .export(let path, let reference):
             export(takeReference: reference, to: path)
+        case .copyCommand(let reference):
+            copyCommand(takeReference: reference)
         case .mark(let slot, let reference):
             if let reference {
                 guard let id = resolveTake(reference) else { return }

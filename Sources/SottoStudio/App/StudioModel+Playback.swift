@@ -28,8 +28,8 @@ extension StudioModel {
         lastPlaybackPhase = .idle
     }
 
-    /// Plays a take (finished or still being synthesized).
-    public func play(takeID: Int, from position: PlaybackPosition) {
+    /// Plays a take (finished or still being synthesized), a finished one at `gain`.
+    public func play(takeID: Int, from position: PlaybackPosition, gain: Double = 1) {
         if let job = jobs.first(where: { $0.takeID == takeID }) {
             guard let buffer = job.buffer else {
                 info("take #\(takeID) has no audio yet; it plays as soon as it has")
@@ -48,7 +48,7 @@ extension StudioModel {
             error("take #\(takeID) has no saved audio")
             return
         }
-        playback.play(takeID: takeID, buffer: cached, file: file, from: position)
+        playback.play(takeID: takeID, buffer: cached, file: file, from: position, gain: gain)
     }
 
     /// Moves the playhead of what is playing by `seconds`.
@@ -84,8 +84,11 @@ extension StudioModel {
         if let index = takeRows.firstIndex(where: { $0.takeID == takeID }) {
             takeCursor.set(index, count: takeRows.count)
         }
-        play(takeID: takeID, from: position)
-        info("\(target.rawValue): take #\(takeID)" + (position == .samePosition ? " from the same position" : ""))
+        // A and B play at one loudness, so the louder one does not win for being louder.
+        let gain = matchedGain(for: takeID, against: takeID == a ? b : a)
+        play(takeID: takeID, from: position, gain: gain)
+        info("\(target.rawValue): take #\(takeID)" + (position == .samePosition ? " from the same position" : "")
+             + " · \(Self.gainLabel(gain)) to match loudness")
     }
 
     // MARK: Blind test
@@ -101,6 +104,13 @@ extension StudioModel {
         blind = BlindTest(takeA: a, takeB: b, using: &random)
         overlay = .blind
         overlayScroll = 0
+    }
+
+    /// Plays the blind test's current sample at the loudness of the pair; the gain is not shown,
+    /// since it would tell the samples apart.
+    private func playBlind(_ test: BlindTest, from position: PlaybackPosition) {
+        let takeID = test.currentTake
+        play(takeID: takeID, from: position, gain: matchedGain(for: takeID, against: takeID == test.takeA ? test.takeB : test.takeA))
     }
 
     func closeBlindTest() {
@@ -130,14 +140,14 @@ extension StudioModel {
             test.select(index)
             blind = test
             if !test.isRevealed {
-                play(takeID: test.currentTake, from: switching ? .samePosition : (playing ? .samePosition : .start))
+                playBlind(test, from: switching ? .samePosition : (playing ? .samePosition : .start))
             }
         case .blindSwitch:
             test.toggle()
             blind = test
-            if playing && !test.isRevealed { play(takeID: test.currentTake, from: .samePosition) }
+            if playing && !test.isRevealed { playBlind(test, from: .samePosition) }
         case .playStop:
-            if playing { playback.stop() } else { play(takeID: test.currentTake, from: .start) }
+            if playing { playback.stop() } else { playBlind(test, from: .start) }
         case .blindPick, .blindNoPreference:
             let choice: BlindTest.Choice = action == .blindPick ? .sample(test.current) : .noPreference
             if let vote = test.vote(choice, date: Date()) {

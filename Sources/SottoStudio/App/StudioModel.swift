@@ -67,6 +67,8 @@ public final class StudioModel {
     public internal(set) var themeName: String
     public internal(set) var config: StudioConfig
     public internal(set) var shouldQuit = false
+    /// Text for the terminal's clipboard, written by the main loop (OSC 52) and then cleared.
+    public internal(set) var clipboardRequest: String?
     /// The text pane's inside, for moving the cursor by screen rows; set when the pane is drawn.
     public var textViewport = (width: 40, height: 8)
     /// The first screen row of the text shown; kept between frames so the view does not jump.

@@ -74,6 +74,9 @@ enum MetricsPane {
         } else {
             lines.append(Line(label: "first audio", value: "waiting " + Formatting.seconds(now - job.requestedAt), style: .accent))
         }
+        if let latency = job.speakerLatency {
+            lines.append(Line(label: "at speaker", value: latency.label))
+        }
         let synthesis = progress.engineStartedAt.map { (progress.finishedAt ?? now) - $0 } ?? 0
         lines.append(Line(label: "", value: RealTimeFactor(computeSeconds: synthesis, audioSeconds: progress.audioSeconds).label))
         switch progress.phase {
@@ -101,6 +104,9 @@ enum MetricsPane {
         } else {
             lines.append(Line(label: "first audio", value: "–", style: .dim))
         }
+        if let latency = metrics.speakerLatency {
+            lines.append(Line(label: "at speaker", value: latency.label))
+        }
         lines.append(Line(label: "", value: metrics.realTimeFactor.label))
         lines.append(Line(label: "synthesis", value: Formatting.seconds(metrics.synthesisSeconds)))
         lines.append(Line(label: "audio", value: Formatting.seconds(metrics.audioSeconds)))
@@ -109,6 +115,10 @@ enum MetricsPane {
         }
         if metrics.loadSeconds > 0 {
             lines.append(Line(label: "model load", value: Formatting.seconds(metrics.loadSeconds) + " (in first audio)"))
+        }
+        if let loudness = metrics.loudness {
+            let level = loudness.integratedLUFS.map { String(format: "%.1f LUFS", $0) } ?? "silent"
+            lines.append(Line(label: "loudness", value: level + String(format: " · peak %.1f dBFS", loudness.peakDBFS)))
         }
         if let precision = take.settings.precision {
             lines.append(Line(label: "precision", value: precision.rawValue))

@@ -17,9 +17,18 @@ public protocol PlayingSound: AnyObject, Sendable {
     /// The source frame being heard now.
     var playhead: Int { get }
     var state: PlaybackState { get }
+    /// When the first frames reached the device and could be heard; nil for a device that does
+    /// not measure it.
+    var deviceStartTiming: PlaybackStartTiming? { get }
 }
 
-extension Player: PlayingSound {}
+extension PlayingSound {
+    public var deviceStartTiming: PlaybackStartTiming? { nil }
+}
+
+extension Player: PlayingSound {
+    public var deviceStartTiming: PlaybackStartTiming? { startTiming }
+}
 
 /// Playback on an ALSA device (`default` unless the user names another).
 public struct AlsaOutput: AudioOutput {

@@ -53,14 +53,17 @@ public enum PlaybackPosition: Equatable, Sendable {
 /// Owns playback: one take at a time, opened and switched on a thread of its own so neither a
 /// slow device nor a file read ever holds up the screen.
 public final class PlaybackController: Sendable {
+    public typealias StreamStart = @Sendable (Double, any PlayingSound) -> Void
+
     private struct Current {
         var takeID: Int?
         var buffer: PlaybackBuffer?
         var sound: (any PlayingSound)?
         var phase: PlaybackSnapshot.Phase = .idle
         var lastError: String?
-        /// For a take being synthesized: called with the moment its first audio went to the device.
-        var onStreamStart: (@Sendable (Double) -> Void)?
+        /// For a take being synthesized: called with the moment its first audio went to the device
+        /// and the sound playing it.
+        var onStreamStart: StreamStart?
         /// Bumped by every command, so work queued for an older command can tell it is stale.
         var generation = 0
     }
@@ -117,8 +120,9 @@ public final class PlaybackController: Sendable {
         return snapshot
     }
 
-    /// Plays a take whose audio is in `buffer`, or is read from `file` first.
-    public func play(takeID: Int, buffer: PlaybackBuffer?, file: URL?, from position: PlaybackPosition) {
+    /// Plays a take whose audio is in `buffer`, or is read from `file` first, its samples scaled
+    /// by `gain` (a finished take's only: loudness matching).
+    public func play(takeID: Int, buffer: PlaybackBuffer?, file: URL?, from position: PlaybackPosition, gain: Double = 1) {
         let generation = bump(takeID: takeID, phase: .opening)
         worker.submit { [self] in
             guard isCurrent(generation) else { return }
@@ -136,14 +140,14 @@ public final class PlaybackController: Sendable {
                 return
             }
             let startFrame = resolve(position, for: source)
-            open(source, startFrame: startFrame, generation: generation, startNow: true)
+            open(Self.scaled(source, by: gain), startFrame: startFrame, generation: generation, startNow: true)
         }
     }
 
     /// Opens the device for a take that is about to be synthesized; `startStream` starts it
     /// when the first audio exists. Opening ahead keeps the device's start-up out of the time
     /// to first audio.
-    public func prepareStream(takeID: Int, buffer: PlaybackBuffer, onStart: @escaping @Sendable (Double) -> Void) {
+    public func prepareStream(takeID: Int, buffer: PlaybackBuffer, onStart: @escaping StreamStart) {
         let generation = bump(takeID: takeID, phase: .opening)
         current.withLock { $0.onStreamStart = onStart }
         worker.submit { [self] in
@@ -155,7 +159,7 @@ public final class PlaybackController: Sendable {
     /// Starts a prepared stream, if it is still the current one.
     public func startStream(takeID: Int) {
         worker.submit { [self] in
-            let (sound, onStart) = current.withLock { state -> ((any PlayingSound)?, (@Sendable (Double) -> Void)?) in
+            let (sound, onStart) = current.withLock { state -> ((any PlayingSound)?, StreamStart?) in
                 guard state.takeID == takeID, state.phase == .waitingForAudio, let sound = state.sound else { return (nil, nil) }
                 state.phase = .playing
                 let callback = state.onStreamStart
@@ -164,7 +168,7 @@ public final class PlaybackController: Sendable {
             }
             guard let sound else { return }
             sound.start()
-            onStart?(MonotonicClock.now())
+            onStart?(MonotonicClock.now(), sound)
         }
     }
 
@@ -231,6 +235,15 @@ public final class PlaybackController: Sendable {
             return
         }
         if startNow { sound.start() }
+    }
+
+    /// A copy of a finished take's audio at `gain`; the take itself when the gain is 1 or its
+    /// audio is still growing.
+    private static func scaled(_ source: PlaybackBuffer, by gain: Double) -> PlaybackBuffer {
+        guard gain != 1, gain.isFinite, source.isFinished else { return source }
+        let factor = Float(gain)
+        return PlaybackBuffer(samples: source.samples().map { $0 * factor }, sampleRate: source.sampleRate,
+                              channels: source.channels)
     }
 
     private func resolve(_ position: PlaybackPosition, for source: PlaybackBuffer) -> Int {

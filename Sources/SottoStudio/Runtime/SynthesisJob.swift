@@ -49,6 +49,7 @@ public final class SynthesisJob: Sendable {
     public let cancellation = CancellationFlag()
     private let state = Mutex(SynthesisProgress())
     private let liveBuffer = Mutex<PlaybackBuffer?>(nil)
+    private let streamSound = Mutex<(any PlayingSound)?>(nil)
 
     public init(takeID: Int, model: ModelDescriptor, text: String, settings: VoiceSettings, seed: UInt64?,
                 requestedAt: Double, requestedDate: Date, streamToSpeakers: Bool, session: SessionHandle) {
@@ -74,6 +75,26 @@ public final class SynthesisJob: Sendable {
 
     func attach(_ buffer: PlaybackBuffer) {
         liveBuffer.withLock { $0 = buffer }
+    }
+
+    func attach(streamingTo sound: any PlayingSound) {
+        streamSound.withLock { $0 = sound }
+    }
+
+    /// How long the first audio took to reach ALSA and the ear, once the device has taken it
+    /// (nil when the take is not streamed to a device that measures it).
+    public var speakerLatency: SpeakerLatency? {
+        SpeakerLatency(streamSound.withLock { $0 }?.deviceStartTiming, requestedAt: requestedAt)
+    }
+
+    /// Waits, at most `timeout` seconds, until the device playing the take has started (so its
+    /// audible latency is known) or playback has ended.
+    func awaitDeviceStart(timeout: Double) {
+        let deadline = MonotonicClock.now() + timeout
+        while let sound = streamSound.withLock({ $0 }), sound.deviceStartTiming?.runningAt == nil,
+              !sound.state.isDone, MonotonicClock.now() < deadline {
+            usleep(2000)
+        }
     }
 }
 

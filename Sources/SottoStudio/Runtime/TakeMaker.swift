@@ -165,8 +165,9 @@ public final class TakeMaker: Sendable {
             job.attach(buffer)
             library.register(job.takeID, buffer: buffer)
             if job.streamToSpeakers {
-                playback.prepareStream(takeID: job.takeID, buffer: buffer) { [job] moment in
+                playback.prepareStream(takeID: job.takeID, buffer: buffer) { [job] moment, sound in
                     job.update { $0.firstAudioAtSpeakers = moment }
+                    job.attach(streamingTo: sound)
                 }
             }
             job.update { progress in

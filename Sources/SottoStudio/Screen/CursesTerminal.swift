@@ -89,6 +89,12 @@ final class CursesTerminal: Canvas {
         fclose(input)
     }
 
+    /// Asks the terminal to put `text` on the clipboard (OSC 52); terminals without it ignore it.
+    func copyToClipboard(_ text: String) {
+        fputs(SayCommand.clipboardSequence(text), output)
+        fflush(output)
+    }
+
     var width: Int { Int(getmaxx(window)) }
     var height: Int { Int(getmaxy(window)) }
 

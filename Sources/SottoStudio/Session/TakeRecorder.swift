@@ -40,6 +40,7 @@ public final class TakeRecorder: Sendable {
         if job.streamToSpeakers, job.progress.firstChunkAt != nil {
             // The first audio's start is reported from the playback thread; let it land.
             playback.settle(timeout: 2)
+            job.awaitDeviceStart(timeout: 1)
         }
         let progress = job.progress
         let frames = buffer.frameCount
@@ -64,7 +65,9 @@ public final class TakeRecorder: Sendable {
             audioSeconds: Double(frames) / Double(start.sampleRate),
             residentMB: end.memory?.residentMB,
             peakResidentMB: end.memory?.peakResidentMB,
-            stages: end.summary.stages)
+            stages: end.summary.stages,
+            speakerLatency: job.speakerLatency,
+            loudness: Loudness.measure(buffer.samples(), sampleRate: start.sampleRate, channels: buffer.channels))
         let fileName = SessionHandle.audioFileName(takeID: job.takeID)
         var take = Take(
             id: job.takeID, createdAt: job.requestedDate, text: job.text, model: TakeModel(job.model),

@@ -5,7 +5,7 @@ public enum StudioAction: Hashable, Sendable {
     case moveUp, moveDown, pageUp, pageDown, top, bottom
     case activate, adjustLeft, adjustRight
     case synthesize, playStop, stopAll, seekBack, seekForward
-    case nextTake, previousTake, markA, markB, toggleAB, blind, recallTake, export
+    case nextTake, previousTake, markA, markB, toggleAB, blind, recallTake, export, copyCommand
     case editText, loadModel, unloadModel
     case speedUp, speedDown, newSeed, savePreset, nextTheme
     case quit
@@ -70,6 +70,7 @@ public enum KeyMap {
         KeyBinding(keys: c("l"), action: .loadModel, context: .global, summary: "load the highlighted model"),
         KeyBinding(keys: c("u"), action: .unloadModel, context: .global, summary: "unload the highlighted model"),
         KeyBinding(keys: c("e"), action: .export, context: .global, summary: "export the selected take (:export PATH)"),
+        KeyBinding(keys: c("y"), action: .copyCommand, context: .global, summary: "copy the selected take as a sotto say command"),
         KeyBinding(keys: c("S"), action: .savePreset, context: .global, summary: "save the settings as a voice preset"),
         KeyBinding(keys: c("T"), action: .nextTheme, context: .global, summary: "next theme"),
         KeyBinding(keys: c("m"), action: .messages, context: .global, summary: "recent messages and errors"),

@@ -30,6 +30,8 @@ public enum StudioCommand: Equatable, Sendable {
     case theme(String?)
     /// A path, and the take (number, `A`, `B`) or nil for the selected one.
     case export(path: String, take: String?)
+    /// `:copy [N|A|B]`: the `sotto say` command of a take (the selected one when nil).
+    case copyCommand(String?)
     case mark(ABSlot, String?)
     case toggleAB
     case blind
@@ -89,6 +91,7 @@ public enum CommandParser {
         CommandSpec(name: "design", aliases: ["description"], arguments: "TEXT", summary: "describe the voice to design (Qwen3-TTS VoiceDesign)", completes: .nothing),
         CommandSpec(name: "theme", aliases: [], arguments: "[NAME]", summary: "switch theme (and remember it); list themes", completes: .themes),
         CommandSpec(name: "export", aliases: ["w", "write"], arguments: "PATH [N|A|B]", summary: "write a take to .wav, .flac or .ogg", completes: .nothing),
+        CommandSpec(name: "copy", aliases: ["yank", "command"], arguments: "[N|A|B]", summary: "the sotto say command that makes a take again (copied to the clipboard)", completes: .takes),
         CommandSpec(name: "mark", aliases: [], arguments: "a|b [N]", summary: "mark a take as A or B", completes: .fixed(["a", "b"])),
         CommandSpec(name: "ab", aliases: ["toggle"], arguments: "", summary: "switch between A and B at the same position", completes: .nothing),
         CommandSpec(name: "blind", aliases: [], arguments: "", summary: "blind A/B test of the takes marked A and B", completes: .nothing),
@@ -169,6 +172,7 @@ public enum CommandParser {
                 return .export(path: parts.joined(separator: " "), take: last)
             }
             return .export(path: value, take: nil)
+        case "copy": return .copyCommand(argument)
         case "mark":
             let value = try required("a or b")
             let parts = value.split(separator: " ").map(String.init)

@@ -1,4 +1,5 @@
 import Foundation
+import SottoAudio
 import SottoCore
 import SottoMetrics
 
@@ -110,10 +111,17 @@ public struct TakeMetrics: Codable, Equatable, Sendable {
     public var residentMB: Double?
     public var peakResidentMB: Double?
     public var stages: [StageTiming]
+    /// From the synthesize key to the first frame handed to ALSA and to it being audible; nil
+    /// when the take was not streamed to a device (and in sessions from before it was measured).
+    public var speakerLatency: SpeakerLatency?
+    /// Integrated loudness (EBU R128) and sample peak, for loudness-matched comparisons; nil in
+    /// sessions from before it was measured (measured when first compared).
+    public var loudness: Loudness?
 
     public init(timeToFirstAudio: Double? = nil, firstAudioReachedSpeakers: Bool = false, loadSeconds: Double = 0,
                 synthesisSeconds: Double = 0, audioSeconds: Double = 0, residentMB: Double? = nil,
-                peakResidentMB: Double? = nil, stages: [StageTiming] = []) {
+                peakResidentMB: Double? = nil, stages: [StageTiming] = [], speakerLatency: SpeakerLatency? = nil,
+                loudness: Loudness? = nil) {
         self.timeToFirstAudio = timeToFirstAudio
         self.firstAudioReachedSpeakers = firstAudioReachedSpeakers
         self.loadSeconds = loadSeconds
@@ -122,6 +130,8 @@ public struct TakeMetrics: Codable, Equatable, Sendable {
         self.residentMB = residentMB
         self.peakResidentMB = peakResidentMB
         self.stages = stages
+        self.speakerLatency = speakerLatency
+        self.loudness = loudness
     }
 
     public var realTimeFactor: RealTimeFactor {
