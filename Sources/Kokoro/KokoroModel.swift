@@ -16,7 +16,7 @@ public struct KokoroModel: Sendable {
     public static let styleWidth = 256
 
     let albert: Albert
-    let bertProjection: Linear
+    let bertProjection: HeldLinear
     let textEncoder: TextEncoder
     let predictor: ProsodyPredictor
     let decoder: Decoder
@@ -39,7 +39,7 @@ public struct KokoroModel: Sendable {
             { try DecoderFront(weights) },
             { try Generator(weights) },
         ])
-        guard let text = parts[0] as? (Albert, Linear, TextEncoder, ProsodyPredictor),
+        guard let text = parts[0] as? (Albert, HeldLinear, TextEncoder, ProsodyPredictor),
               let front = parts[1] as? DecoderFront, let generator = parts[2] as? Generator else {
             throw SottoError("Kokoro weights were not loaded")
         }

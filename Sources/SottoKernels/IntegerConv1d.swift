@@ -89,18 +89,28 @@ public struct IntegerConv1d: Sendable {
     }
 
     /// Writes `conv(x) + bias` into `y` `[out, T']`, or adds it to `y` when `accumulate` is set
-    /// (a residual connection without a separate pass). Rows of `x` may be strided.
-    public func apply(_ x: Tensor, into y: Tensor, accumulate: Bool = false, workspace: Workspace) {
+    /// (a residual connection without a separate pass). Rows of `x` may be strided. With `snake`
+    /// the convolution reads `snake(x)` (padding still zeros, or mirrored/repeated snake values),
+    /// computed while the input is quantised, so it is never written out in float.
+    public func apply(_ x: Tensor, snake: ChannelSnake? = nil, into y: Tensor, accumulate: Bool = false, workspace: Workspace) {
         precondition(x.rank == 2 && x.shape[0] == inChannels, "IntegerConv1d expects [\(inChannels), T], got \(x.shape)")
         let length = x.shape[1], outLength = outputLength(inputLength: length)
         precondition(y.rank == 2 && y.shape[0] == outChannels && y.shape[1] == outLength,
                      "IntegerConv1d output should be [\(outChannels), \(outLength)], got \(y.shape)")
         let mark = workspace.mark()
         defer { workspace.release(to: mark) }
-        let largest = Self.largestMagnitude(x)
+        precondition(snake.map { $0.channels == inChannels } ?? true, "snake has a slope per input channel")
+        let largest = snake?.largest ?? Self.largestMagnitude(x)
         let limit = activationLimit
         let inverse: Float = largest > 0 && largest.isFinite ? Float(limit) / largest : 0
         let activationScale: Float = inverse > 0 ? largest / Float(limit) : 0
+        let window = Int(SOTTO_CONV1D_S16_TILE) * 40
+        let windows = (outLength + window - 1) / window
+        if padding.mode == .zeros, windows >= 2 * KernelThreads.count {
+            applyByWindows(x, snake: snake, window: window, inverse: inverse, scale: weightScale * activationScale,
+                           into: y, accumulate: accumulate, workspace: workspace)
+            return
+        }
 
         let paddedLength = length + padding.left + padding.right
         let tile = Int(SOTTO_CONV1D_S16_TILE)
@@ -120,9 +130,9 @@ public struct IntegerConv1d: Sendable {
                     let a = scratch + part * rowScratch, b = a + paddedLength
                     for p in range {
                         let c = 2 * p
-                        padding.padRow(x.pointer + c * x.rowStride, count: length, into: a)
+                        stageRow(x, channel: c, snake: snake, into: a)
                         let second = c + 1 < inChannels
-                        if second { padding.padRow(x.pointer + (c + 1) * x.rowStride, count: length, into: b) }
+                        if second { stageRow(x, channel: c + 1, snake: snake, into: b) }
                         let row = dst + p * stride * 2
                         sotto_s16_interleave_pair(a, second ? UnsafePointer(b) : nil, Int32(paddedLength), inverse, limit, row)
                         (row + 2 * paddedLength).update(repeating: 0, count: 2 * (stride - paddedLength))
@@ -162,6 +172,81 @@ public struct IntegerConv1d: Sendable {
                     }
                 }
             }
+        }
+    }
+
+    /// A long signal, window by window of `window` output columns: each thread quantises the
+    /// input columns one window reads (the window plus the kernel's span) into scratch of its own
+    /// and convolves them while they are in cache. No quantised copy of the whole input is held,
+    /// and the input is read once (the span's overlap twice). Zero padding only.
+    private func applyByWindows(_ x: Tensor, snake: ChannelSnake?, window: Int, inverse: Float, scale: Float,
+                                into y: Tensor, accumulate: Bool, workspace: Workspace) {
+        let outLength = y.shape[1], windows = (outLength + window - 1) / window
+        let span = dilation * (kernelSize - 1) + 1, tile = Int(SOTTO_CONV1D_S16_TILE)
+        let columns = window + span - 1
+        // Readable columns past a window's last tile (see `sotto_conv1d_s16`), whole cache lines.
+        let stride = (columns + tile + 15) / 16 * 16
+        let pairs = (inChannels + 1) / 2
+        // int16 pairs take one float's bytes per column; then two float rows to stage from.
+        let perPart = pairs * stride + 2 * columns
+        let parts = parallelPartCount(windows)
+        let limit = activationLimit, path = self.path
+        workspace.withScratch(parts * perPart) { scratch in
+            withExtendedLifetime((x, y, bias)) {
+                let biasPointer: UnsafePointer<Float>? = bias.map { UnsafePointer($0.pointer) }
+                let out = y.pointer, ldo = y.rowStride
+                packed.withUnsafeBufferPointer { weights in
+                    let w = weights.baseAddress!
+                    parallelParts(windows) { part, range in
+                        let base = scratch + part * perPart
+                        let staged = UnsafeMutableRawPointer(base).assumingMemoryBound(to: Int16.self)
+                        let a = base + pairs * stride, b = a + columns
+                        for index in range {
+                            let t0 = index * window, t1 = min(outLength, t0 + window)
+                            let width = t1 - t0 + span - 1
+                            for p in 0..<pairs {
+                                let c = 2 * p, second = c + 1 < inChannels
+                                stageColumns(x, channel: c, from: t0, count: width, snake: snake, into: a)
+                                if second { stageColumns(x, channel: c + 1, from: t0, count: width, snake: snake, into: b) }
+                                let row = staged + p * stride * 2
+                                sotto_s16_interleave_pair(a, second ? UnsafePointer(b) : nil, Int32(width), inverse, limit, row)
+                                (row + 2 * width).update(repeating: 0, count: 2 * (stride - width))
+                            }
+                            sotto_conv1d_s16(UnsafePointer(staged), stride, Int32(inChannels), Int32(kernelSize), Int32(dilation),
+                                             w, zeroPoint, scale, biasPointer, Int32(outChannels), out + t0, ldo,
+                                             accumulate ? 1 : 0, 0, Int32(t1 - t0), path)
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Columns `u0 ..< u0 + count` of the zero-padded input row `c` (through `snake` if given).
+    @inline(__always)
+    func stageColumns(_ x: Tensor, channel c: Int, from u0: Int, count: Int, snake: ChannelSnake?,
+                      into row: UnsafeMutablePointer<Float>) {
+        let length = x.shape[1]
+        let lead = min(count, max(0, padding.left - u0))
+        let start = max(0, u0 - padding.left)
+        let n = max(0, min(length, u0 + count - padding.left) - start)
+        row.update(repeating: 0, count: lead)
+        let data = row + lead, src = x.pointer + c * x.rowStride + start
+        if let snake { snake.apply(channel: c, src, into: data, count: n) } else { data.update(from: src, count: n) }
+        (data + n).update(repeating: 0, count: count - lead - n)
+    }
+
+    /// One padded input row as the convolution reads it: `x` row `c`, through `snake` if given.
+    @inline(__always)
+    func stageRow(_ x: Tensor, channel c: Int, snake: ChannelSnake?, into row: UnsafeMutablePointer<Float>) {
+        let length = x.shape[1]
+        padding.padRow(x.pointer + c * x.rowStride, count: length, into: row)
+        guard let snake else { return }
+        // Zero padding stays zero; mirrored or repeated samples go through the map like the rest.
+        if padding.mode == .zeros {
+            snake.apply(channel: c, row + padding.left, into: row + padding.left, count: length)
+        } else {
+            snake.apply(channel: c, row, into: row, count: length + padding.left + padding.right)
         }
     }
 

@@ -25,6 +25,44 @@ public struct LSTMWeights: Sendable {
     public var inputSize: Int { inputWeight.shape[1] }
 }
 
+/// One LSTM direction as int8 values with one scale per matrix (the form of a dynamically
+/// quantised export), in PyTorch's layout and gate order: `inputWeight` `[4H, in]`,
+/// `hiddenWeight` `[4H, H]`, w = q·scale. An ``LSTM`` built from these holds them one byte each
+/// and widens them to floats for the duration of a call.
+public struct LSTMInt8Weights: Sendable {
+    public let inputWeight: [Int8]
+    public let inputScale: Float
+    public let hiddenWeight: [Int8]
+    public let hiddenScale: Float
+    public let inputSize: Int
+    public let hiddenSize: Int
+    public let inputBias: Tensor?
+    public let hiddenBias: Tensor?
+
+    public init(inputWeight: [Int8], inputScale: Float, hiddenWeight: [Int8], hiddenScale: Float,
+                inputSize: Int, hiddenSize: Int, inputBias: Tensor? = nil, hiddenBias: Tensor? = nil) {
+        precondition(inputWeight.count == 4 * hiddenSize * inputSize && hiddenWeight.count == 4 * hiddenSize * hiddenSize,
+                     "int8 LSTM weights must be [4H, in] and [4H, H]")
+        precondition(inputBias.map { $0.count == 4 * hiddenSize } ?? true, "bias_ih must have 4H values")
+        precondition(hiddenBias.map { $0.count == 4 * hiddenSize } ?? true, "bias_hh must have 4H values")
+        self.inputWeight = inputWeight
+        self.inputScale = inputScale
+        self.hiddenWeight = hiddenWeight
+        self.hiddenScale = hiddenScale
+        self.inputSize = inputSize
+        self.hiddenSize = hiddenSize
+        self.inputBias = inputBias
+        self.hiddenBias = hiddenBias
+    }
+
+    /// `values`·`scale` into `out` (as many floats as values).
+    static func widen(_ values: [Int8], scale: Float, into out: UnsafeMutablePointer<Float>) {
+        values.withUnsafeBufferPointer { q in
+            for i in 0..<q.count { out[i] = Float(q[i]) * scale }
+        }
+    }
+}
+
 /// A single-layer LSTM over `[T, in]`, one or two directions (PyTorch `nn.LSTM` with
 /// `batch_first`, batch 1, zero initial state). The output is `[T, H]`, or `[T, 2H]` with the
 /// forward direction's hidden states followed by the backward direction's (each aligned to its
@@ -37,11 +75,15 @@ public struct LSTM: Sendable {
     public let hiddenSize: Int
     public let inputSize: Int
     public let directions: Int
-    /// `[directions·4H, in]`.
-    let stackedInputWeight: Tensor
+    /// The weight matrices: floats, or int8 widened per call.
+    enum Matrices: Sendable {
+        /// `[directions·4H, in]` and one `[4H, H]` per direction.
+        case float(stackedInput: Tensor, hidden: [Tensor])
+        case int8([LSTMInt8Weights])
+    }
+    let matrices: Matrices
     /// `[directions·4H]`: both biases summed.
     let stackedBias: Tensor
-    let hiddenWeights: [Tensor]
 
     /// A unidirectional LSTM.
     public init(_ weights: LSTMWeights) {
@@ -60,16 +102,61 @@ public struct LSTM: Sendable {
         inputSize = input
         self.directions = directions.count
         let w = Tensor(zeros: [directions.count * 4 * h, input])
-        let b = Tensor(zeros: [directions.count * 4 * h])
         for (d, dir) in directions.enumerated() {
             w.sliced(axis: 0, d * 4 * h..<(d + 1) * 4 * h).copy(from: dir.inputWeight)
-            let bias = b.sliced(axis: 0, d * 4 * h..<(d + 1) * 4 * h)
-            if let bi = dir.inputBias { bias.copy(from: bi.reshaped([-1])) }
-            if let bh = dir.hiddenBias { Elementwise.add(bias, bh.contiguous().reshaped([-1]), into: bias) }
         }
-        stackedInputWeight = w
-        stackedBias = b
-        hiddenWeights = directions.map(\.hiddenWeight)
+        matrices = .float(stackedInput: w, hidden: directions.map(\.hiddenWeight))
+        stackedBias = Self.summedBiases(directions.map { ($0.inputBias, $0.hiddenBias) }, hidden: h)
+    }
+
+    /// A bidirectional LSTM on int8 weights (one byte per weight held; the products are the
+    /// same float32 ones as on the widened weights).
+    public init(forward: LSTMInt8Weights, backward: LSTMInt8Weights) {
+        let h = forward.hiddenSize, input = forward.inputSize
+        precondition(backward.hiddenSize == h && backward.inputSize == input, "directions differ in size")
+        hiddenSize = h
+        inputSize = input
+        directions = 2
+        matrices = .int8([forward, backward])
+        stackedBias = Self.summedBiases([(forward.inputBias, forward.hiddenBias), (backward.inputBias, backward.hiddenBias)], hidden: h)
+    }
+
+    /// `[directions·4H]`: bias_ih + bias_hh per direction.
+    private static func summedBiases(_ biases: [(Tensor?, Tensor?)], hidden h: Int) -> Tensor {
+        let b = Tensor(zeros: [biases.count * 4 * h])
+        for (d, (bi, bh)) in biases.enumerated() {
+            let bias = b.sliced(axis: 0, d * 4 * h..<(d + 1) * 4 * h)
+            if let bi { bias.copy(from: bi.reshaped([-1])) }
+            if let bh { Elementwise.add(bias, bh.contiguous().reshaped([-1]), into: bias) }
+        }
+        return b
+    }
+
+    /// Bytes of weights held (matrices and summed biases).
+    public var weightBytes: Int {
+        let biases = stackedBias.count * MemoryLayout<Float>.stride
+        switch matrices {
+        case .float(let w, let hidden): return (w.count + hidden.reduce(0) { $0 + $1.count }) * MemoryLayout<Float>.stride + biases
+        case .int8(let dirs): return dirs.reduce(0) { $0 + $1.inputWeight.count + $1.hiddenWeight.count } + biases
+        }
+    }
+
+    /// The float matrices for one call: the held ones, or int8 ones widened into `workspace`.
+    private func floatMatrices(_ workspace: Workspace) -> (input: Tensor, hidden: [Tensor]) {
+        switch matrices {
+        case .float(let w, let hidden): return (w, hidden)
+        case .int8(let dirs):
+            let gates = 4 * hiddenSize
+            let w = workspace.tensor([directions * gates, inputSize])
+            let hidden = dirs.map { _ in workspace.tensor([gates, hiddenSize]) }
+            withExtendedLifetime((w, hidden)) {
+                for (d, dir) in dirs.enumerated() {
+                    LSTMInt8Weights.widen(dir.inputWeight, scale: dir.inputScale, into: w.pointer + d * gates * inputSize)
+                    LSTMInt8Weights.widen(dir.hiddenWeight, scale: dir.hiddenScale, into: hidden[d].pointer)
+                }
+            }
+            return (w, hidden)
+        }
     }
 
     public var outputSize: Int { directions * hiddenSize }
@@ -91,13 +178,14 @@ public struct LSTM: Sendable {
         guard steps > 0 else { return }
         let mark = workspace.mark()
         defer { workspace.release(to: mark) }
+        let (stackedInputWeight, hiddenWeights) = floatMatrices(workspace)
         let h = hiddenSize, gates = 4 * h, width = directions * gates
         // Every step's input projection for all directions, biases included.
         let projected = workspace.tensor([steps, width])
         for t in 0..<steps { (projected.pointer + t * width).update(from: stackedBias.pointer, count: width) }
         BLAS.matmul(x, stackedInputWeight.transposed(), into: projected, beta: 1, workspace: workspace)
         let state = workspace.zeros([directions, 2, h])
-        withExtendedLifetime((projected, state, y)) {
+        withExtendedLifetime((projected, state, y, hiddenWeights)) {
             // The directions are independent: with two threads each runs on its own core. The
             // per-step product is this library's own loop rather than OpenBLAS's threaded sgemv,
             // whose hand-off between threads every step costs more than the product itself.

@@ -18,6 +18,9 @@ import Testing
         Case(cin: 256, cout: 256, k: 7, dilation: 3, t: 61, padding: .symmetric(9)),
         // A short signal split by output blocks too, the last block partial.
         Case(cin: 40, cout: 100, k: 3, dilation: 1, t: 20, padding: .symmetric(1)),
+        // Long enough to be convolved window by window (the last window partial) on any thread count.
+        Case(cin: 21, cout: 20, k: 7, dilation: 3, t: 5003, padding: .symmetric(9)),
+        Case(cin: 16, cout: 16, k: 11, dilation: 5, t: 3900, padding: Padding(left: 30, right: 20)),
     ]
 
     /// Every path the active tier runs, the portable one included.
@@ -134,6 +137,41 @@ import Testing
             conv.apply(x, into: y, accumulate: true, workspace: Workspace())
             let s = start.toArray(), got = y.toArray()
             for i in got.indices { #expect(abs(got[i] - (s[i] + plain[i])) <= 1e-5 * (1 + abs(s[i]) + abs(plain[i]))) }
+        }
+    }
+
+    /// A per-channel AdaIN+Snake map applied while quantising gives the convolution of the
+    /// mapped input (as if it had been written out first), short signals and long, plain and
+    /// accumulating; the bound for its largest output is the input's largest mapped value.
+    @Test(arguments: [(30, 150), (30, 4000)])
+    func readsTheSnakeOfItsInput(_ channels: Int, _ length: Int) {
+        var random = SeededRandom(seed: UInt64(length))
+        let layer = Layer(&random, cout: 24, cin: channels, k: 5)
+        let x = random.tensor([channels, length], -2, 2)
+        let rows = (0..<channels).map { Array(x.toArray()[($0 * length)..<(($0 + 1) * length)]) }
+        let snake = ChannelSnake(scale: (0..<channels).map { _ in Float(random.uniform(-1.5, 1.5)) },
+                                 shift: (0..<channels).map { _ in Float(random.uniform(-0.5, 0.5)) },
+                                 alpha: (0..<channels).map { _ in Float(random.uniform(0.2, 3)) },
+                                 minimum: rows.map { $0.min()! }, maximum: rows.map { $0.max()! })
+        let mapped = Tensor(zeros: [channels, length])
+        snake.apply(x, into: mapped)
+        let truth = mapped.toArray().map(abs).max()!
+        #expect(snake.largest <= truth && snake.largest >= truth * (1 - 1e-6), "bound \(snake.largest) vs \(truth)")
+        let padding = Padding.symmetric(4)
+        let reference = referenceConv1d(x: mapped, weight: layer.float, bias: layer.bias, stride: 1, padding: padding,
+                                        dilation: 2, groups: 1)
+        let start = random.tensor([24, reference.length])
+        for path in Self.paths {
+            let conv = layer.conv(padding: padding, dilation: 2, path: path)
+            let tolerance = Self.tolerance(layer, conv, largest: snake.largest, length: reference.length, absSums: reference.absSums)
+            let y = Tensor(zeros: [24, reference.length])
+            conv.apply(x, snake: snake, into: y, workspace: Workspace())
+            expectClose(y.toArray(), reference.values, tolerance: tolerance, "snake, \(length) columns, path \(path)")
+            let sum = Tensor(shape: [24, reference.length], values: start.toArray())
+            conv.apply(x, snake: snake, into: sum, accumulate: true, workspace: Workspace())
+            let s = start.toArray()
+            expectClose(sum.toArray(), zip(s, reference.values).map { Double($0) + $1 },
+                        tolerance: { tolerance($0) + 1e-6 * Double(abs(s[$0])) }, "snake accumulated, path \(path)")
         }
     }
 

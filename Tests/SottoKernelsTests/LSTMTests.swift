@@ -53,6 +53,29 @@ import Testing
         expectClose(y.toArray(), reference, tolerance: { _ in 2e-5 }, "BiLSTM T \(t) H \(hidden)")
     }
 
+    /// Weights held as int8 bytes give exactly the LSTM on the same weights widened to floats,
+    /// in a quarter of the bytes.
+    @Test func int8WeightsMatchTheirFloats() {
+        var rng = SeededRandom(seed: 21)
+        let input = 12, hidden = 8
+        func bytes(_ n: Int) -> [Int8] { (0..<n).map { _ in Int8(Int(rng.nextUInt() % 255) - 127) } }
+        func direction() -> LSTMInt8Weights {
+            LSTMInt8Weights(inputWeight: bytes(4 * hidden * input), inputScale: 0.004, hiddenWeight: bytes(4 * hidden * hidden),
+                            hiddenScale: 0.006, inputSize: input, hiddenSize: hidden,
+                            inputBias: rng.tensor([4 * hidden]), hiddenBias: rng.tensor([4 * hidden]))
+        }
+        func widened(_ d: LSTMInt8Weights) -> LSTMWeights {
+            LSTMWeights(inputWeight: Tensor(shape: [4 * hidden, input], values: d.inputWeight.map { Float($0) * d.inputScale }),
+                        hiddenWeight: Tensor(shape: [4 * hidden, hidden], values: d.hiddenWeight.map { Float($0) * d.hiddenScale }),
+                        inputBias: d.inputBias, hiddenBias: d.hiddenBias)
+        }
+        let fw = direction(), bw = direction()
+        let x = rng.tensor([19, input], -2, 2)
+        let held = LSTM(forward: fw, backward: bw), float = LSTM(forward: widened(fw), backward: widened(bw))
+        #expect(held(x, workspace: Workspace()).toArray() == float(x, workspace: Workspace()).toArray())
+        #expect(held.weightBytes < float.weightBytes / 2)
+    }
+
     @Test func unidirectionalAcceptsTransposedInput() {
         var rng = SeededRandom(seed: 5)
         let w = Self.weights(&rng, input: 9, hidden: 6, biases: true)

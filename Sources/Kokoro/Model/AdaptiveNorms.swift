@@ -2,7 +2,7 @@ import SottoKernels
 
 /// AdaIN1d: instance norm over time (no affine), then `(1 + γ)·x + β` where γ‖β = fc(style).
 struct AdaptiveInstanceNorm: Sendable {
-    let projection: Linear
+    let projection: HeldLinear
     let eps: Float = 1e-5
 
     init(_ weights: KokoroWeights, _ module: String) throws {
@@ -26,7 +26,7 @@ struct AdaptiveInstanceNorm: Sendable {
 /// AdaLayerNorm of the duration encoder: LayerNorm over features of each time step `[T, C]`,
 /// then `(1 + γ)·x + β` with γ‖β = fc(style).
 struct AdaptiveLayerNorm: Sendable {
-    let projection: Linear
+    let projection: HeldLinear
     let eps: Float
 
     init(_ weights: KokoroWeights, _ module: String) throws {

@@ -8,10 +8,10 @@ struct Albert: Sendable {
     let positionEmbeddings: Tensor
     let tokenTypeEmbeddings: Tensor
     let embeddingNorm: (weight: Tensor, bias: Tensor, eps: Float)
-    let mapping: Linear
-    let query: Linear, key: Linear, value: Linear, dense: Linear
+    let mapping: HeldLinear
+    let query: HeldLinear, key: HeldLinear, value: HeldLinear, dense: HeldLinear
     let attentionNorm: (weight: Tensor, bias: Tensor, eps: Float)
-    let ffn: Linear, ffnOutput: Linear
+    let ffn: HeldLinear, ffnOutput: HeldLinear
     let outputNorm: (weight: Tensor, bias: Tensor, eps: Float)
     let heads = 12
     let repeats = 12
@@ -62,17 +62,17 @@ struct Albert: Sendable {
         let inner = workspace.tensor([t, ffn.outFeatures])
         let next = workspace.tensor([t, size])
         for _ in 0..<repeats {
-            query.apply(hidden, into: q)
-            key.apply(hidden, into: k)
-            value.apply(hidden, into: v)
+            query.apply(hidden, into: q, workspace: workspace)
+            key.apply(hidden, into: k, workspace: workspace)
+            value.apply(hidden, into: v, workspace: workspace)
             Attention.apply(query: q, key: k, value: v, heads: heads, kvHeads: heads, into: context, workspace: workspace)
-            dense.apply(context, into: attended)
+            dense.apply(context, into: attended, workspace: workspace)
             Elementwise.add(attended, hidden, into: attended)
             Norms.layerNorm(rowsOf: attended, weight: attentionNorm.weight, bias: attentionNorm.bias,
                             eps: attentionNorm.eps, into: attended)
-            ffn.apply(attended, into: inner)
+            ffn.apply(attended, into: inner, workspace: workspace)
             Activation.geluTanh.apply(inPlace: inner)
-            ffnOutput.apply(inner, into: next)
+            ffnOutput.apply(inner, into: next, workspace: workspace)
             Elementwise.add(next, attended, into: next)
             Norms.layerNorm(rowsOf: next, weight: outputNorm.weight, bias: outputNorm.bias, eps: outputNorm.eps, into: next)
             hidden.copy(from: next)

@@ -65,6 +65,26 @@ struct Convolution: Sendable {
         return y
     }
 
+    /// y ← conv(snake(x)) (+ y when `accumulate`). The integer kernel applies the map while it
+    /// quantises its input; the others read it from a temporary.
+    func apply(_ x: Tensor, snake: ChannelSnake, into y: Tensor, accumulate: Bool = false, workspace: Workspace) {
+        if case .integer(let c) = kernel {
+            c.apply(x, snake: snake, into: y, accumulate: accumulate, workspace: workspace)
+            return
+        }
+        let mark = workspace.mark()
+        defer { workspace.release(to: mark) }
+        let mapped = workspace.tensor(x.shape)
+        snake.apply(x, into: mapped)
+        guard accumulate else {
+            apply(mapped, into: y, workspace: workspace)
+            return
+        }
+        let out = workspace.tensor(y.shape)
+        apply(mapped, into: out, workspace: workspace)
+        Elementwise.add(y, out, into: y)
+    }
+
     func apply(_ x: Tensor, into y: Tensor, workspace: Workspace) {
         switch kernel {
         case .tiles(let c): c.apply(x, into: y, workspace: workspace)

@@ -29,11 +29,14 @@ struct Generator: Sendable {
         post = try weights.conv("\(root).conv_post")
     }
 
-    /// The source's magnitude ‖ phase spectrum `[22, 120F + 1]`.
+    /// The source's magnitude ‖ phase spectrum `[22, 120F + 1]`, in storage of its own: the
+    /// transform's temporaries go back to the workspace for the upsampling stages.
     func sourceSpectrum(_ harmonic: Tensor, workspace: Workspace) -> Tensor {
+        let mark = workspace.mark()
+        defer { workspace.release(to: mark) }
         let (real, imag) = sourceSTFT.forward(harmonic, workspace: workspace)
         let bins = real.shape[0], frames = real.shape[1]
-        let spectrum = workspace.tensor([2 * bins, frames])
+        let spectrum = Tensor(zeros: [2 * bins, frames])
         STFT.magnitudeAndPhase(real: real, imag: imag,
                                magnitude: spectrum.sliced(axis: 0, 0..<bins),
                                phase: spectrum.sliced(axis: 0, bins..<(2 * bins)))
@@ -47,10 +50,11 @@ struct Generator: Sendable {
         tap?("harmonic", harmonic)
         let spectrum = sourceSpectrum(harmonic, workspace: workspace)
         // Memory: at 120 samples per frame the last stage's tensors are the largest the model
-        // holds (128 channels × 120F), so each stage keeps only its input, the upsampled sum, one
-        // block's working copy and the running mean; everything else is released as soon as it
-        // has been added in.
+        // holds (128 channels × 120F), so each stage keeps only the upsampled sum, one block's
+        // working copy and tensor, and the running mean; everything else is released as soon as
+        // it has been added in, and a stage's input as soon as it has been upsampled.
         var x = features
+        let origin = workspace.mark()
         for stage in 0..<upsamplers.count {
             let last = stage == upsamplers.count - 1
             let upsampler = upsamplers[stage]
@@ -67,6 +71,7 @@ struct Generator: Sendable {
             } else {
                 upsampler.apply(x, into: up, workspace: workspace)
             }
+            x = up  // drops an input in storage of its own (see below)
             addExcitation(stage, spectrum: spectrum, style: style, into: up, workspace: workspace)
             // The mean of three residual blocks of the same input: the first works in `sum`, the
             // second in a copy, the third in `up` itself, which is not needed after it.
@@ -81,7 +86,14 @@ struct Generator: Sendable {
             }
             Elementwise.affine(sum, scale: 1 / Float(kernelsPerStage), into: sum)
             workspace.release(to: mark)
-            x = sum
+            if last {
+                x = sum
+            } else {
+                // The next stage's tensors are larger: its input moves out of the arena so that
+                // the arena below is reused, and is freed once upsampled.
+                x = KokoroModel.owned(sum)
+                workspace.release(to: origin)
+            }
         }
         Activation.leakyReLU(slope: 0.01).apply(inPlace: x)
         let spectral = post(x, workspace: workspace)

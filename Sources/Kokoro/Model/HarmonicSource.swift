@@ -17,7 +17,7 @@ struct HarmonicSource: Sendable {
     let voicedThreshold: Float = 10
 
     init(_ weights: KokoroWeights) throws {
-        merge = try weights.linear("decoder.decoder.generator.m_source.l_linear")
+        merge = try weights.linear("decoder.decoder.generator.m_source.l_linear").floatLinear()
     }
 
     func callAsFunction(_ f0: Tensor, workspace: Workspace) -> Tensor {

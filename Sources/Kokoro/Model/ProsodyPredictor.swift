@@ -7,7 +7,7 @@ struct ProsodyPredictor: Sendable {
     let encoderLSTMs: [LSTM]
     let encoderNorms: [AdaptiveLayerNorm]
     let durationLSTM: LSTM
-    let durationProjection: Linear
+    let durationProjection: HeldLinear
     let shared: LSTM
     let f0Blocks: [AdaptiveResidualBlock], noiseBlocks: [AdaptiveResidualBlock]
     let f0Projection: Convolution, noiseProjection: Convolution

@@ -21,19 +21,20 @@ struct SnakeResidualBlock: Sendable {
         }
     }
 
-    /// x ← block(x); `x` must have dense rows.
+    /// x ← block(x); `x` must have dense rows. Each round holds one working tensor: the first
+    /// convolution reads AdaIN+Snake of `x` as it quantises it, the second reads that of the
+    /// working tensor and adds its output straight onto `x`.
     func apply(_ x: Tensor, style: Tensor, workspace: Workspace) {
         let mark = workspace.mark()
         defer { workspace.release(to: mark) }
-        let h = workspace.tensor(x.shape), h2 = workspace.tensor(x.shape)
+        let h = workspace.tensor(x.shape)
         for round in rounds {
             let (gamma1, beta1) = round.norm1.coefficients(style, workspace: workspace)
-            NormalizedSnake.apply(x, gamma: gamma1, beta: beta1, alpha: round.alpha1, eps: round.norm1.eps, into: h)
-            round.conv1.apply(h, into: h2, workspace: workspace)
+            let snake1 = NormalizedSnake.map(x, gamma: gamma1, beta: beta1, alpha: round.alpha1, eps: round.norm1.eps)
+            round.conv1.apply(x, snake: snake1, into: h, workspace: workspace)
             let (gamma2, beta2) = round.norm2.coefficients(style, workspace: workspace)
-            NormalizedSnake.apply(h2, gamma: gamma2, beta: beta2, alpha: round.alpha2, eps: round.norm2.eps, into: h2)
-            round.conv2.apply(h2, into: h, workspace: workspace)
-            Elementwise.add(x, h, into: x)
+            let snake2 = NormalizedSnake.map(h, gamma: gamma2, beta: beta2, alpha: round.alpha2, eps: round.norm2.eps)
+            round.conv2.apply(h, snake: snake2, into: x, accumulate: true, workspace: workspace)
         }
     }
 }

@@ -65,36 +65,35 @@ extension KokoroWeights {
         return tensor
     }
 
-    /// Linear weight `[out, in]` from MatMulInteger's int8 `[in, out]` with one scale per output
-    /// channel (symmetric, zero point 0).
-    func fastLinearWeights(_ q: QuantizedLinear) throws -> Tensor? {
+    /// Linear weight `[out, in]` as int8 with one scale per output, from MatMulInteger's int8
+    /// `[in, out]` with one scale per output channel or per tensor (symmetric, zero point 0).
+    func fastLinearWeights(_ q: QuantizedLinear) throws -> (values: [Int8], scales: [Float])? {
         let inputs = q.inFeatures, outputs = q.outFeatures
         guard q.weight.dataType == .int8, q.scale.elementCount == outputs || q.scale.elementCount == 1 else { return nil }
         if let zero = q.zeroPoint, try zero.floats().contains(where: { $0 != 0 }) { return nil }
-        let scales = try q.scale.floats()
-        let tensor = Tensor(zeros: [outputs, inputs])
+        let stored = try q.scale.floats()
+        let scales = stored.count == outputs ? stored : [Float](repeating: stored[0], count: outputs)
+        var values = [Int8](repeating: 0, count: inputs * outputs)
         guard (try? q.weight.withRawBytes({ raw -> Bool in
             guard raw.count >= inputs * outputs else { return false }
             let src = raw.bindMemory(to: Int8.self).baseAddress!
-            let out = tensor.pointer
-            let perChannel = scales.count != 1
-            scales.withUnsafeBufferPointer { scale in
+            values.withUnsafeMutableBufferPointer { out in
                 // The transpose goes in 32×32 blocks so that both sides stay in cache.
                 let block = 32
                 for i0 in stride(from: 0, to: inputs, by: block) {
                     for o0 in stride(from: 0, to: outputs, by: block) {
                         for o in o0..<min(o0 + block, outputs) {
-                            let s = scale[perChannel ? o : 0]
-                            let column = src + o, row = out + o * inputs
-                            for i in i0..<min(i0 + block, inputs) { row[i] = Float(column[i * outputs]) * s }
+                            let column = src + o, row = o * inputs
+                            for i in i0..<min(i0 + block, inputs) { out[row + i] = column[i * outputs] }
                         }
                     }
                 }
             }
             return true
         })) == true else { return nil }
-        tally.add(inputs * outputs)
-        return tensor
+        tally.add(bytes: inputs * outputs)
+        tally.add(outputs)
+        return (values, scales)
     }
 }
 
@@ -102,12 +101,13 @@ extension KokoroWeights {
     /// PyTorch's gate block j is ONNX's block `onnxGateBlock[j]` (i←i, f←f, g←c, o←o).
     static let onnxGateBlock = [0, 2, 3, 1]
 
-    /// Both directions of a DynamicQuantizeLSTM in PyTorch's layout `[4H, rows]` and gate order,
-    /// from the int8 `[directions, rows, 4H]` bytes with one scale per direction and zero points
-    /// 0 (how Kokoro stores all six); nil for any other form.
-    func fastLSTMWeights(_ q: QuantizedLSTM) throws -> [LSTMWeights]? {
+    /// Both directions of a DynamicQuantizeLSTM as int8 in PyTorch's layout `[4H, rows]` and gate
+    /// order, from the int8 `[directions, rows, 4H]` bytes with one scale per direction and zero
+    /// points 0 (how Kokoro stores all six); nil for any other form. The model holds them one
+    /// byte each; ``LSTM`` widens them (q·scale, the same floats as a full dequantisation) per call.
+    func fastLSTMWeights(_ q: QuantizedLSTM) throws -> (forward: LSTMInt8Weights, backward: LSTMInt8Weights)? {
         let directions = q.directionCount, hidden = q.hiddenSize
-        guard q.inputWeights.dataType == .int8, q.recurrentWeights.dataType == .int8 else { return nil }
+        guard directions == 2, q.inputWeights.dataType == .int8, q.recurrentWeights.dataType == .int8 else { return nil }
         let inputScales = try q.inputScale.floats(), recurrentScales = try q.recurrentScale.floats()
         guard inputScales.count == directions, recurrentScales.count == directions else { return nil }
         for zero in [q.inputZeroPoint, q.recurrentZeroPoint] {
@@ -116,39 +116,44 @@ extension KokoroWeights {
         let biases = try q.bias?.floats() ?? [Float](repeating: 0, count: directions * 8 * hidden)
         guard biases.count == directions * 8 * hidden else { return nil }
 
-        func matrix(_ stored: ONNXTensor, rows: Int, direction: Int, scale: Float) -> Tensor? {
+        func matrix(_ stored: ONNXTensor, rows: Int, direction: Int) -> [Int8]? {
             let columns = 4 * hidden
-            let out = Tensor(zeros: [columns, rows])
-            guard (try? stored.withRawBytes({ raw -> Bool in
+            var out = [Int8](repeating: 0, count: columns * rows)
+            let ok = (try? stored.withRawBytes({ raw -> Bool in
                 guard raw.count >= directions * rows * columns else { return false }
                 let src = raw.bindMemory(to: Int8.self).baseAddress! + direction * rows * columns
-                let dst = out.pointer
-                for row in 0..<rows {
-                    let line = src + row * columns
-                    for block in 0..<4 {
-                        let from = line + Self.onnxGateBlock[block] * hidden
-                        let to = dst + block * hidden * rows + row
-                        for unit in 0..<hidden { to[unit * rows] = Float(from[unit]) * scale }
+                out.withUnsafeMutableBufferPointer { dst in
+                    for row in 0..<rows {
+                        let line = src + row * columns
+                        for block in 0..<4 {
+                            let from = line + Self.onnxGateBlock[block] * hidden
+                            let to = block * hidden * rows + row
+                            for unit in 0..<hidden { dst[to + unit * rows] = from[unit] }
+                        }
                     }
                 }
                 return true
-            })) == true else { return nil }
-            tally.add(columns * rows)
+            })) ?? false
+            guard ok else { return nil }
+            tally.add(bytes: columns * rows)
             return out
         }
         func reordered(_ values: ArraySlice<Float>) -> Tensor {
             let base = values.startIndex
             let ordered = Self.onnxGateBlock.flatMap { values[(base + $0 * hidden)..<(base + ($0 + 1) * hidden)] }
+            tally.add(ordered.count)
             return Tensor(shape: [4 * hidden], values: ordered)
         }
-        var result: [LSTMWeights] = []
+        var result: [LSTMInt8Weights] = []
         for d in 0..<directions {
-            guard let w = matrix(q.inputWeights, rows: q.inputSize, direction: d, scale: inputScales[d]),
-                  let r = matrix(q.recurrentWeights, rows: hidden, direction: d, scale: recurrentScales[d]) else { return nil }
+            guard let w = matrix(q.inputWeights, rows: q.inputSize, direction: d),
+                  let r = matrix(q.recurrentWeights, rows: hidden, direction: d) else { return nil }
             let bias = biases[(d * 8 * hidden)..<((d + 1) * 8 * hidden)]
-            result.append(LSTMWeights(inputWeight: w, hiddenWeight: r,
-                                      inputBias: reordered(bias.prefix(4 * hidden)), hiddenBias: reordered(bias.suffix(4 * hidden))))
+            result.append(LSTMInt8Weights(inputWeight: w, inputScale: inputScales[d], hiddenWeight: r,
+                                          hiddenScale: recurrentScales[d], inputSize: q.inputSize, hiddenSize: hidden,
+                                          inputBias: reordered(bias.prefix(4 * hidden)),
+                                          hiddenBias: reordered(bias.suffix(4 * hidden))))
         }
-        return result
+        return (result[0], result[1])
     }
 }

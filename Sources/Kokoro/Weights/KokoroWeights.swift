@@ -69,19 +69,23 @@ public struct KokoroWeights: Sendable {
 
     // MARK: Linear
 
-    /// A Linear layer (`[out, in]` weight, PyTorch convention).
-    func linear(_ module: String) throws -> Linear {
+    /// A Linear layer (`[out, in]` weight, PyTorch convention); int8 weights stay int8.
+    func linear(_ module: String) throws -> HeldLinear {
         if let node = node(module, ["MatMulInteger"]) {
             let q = try graph.quantizedLinear(node)
             let bias = try q.biasValues().map { Tensor(shape: [$0.count], values: $0) }
-            return Linear(weight: try fastLinearWeights(q) ?? tensor(try q.weights()), bias: bias)
+            if let bias { tally.add(bias.count) }
+            if let (values, scales) = try fastLinearWeights(q) {
+                return HeldLinear(values: values, scales: scales, bias: bias, inFeatures: q.inFeatures)
+            }
+            return HeldLinear(Linear(weight: tensor(try q.weights()), bias: bias))
         }
         if let node = node(module, ["Gemm"]), let w = try floatInput(node, 1) {
             var weight = try tensor(w)
             // Gemm computes A·op(B): transB = 1 means B is already PyTorch's [out, in].
             if (node.intAttribute("transB") ?? 0) == 0 { weight = weight.transposed().contiguous() }
             let bias = try floatInput(node, 2).map { try tensor($0, shape: [$0.elementCount]) }
-            return Linear(weight: weight, bias: bias)
+            return HeldLinear(Linear(weight: weight, bias: bias))
         }
         if let node = node(module, ["MatMul"]), let w = try floatInput(node, 1) {
             let weight = try tensor(w).transposed().contiguous()
@@ -90,7 +94,7 @@ public struct KokoroWeights: Sendable {
                 let other = add.inputs.first { $0 != output } ?? ""
                 bias = try graph.constant(other).map { try tensor($0, shape: [$0.elementCount]) }
             }
-            return Linear(weight: weight, bias: bias)
+            return HeldLinear(Linear(weight: weight, bias: bias))
         }
         throw missing("Linear layer", module)
     }
@@ -142,7 +146,8 @@ public struct KokoroWeights: Sendable {
         let weights: [LSTMWeights]
         if let node = node(module, ["DynamicQuantizeLSTM"]) {
             let q = try graph.quantizedLSTM(node)
-            weights = try fastLSTMWeights(q) ?? q.weights().map { d in
+            if let (forward, backward) = try fastLSTMWeights(q) { return LSTM(forward: forward, backward: backward) }
+            weights = try q.weights().map { d in
                 LSTMWeights(inputWeight: tensor(d.weightIH), hiddenWeight: tensor(d.weightHH),
                             inputBias: Tensor(shape: [d.biasIH.count], values: d.biasIH),
                             hiddenBias: Tensor(shape: [d.biasHH.count], values: d.biasHH))
