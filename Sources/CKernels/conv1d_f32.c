@@ -60,6 +60,66 @@ static void block_scalar(const float *x, ptrdiff_t ldx, int cin, int k, int dil,
     }
 }
 
+// Portable path: plain C over the compiler's generic vectors (GCC/Clang vector extensions, which
+// lower to whatever the target has: SSE, AVX, NEON). 4 output channels by 16 time steps (two
+// 8-wide vectors per channel), 8 accumulators that stay in registers: per input channel and tap,
+// two loads of the signal and four weight splats feed 8 multiply-adds. A last partial tile
+// overlaps the one before it as in the AVX2 path; a range narrower than one tile is summed one
+// column at a time.
+typedef float vec8 __attribute__((vector_size(32), aligned(4)));
+#define PORTABLE_COLUMNS 16
+
+static inline vec8 load8(const float *p) {
+    vec8 v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+static void rows4_portable(const float *x, ptrdiff_t ldx, int cin, int k, int dil, const float *w, int row0,
+                           const epilogue *e, int t, int skip) {
+    vec8 zero = {0};
+    vec8 a0 = zero + e->bias[row0], a1 = a0, a2 = zero + e->bias[row0 + 1], a3 = a2;
+    vec8 a4 = zero + e->bias[row0 + 2], a5 = a4, a6 = zero + e->bias[row0 + 3], a7 = a6;
+    const float *wp = w + row0;
+    for (int c = 0; c < cin; c++) {
+        const float *xr = x + c * ldx + t;
+        for (int j = 0; j < k; j++) {
+            const float *xp = xr + j * dil;
+            vec8 lo = load8(xp), hi = load8(xp + 8);
+            float w0 = wp[0], w1 = wp[1], w2 = wp[2], w3 = wp[3];
+            a0 += w0 * lo; a1 += w0 * hi;
+            a2 += w1 * lo; a3 += w1 * hi;
+            a4 += w2 * lo; a5 += w2 * hi;
+            a6 += w3 * lo; a7 += w3 * hi;
+            wp += SOTTO_CONV1D_BLOCK;
+        }
+    }
+    float sums[4][PORTABLE_COLUMNS];
+    memcpy(sums[0], &a0, 32); memcpy(sums[0] + 8, &a1, 32);
+    memcpy(sums[1], &a2, 32); memcpy(sums[1] + 8, &a3, 32);
+    memcpy(sums[2], &a4, 32); memcpy(sums[2] + 8, &a5, 32);
+    memcpy(sums[3], &a6, 32); memcpy(sums[3] + 8, &a7, 32);
+    for (int r = 0; r < 4 && row0 + r < e->rows; r++) {
+        float *dst = e->out + (row0 + r) * e->ldo + t;
+        for (int i = skip; i < PORTABLE_COLUMNS; i++) dst[i] = finish(e, row0 + r, t + i, sums[r][i]);
+    }
+}
+
+static int block_portable(const float *x, ptrdiff_t ldx, int cin, int k, int dil, const float *w,
+                          const epilogue *e, int t0, int t1) {
+    if (t1 - t0 < PORTABLE_COLUMNS) return t0;
+    for (int t = t0; t < t1; t += PORTABLE_COLUMNS) {
+        int skip = 0;
+        if (t + PORTABLE_COLUMNS > t1) {
+            skip = t - (t1 - PORTABLE_COLUMNS);
+            t = t1 - PORTABLE_COLUMNS;
+        }
+        rows4_portable(x, ldx, cin, k, dil, w, 0, e, t, skip);
+        if (e->rows > 4) rows4_portable(x, ldx, cin, k, dil, w, 4, e, t, skip);
+    }
+    return t1;
+}
+
 // The accumulators are separate variables (not an array) so that the compiler keeps all of
 // them in registers through the loops; an indexed array would be spilled on every update.
 #define ROWS8(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7)
@@ -214,7 +274,11 @@ int sotto_conv1d_f32(const float *x, ptrdiff_t ldx, int cin, int k, int dilation
                 if (done < end) block_scalar(x, ldx, cin, k, dilation, w, &e, done, end);
                 break;
             }
-            default: block_scalar(x, ldx, cin, k, dilation, w, &e, tile, end); break;
+            default: {
+                int done = block_portable(x, ldx, cin, k, dilation, w, &e, tile, end);
+                if (done < end) block_scalar(x, ldx, cin, k, dilation, w, &e, done, end);
+                break;
+            }
             }
         }
     }

@@ -10,8 +10,12 @@ struct ResidualCouplingFlow {
         let post: Conv1d
         /// Piper trains mean-only couplings (no log-scale half in `post`).
         var meanOnly: Bool { post.outChannels == pre.inChannels }
-        /// Its convolutions in the order they apply.
-        var convolutions: [Conv1d] { [pre] + wavenet.inputLayers + wavenet.residualSkipLayers + [post] }
+        /// The geometry of its convolutions in the order they apply.
+        var convolutions: [(stride: Int, padding: Padding, dilation: Int, kernelSize: Int)] {
+            [(pre.stride, pre.padding, pre.dilation, pre.kernelSize)]
+                + (wavenet.inputLayers + wavenet.residualSkipLayers).map(\.geometry)
+                + [(post.stride, post.padding, post.dilation, post.kernelSize)]
+        }
     }
 
     /// In the order the reverse pass runs them (flows.N, …, flows.0).

@@ -4,8 +4,8 @@ import SottoKernels
 /// tanh·sigmoid units, residual and skip 1×1 convolutions; the skips are summed. Speaker
 /// conditioning adds a per-channel bias to every layer's gate input.
 struct WaveNet {
-    let inputLayers: [Conv1d]
-    let residualSkipLayers: [Conv1d]
+    let inputLayers: [WaveNetConvolution]
+    let residualSkipLayers: [WaveNetConvolution]
     /// gin → 2·hidden·layers (multi-speaker voices only).
     let condition: Conv1d?
     let hidden: Int
@@ -13,8 +13,8 @@ struct WaveNet {
     init(weights: PiperWeights, module: String) throws {
         let count = weights.count(module + ".in_layers", "bias")
         guard count > 0 else { throw weights.malformed(module, "no layers") }
-        inputLayers = try (0 ..< count).map { try weights.conv("\(module).in_layers.\($0)") }
-        residualSkipLayers = try (0 ..< count).map { try weights.conv("\(module).res_skip_layers.\($0)") }
+        inputLayers = try (0 ..< count).map { try WaveNetConvolution(weights: weights, module: "\(module).in_layers.\($0)") }
+        residualSkipLayers = try (0 ..< count).map { try WaveNetConvolution(weights: weights, module: "\(module).res_skip_layers.\($0)") }
         condition = weights.hasConvolution(module + ".cond_layer") ? try weights.conv(module + ".cond_layer") : nil
         hidden = inputLayers[0].inChannels
         guard inputLayers.allSatisfy({ $0.inChannels == hidden && $0.outChannels == 2 * hidden }),
