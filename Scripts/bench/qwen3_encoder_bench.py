@@ -5,7 +5,7 @@ it on a voice-clone reference) on a raw float32 24 kHz waveform, or writes that 
     qwen3_encoder_bench.py --write-input FILE [--seconds 3]
     qwen3_encoder_bench.py FOLDER/speech_tokenizer FILE [--threads 2] [--repeats 5]
 
-Prints one line: median and minimum wall milliseconds per encode, frames, load average.
+Prints one line: median and minimum wall milliseconds per encode, median CPU (user + system), frames, load average.
 Scripts/bench/qwen3_encoder.sh runs it interleaved with the native encoder.
 """
 import argparse
@@ -47,14 +47,15 @@ def main():
     wave = np.fromfile(args.input, dtype=np.float32)
     tokenizer = Qwen3TTSTokenizer.from_pretrained(args.folder, dtype=torch.float32)
     tokenizer.encode(wave, sr=24000)  # warm-up
-    times = []
+    times, cpu = [], []
     for _ in range(args.repeats):
-        start = time.perf_counter()
+        start, cpu_start = time.perf_counter(), time.process_time()
         codes = tokenizer.encode(wave, sr=24000).audio_codes[0]
         times.append(1000 * (time.perf_counter() - start))
+        cpu.append(1000 * (time.process_time() - cpu_start))
     load = open("/proc/loadavg").read().split()[:3]
     print(f"pytorch threads {args.threads}: median {statistics.median(times):.1f} ms, min {min(times):.1f} ms, "
-          f"{codes.shape[0]} frames x {codes.shape[1]} codes, load {' '.join(load)}")
+          f"CPU {statistics.median(cpu):.1f} ms, {codes.shape[0]} frames x {codes.shape[1]} codes, load {' '.join(load)}")
 
 
 if __name__ == "__main__":
