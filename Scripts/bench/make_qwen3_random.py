@@ -5,11 +5,13 @@ For timing (qwen3-batch-bench, `sotto say`), never for listening: the weights ar
 model never says end-of-speech and every take runs to its frame cap. The layout is the
 released one: config.json, generation_config.json, model.safetensors (bf16, the 402 talker
 tensors), speech_tokenizer/ (config.json, preprocessor_config.json, model.safetensors in fp32
-with the decoder's tensors; the encoder is not used for speech and is left out), and the
-tokenizer files. Dimensions are those of the 0.6B CustomVoice config (talker 1024 wide, 28
+with the decoder's and the Mimi encoder's tensors, the encoder being what voice cloning runs on
+a reference recording), and the tokenizer files. Dimensions are those of the 0.6B CustomVoice config (talker 1024 wide, 28
 layers, 16/8 heads of 128, MLP 3072; code predictor 5 layers of the same shape; text embedding
-151936 x 2048; codec decoder latent 1024, decoder 1536, transformer 512 wide x 8 layers). The
-tensor names are checked against the committed small fixture, which the official code wrote.
+151936 x 2048; codec decoder latent 1024, decoder 1536, transformer 512 wide x 8 layers; codec
+encoder 64 filters, transformer 512 wide x 8 layers of 8 heads, MLP 2048, 32 codebooks of
+2048 x 256). The tensor names are checked against the committed small fixtures, which the official
+code wrote. A safetensors file that already holds exactly the tensors it would get is kept.
 
     python3 Scripts/bench/make_qwen3_random.py [--out ~/.cache/sotto/qwen3-random-0.6b]
         [--tokenizer ~/.local/share/sotto/models/qwen3-tokenizer]
@@ -27,6 +29,7 @@ import numpy as np
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 FIXTURES = os.path.join(ROOT, "Tests", "Qwen3TTSTests", "Fixtures", "qwen3")
+ENCODER_FIXTURE = os.path.join(ROOT, "Tests", "Qwen3TTSTests", "Fixtures", "qwen3-encoder", "speech_tokenizer")
 
 TALKER = dict(hidden_size=1024, intermediate_size=3072, num_hidden_layers=28, num_attention_heads=16,
               num_key_value_heads=8, head_dim=128, text_hidden_size=2048)
@@ -35,6 +38,17 @@ PREDICTOR = dict(hidden_size=1024, intermediate_size=3072, num_hidden_layers=5, 
 CODEC = dict(codebook_dim=512, vector_quantization_hidden_dimension=512, latent_dim=1024, decoder_dim=1536,
              hidden_size=512, intermediate_size=1024, num_hidden_layers=8, num_attention_heads=16,
              num_key_value_heads=16, head_dim=64)
+
+# The released codec's encoder_config (transformers MimiConfig keys).
+ENCODER = dict(audio_channels=1, num_filters=64, kernel_size=7, residual_kernel_size=3, last_kernel_size=3,
+               dilation_growth_rate=2, num_residual_layers=1, compress=2, upsampling_ratios=[8, 6, 5, 4],
+               use_causal_conv=True, use_conv_shortcut=False, pad_mode="constant", trim_right_ratio=1.0,
+               hidden_size=512, intermediate_size=2048, num_hidden_layers=8, num_attention_heads=8,
+               num_key_value_heads=8, head_dim=64, hidden_act="gelu", norm_eps=1e-5, rope_theta=10000.0,
+               max_position_embeddings=8000, sliding_window=250, layer_scale_initial_scale=0.01,
+               attention_bias=False, use_cache=False, use_streaming=False, num_quantizers=32,
+               num_semantic_quantizers=1, codebook_size=2048, codebook_dim=256,
+               vector_quantization_hidden_dimension=256, upsample_groups=512, sampling_rate=24000)
 
 
 def decoder_layer(prefix, hidden, heads, kv_heads, head_dim, inter, qk_norm=True):
@@ -148,6 +162,57 @@ def codec_tensors(quantizers, codebook_size, upsampling_ratios, upsample_rates):
     return t
 
 
+def encoder_tensors(e):
+    """Mimi's encoder half: SEANet convolutions, transformer, downsampling convolution and the
+    split RVQ (codebooks as EMA sums and usage counts)."""
+    t = {}
+    p = "encoder.encoder.layers."
+    t[p + "0.conv.weight"] = ("conv", [e["num_filters"], 1, e["kernel_size"]])
+    t[p + "0.conv.bias"] = ("bias", [e["num_filters"]])
+    index, channels = 1, e["num_filters"]
+    for ratio in reversed(e["upsampling_ratios"]):
+        for _ in range(e["num_residual_layers"]):
+            hidden = channels // e["compress"]
+            t[f"{p}{index}.block.1.conv.weight"] = ("conv", [hidden, channels, e["residual_kernel_size"]])
+            t[f"{p}{index}.block.1.conv.bias"] = ("bias", [hidden])
+            t[f"{p}{index}.block.3.conv.weight"] = ("conv", [channels, hidden, 1])
+            t[f"{p}{index}.block.3.conv.bias"] = ("bias", [channels])
+            index += 1
+        index += 1  # ELU
+        t[f"{p}{index}.conv.weight"] = ("conv", [2 * channels, channels, 2 * ratio])
+        t[f"{p}{index}.conv.bias"] = ("bias", [2 * channels])
+        index += 1
+        channels *= 2
+    t[f"{p}{index + 1}.conv.weight"] = ("conv", [e["hidden_size"], channels, e["last_kernel_size"]])
+    t[f"{p}{index + 1}.conv.bias"] = ("bias", [e["hidden_size"]])
+    h, inter = e["hidden_size"], e["intermediate_size"]
+    q, kv = e["num_attention_heads"] * e["head_dim"], e["num_key_value_heads"] * e["head_dim"]
+    for i in range(e["num_hidden_layers"]):
+        lp = f"encoder.encoder_transformer.layers.{i}."
+        for norm in ("input_layernorm.", "post_attention_layernorm."):
+            t[lp + norm + "weight"] = ("norm", [h])
+            t[lp + norm + "bias"] = ("bias", [h])
+        for name, shape in (("q", [q, h]), ("k", [kv, h]), ("v", [kv, h]), ("o", [h, q])):
+            t[f"{lp}self_attn.{name}_proj.weight"] = ("w", shape)
+        t[lp + "mlp.fc1.weight"] = ("w", [inter, h])
+        t[lp + "mlp.fc2.weight"] = ("w", [h, inter])
+        t[lp + "self_attn_layer_scale.scale"] = ("scale", [h])
+        t[lp + "mlp_layer_scale.scale"] = ("scale", [h])
+    t["encoder.downsample.conv.weight"] = ("conv", [h, h, 4])
+    dim = e["codebook_dim"]
+    semantic = e["num_semantic_quantizers"]
+    for part, count in (("semantic", semantic), ("acoustic", e["num_quantizers"] - semantic)):
+        rp = f"encoder.quantizer.{part}_residual_vector_quantizer."
+        t[rp + "input_proj.weight"] = ("conv", [dim, h, 1])
+        t[rp + "output_proj.weight"] = ("conv", [h, dim, 1])
+        for i in range(count):
+            cp = f"{rp}layers.{i}.codebook."
+            t[cp + "initialized"] = ("ones", [1])
+            t[cp + "cluster_usage"] = ("ones", [e["codebook_size"]])
+            t[cp + "embed_sum"] = ("w1", [e["codebook_size"], dim])
+    return t
+
+
 def values(rng, kind, shape):
     n = int(np.prod(shape))
     if kind == "norm":
@@ -194,6 +259,15 @@ def write_safetensors(path, tensors, dtype, rng):
     os.replace(tmp, path)
 
 
+def write_unless_present(path, tensors, dtype, rng):
+    """Writes the file unless it already holds exactly these tensors (regenerating a 1.8 GB
+    talker to add codec tensors would take minutes for nothing)."""
+    if os.path.exists(path) and header_names(path) == set(tensors):
+        print(f"{path} already holds these {len(tensors)} tensors; kept")
+        return
+    write_safetensors(path, tensors, dtype, rng)
+
+
 def header_names(path):
     with open(path, "rb") as f:
         n = struct.unpack("<Q", f.read(8))[0]
@@ -210,7 +284,7 @@ def main():
     parser.add_argument("--tokenizer", default=os.path.expanduser("~/.local/share/sotto/models/qwen3-tokenizer"))
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
-    rng = np.random.default_rng(args.seed)
+    talker_rng, codec_rng = np.random.default_rng(args.seed), np.random.default_rng(args.seed + 1)
 
     config = json.load(open(os.path.join(FIXTURES, "talker-0b6", "config.json")))
     talker = config["talker_config"]
@@ -218,16 +292,19 @@ def main():
     talker["code_predictor_config"].update(PREDICTOR)
     codec_config = json.load(open(os.path.join(FIXTURES, "speech_tokenizer", "config.json")))
     codec_config["decoder_config"].update(CODEC)
+    codec_config["encoder_config"].update(ENCODER)
 
     talker_t = talker_tensors(talker["text_vocab_size"], talker["vocab_size"], talker["num_code_groups"])
     d = codec_config["decoder_config"]
     codec_t = codec_tensors(d["num_quantizers"], d["codebook_size"], d["upsampling_ratios"], d["upsample_rates"])
+    codec_t.update(encoder_tensors(codec_config["encoder_config"]))
 
     # Every tensor the official code wrote for the small fixture exists here under the same name.
     for fixture, mine, keep in ((os.path.join(FIXTURES, "talker-0b6", "model.safetensors"), talker_t, "talker."),
-                                (os.path.join(FIXTURES, "speech_tokenizer", "model.safetensors"), codec_t, "decoder.")):
+                                (os.path.join(FIXTURES, "speech_tokenizer", "model.safetensors"), codec_t, "decoder."),
+                                (os.path.join(ENCODER_FIXTURE, "model.safetensors"), codec_t, "encoder.")):
         theirs = {pattern(n) for n in header_names(fixture) if n.startswith(keep)}
-        ours = {pattern(n) for n in mine}
+        ours = {pattern(n) for n in mine if n.startswith(keep)}
         if theirs != ours:
             sys.exit(f"tensor names differ from {fixture}: missing {sorted(theirs - ours)}, extra {sorted(ours - theirs)}")
 
@@ -240,9 +317,9 @@ def main():
     for name in ("vocab.json", "merges.txt", "tokenizer_config.json"):
         shutil.copy(os.path.join(args.tokenizer, name), out)
     print(f"{len(talker_t)} talker tensors, {sum(int(np.prod(s)) for _, s in talker_t.values()) / 1e6:.0f} M parameters")
-    write_safetensors(os.path.join(out, "model.safetensors"), talker_t, "BF16", rng)
-    print(f"{len(codec_t)} codec decoder tensors")
-    write_safetensors(os.path.join(out, "speech_tokenizer", "model.safetensors"), codec_t, "F32", rng)
+    write_unless_present(os.path.join(out, "model.safetensors"), talker_t, "BF16", talker_rng)
+    print(f"{len(codec_t)} codec tensors (decoder and encoder)")
+    write_unless_present(os.path.join(out, "speech_tokenizer", "model.safetensors"), codec_t, "F32", codec_rng)
     print(out)
 
 

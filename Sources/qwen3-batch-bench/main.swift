@@ -11,6 +11,9 @@ import SottoMetrics
 // peak resident memory. One batch size per process, so that the peak memory is that batch's.
 //
 //   qwen3-batch-bench FOLDER [--streams N] [--frames F] [--precision int8] [--threads T]
+//   qwen3-batch-bench FOLDER --encode SAMPLES.f32 [--threads T] [--repeats R]
+//
+// The second form times the codec encoder on a voice-clone reference instead (EncodeBench.swift).
 
 OpenBLASCore.reexecIfWorthwhile()
 OpenBLASCore.shortenIdleSpin()
@@ -43,6 +46,11 @@ let frames = Int(argument("--frames") ?? "48") ?? 48
 let precision = WeightPrecision(rawValue: argument("--precision") ?? "int8") ?? .int8
 let threads = Int(argument("--threads") ?? "2") ?? 2
 KernelThreads.set(threads)
+
+if let input = argument("--encode") {
+    try runEncodeBench(folder: folder, input: input, threads: threads, repeats: Int(argument("--repeats") ?? "5") ?? 5)
+    exit(0)
+}
 
 let loadStart = MonotonicClock.now()
 let qwen = try Qwen3Model(folder: folder, precision: precision)
