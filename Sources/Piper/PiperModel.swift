@@ -154,7 +154,9 @@ public final class PiperModel: @unchecked Sendable {
     /// decoded (in order; together they are the sentence). Everything up to the flow needs the
     /// whole sentence; the flow runs first on what the first window reads, then on the rest, so
     /// first audio waits for the encoder, the durations and two short pieces of work.
+    /// `onDurations` receives the frames per id as soon as they are known, before any audio.
     public func synthesize(ids: [Int], options: PiperSynthesisOptions, noise: inout GaussianNoise,
+                           onDurations: ([Int]) -> Void = { _ in },
                            onAudio: ([Float]) throws -> Void) throws -> PiperSynthesis {
         try validate(ids: ids, options: options)
         lock.lock()
@@ -201,6 +203,7 @@ public final class PiperModel: @unchecked Sendable {
             throw SottoError("injected latent noise needs \(flow.channels) × \(total) values, got \(injected.count)")
         }
         lap("durations")
+        onDurations(frames)
 
         var latentNoise = options.latentNoise ?? []
         if options.noiseScale != 0 && options.latentNoise == nil { latentNoise = noise.draw(flow.channels * total) }

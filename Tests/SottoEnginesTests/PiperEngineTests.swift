@@ -32,6 +32,35 @@ import Testing
         #expect(chunks.allSatisfy { $0.sampleRate == 16000 && $0.samples.count > 0 && $0.samples.count % hop == 0 })
     }
 
+    /// Each sentence's words, timed from its durations, arrive with its first window.
+    @Test func wordsAreTimedWithEachSentencesFirstWindow() throws {
+        let engine = try PiperFixtures.joe.get()
+        let collect = ChunkCollector()
+        let text = "The quick brown fox jumps over 13 lazy dogs. Then it rests!"
+        var sampling = SamplingOptions()
+        sampling.noiseScale = 0
+        sampling.noiseW = 0
+        let request = SynthesisRequest(text: text, sampling: sampling)
+        _ = try engine.synthesize(request, cancellation: CancellationFlag()) { collect($0) }
+        let chunks = collect.chunks
+        let firsts = chunks.indices.filter { $0 == 0 || chunks[$0].text != chunks[$0 - 1].text }
+        #expect(firsts.count == 2)
+        #expect(chunks.indices.filter { !chunks[$0].words.isEmpty } == firsts)
+        let words = chunks.flatMap(\.words)
+        #expect(words.map(\.word) == ["The", "quick", "brown", "fox", "jumps", "over", "13", "lazy", "dogs", "Then", "it", "rests"])
+        let rate = Double(engine.sampleRate)
+        let total = Double(collect.samples.count) / rate
+        for word in words { #expect(word.start < word.end && word.end <= total + 1e-9, "\(word)") }
+        for (a, b) in zip(words, words.dropFirst()) { #expect(a.end <= b.start + 1e-9, "\(a) \(b)") }
+        let firstSentence = Double(chunks[..<firsts[1]].reduce(0) { $0 + $1.samples.count }) / rate
+        #expect(chunks[firsts[1]].words.allSatisfy { $0.start >= firstSentence - 1e-9 })
+        // Every word's time is whole frames of the decoder.
+        let hop = Double(engine.piper.hopLength)
+        for word in words {
+            for t in [word.start, word.end] { #expect(abs((t * rate / hop).rounded() - t * rate / hop) < 1e-6) }
+        }
+    }
+
     /// Stage times are summed over the sentences, in pipeline order.
     @Test func stagesAreReported() throws {
         let engine = try PiperFixtures.multi.get()

@@ -22,7 +22,7 @@ public final class PiperEngine: TokenizingEngine, @unchecked Sendable {
     public var sampleRate: Int { piper.sampleRate }
 
     public var capabilities: EngineCapabilities {
-        var set: EngineCapabilities = [.speed, .streaming, .seed]
+        var set: EngineCapabilities = [.speed, .streaming, .seed, .wordTimings]
         if isMultiSpeaker { set.insert(.voices) }
         return set
     }
@@ -120,10 +120,18 @@ public final class PiperEngine: TokenizingEngine, @unchecked Sendable {
         var totals: [String: Double] = [:]
         var order: [String] = []
         var index = 0
+        let timer = PiperWordTimer(frontEnd: frontEnd, hopLength: piper.hopLength, sampleRate: sampleRate)
+        var samplesBefore = 0
         for sentence in sentences where sentence.isSpeakable {
             try cancellation.check()
-            let output = try piper.synthesize(ids: sentence.ids, options: options, noise: &noise) { samples in
-                try onChunk(AudioChunk(samples: samples, sampleRate: sampleRate, index: index, text: sentence.text))
+            // A sentence's words are timed once its durations exist and go out with its first window.
+            var words: [WordTiming] = []
+            let output = try piper.synthesize(ids: sentence.ids, options: options, noise: &noise, onDurations: { frames in
+                words = timer.words(of: sentence, frames: frames, offset: samplesBefore)
+            }) { samples in
+                try onChunk(AudioChunk(samples: samples, sampleRate: sampleRate, index: index, text: sentence.text, words: words))
+                words = []
+                samplesBefore += samples.count
                 index += 1
                 try cancellation.check()
             }

@@ -30,6 +30,6 @@ enum PiperLayout {
         return ModelDescriptor(name: name, kind: .piper, url: onnx, files: files, voices: voices,
                                languages: languages, variant: variant,
                                isBundled: FileManager.default.fileExists(atPath: onnx.path + ".sha256"),
-                               capabilities: voices.count > 1 ? [.voices, .speed, .streaming] : [.speed, .streaming])
+                               capabilities: voices.count > 1 ? [.voices, .speed, .streaming, .wordTimings] : [.speed, .streaming, .wordTimings])
     }
 }

@@ -56,6 +56,14 @@ public struct PiperPhonemeIDs: Sendable {
         return (ids, missing)
     }
 
+    /// The ids before the first phoneme's: `^` and a pad.
+    public var leadingCount: Int { (map["^"]?.count ?? 1) + (map["_"]?.count ?? 1) }
+
+    /// The ids a phoneme takes, the pad after it included; 0 for one the voice lacks.
+    public func idCount(of phoneme: String) -> Int {
+        map[phoneme].map { $0.count + (map["_"]?.count ?? 1) } ?? 0
+    }
+
     /// Ids for boundaries and pads alone: what an empty sentence gives.
     public var emptyCount: Int { (map["^"]?.count ?? 1) + (map["_"]?.count ?? 1) + (map["$"]?.count ?? 1) }
 }
