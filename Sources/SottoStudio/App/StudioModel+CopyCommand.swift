@@ -5,16 +5,8 @@ extension StudioModel {
     /// `y` / `:copy`: shows the `sotto say` command that makes the take again, and hands it to the
     /// terminal's clipboard.
     public func copyCommand(takeReference: String?) {
-        let takeID: Int
-        if let reference = takeReference {
-            guard let resolved = resolveTake(reference) else { return }
-            takeID = resolved
-        } else if let selected = selectedTake {
-            takeID = selected.id
-        } else {
-            error(manifest.takes.isEmpty ? "no takes yet: synthesize one with s" : "select a take to copy its command")
-            return
-        }
+        guard let takeID = chosenTakeID(takeReference, noTakes: "no takes yet: synthesize one with s",
+                                        noSelection: "select a take to copy its command") else { return }
         guard let take = take(takeID) else {
             error("take #\(takeID) is still being made; copy its command when it is done")
             return

@@ -112,20 +112,20 @@ extension StudioModel {
         }
     }
 
+    /// The take a command names, else the selected one; nil, with the reason said, when there
+    /// is neither.
+    func chosenTakeID(_ reference: String?, noTakes: String, noSelection: String) -> Int? {
+        if let reference { return resolveTake(reference) }
+        if let selected = selectedTake { return selected.id }
+        error(manifest.takes.isEmpty ? noTakes : noSelection)
+        return nil
+    }
+
     /// Writes a take to `path` as WAV, FLAC or Ogg by its extension; relative paths are from the
     /// folder the studio was started in, `~` is the home folder.
     public func export(takeReference: String?, to rawPath: String) {
-        let takeID: Int
-        if let reference = takeReference {
-            guard let resolved = resolveTake(reference) else { return }
-            takeID = resolved
-        } else if let selected = selectedTake {
-            takeID = selected.id
-        } else {
-            error(manifest.takes.isEmpty ? "no takes to export yet" : "select a take to export")
-            return
-        }
-        guard let take = take(takeID) else { return }
+        guard let takeID = chosenTakeID(takeReference, noTakes: "no takes to export yet", noSelection: "select a take to export"),
+              let take = take(takeID) else { return }
         let path = Self.expandPath(rawPath)
         guard AudioFileFormat(path: path) != nil else {
             error("cannot tell the format of \(rawPath): end it in .wav, .flac or .ogg")
