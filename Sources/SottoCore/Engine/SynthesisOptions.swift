@@ -16,6 +16,12 @@ public struct SynthesisOptions: Codable, Sendable, Equatable {
     public var speed: Double
     public var seed: UInt64?
     public var sampling: SamplingOptions
+    /// Qwen3-TTS Base: a recording whose voice the take clones (any sample rate or channels).
+    public var reference: String?
+    /// The words spoken in `reference`; with them the clone is in-context (voice and manner).
+    public var referenceText: String?
+    /// Clone from the reference's x-vector alone, without its words.
+    public var xVectorOnly: Bool?
 
     public init(voice: String? = nil, instruct: String? = nil, voiceDescription: String? = nil, language: String? = nil,
                 speed: Double = 1, seed: UInt64? = nil, sampling: SamplingOptions = SamplingOptions()) {
