@@ -7,7 +7,7 @@ import SottoKernels
 /// tiers use ResBlock2, the high tier ResBlock1).
 struct HiFiGANDecoder {
     struct Stage {
-        let upsample: ConvTranspose1d
+        let upsample: PolyphaseConvTranspose1d
         let residuals: TiledResidualStage
     }
 
@@ -102,7 +102,7 @@ struct HiFiGANDecoder {
             let residual = Reach.sameLength(need, left: stage.residuals.reachLeft, right: stage.residuals.reachRight,
                                             length: totalFrames * rates[i + 1])
             need = Reach.transposed(residual, kernel: up.kernelSize, stride: up.stride, padding: up.padding,
-                                    dilation: up.dilation, length: totalFrames * rates[i])
+                                    dilation: 1, length: totalFrames * rates[i])
             residualInputs.insert(residual, at: 0)
             stageInputs.insert(need, at: 0)
         }

@@ -106,16 +106,22 @@ public struct PiperWeights {
     }
 
     /// The ConvTranspose node of `module` as a transposed convolution.
-    func convTranspose(_ module: String) throws -> ConvTranspose1d {
+    /// The ConvTranspose node of `module`, run as one convolution per output phase; it must have
+    /// one group and dilation 1, as HiFi-GAN's upsampling layers do.
+    func convTranspose(_ module: String) throws -> PolyphaseConvTranspose1d {
         let node = try convolutionNode(module, "ConvTranspose")
         let (weight, bias) = try weightAndBias(node, module)
         let pads = node.intsAttribute("pads") ?? [0, 0]
         guard weight.rank == 3, pads.count <= 1 || pads[0] == pads[1] else {
             throw SottoError("\(fileLabel): \(module) is not a symmetric 1-D transposed convolution")
         }
-        return ConvTranspose1d(weight: weight, bias: bias, stride: node.intsAttribute("strides")?.first ?? 1,
-                               padding: pads.first ?? 0, outputPadding: node.intsAttribute("output_padding")?.first ?? 0,
-                               dilation: node.intsAttribute("dilations")?.first ?? 1, groups: node.intAttribute("group") ?? 1)
+        let groups = node.intAttribute("group") ?? 1, dilation = node.intsAttribute("dilations")?.first ?? 1
+        let stride = node.intsAttribute("strides")?.first ?? 1, outputPadding = node.intsAttribute("output_padding")?.first ?? 0
+        guard groups == 1, dilation == 1, stride >= 1, (pads.first ?? 0) >= 0, outputPadding >= 0, outputPadding < stride else {
+            throw malformed(module, "stride \(stride), dilation \(dilation), \(groups) groups and output padding \(outputPadding) where Piper uses one group and dilation 1")
+        }
+        return PolyphaseConvTranspose1d(weight: weight, bias: bias, stride: stride, padding: pads.first ?? 0,
+                                        outputPadding: outputPadding)
     }
 
     /// The operand of the node `name` that the file fixes: an initializer, or one computed from
