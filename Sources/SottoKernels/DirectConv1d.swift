@@ -2,8 +2,8 @@ import CKernels
 
 /// Float32 1-D convolution (stride 1, one group) computed directly in register tiles, for
 /// signals that are long in time and narrow in channels, as in vocoders: 8 output channels by 48
-/// (AVX-512) or 12 (AVX2) time steps accumulate over every input channel and tap, chosen at run
-/// time. Where ``Conv1d`` issues one sgemm per tap (each packing its slice of the signal), this
+/// time steps (AVX-512), 4 by 24 (AVX2) or 4 by 16 (portable) accumulate over every input channel
+/// and tap, chosen at run time. Where ``Conv1d`` issues one sgemm per tap (each packing its slice of the signal), this
 /// reads the padded signal once per weight block and packs nothing per call.
 ///
 /// The input can be activated while it is padded (LeakyReLU, as HiFi-GAN applies before every

@@ -1,10 +1,12 @@
 #ifndef SOTTO_CONV1D_F32_H
 #define SOTTO_CONV1D_F32_H
 // Direct float32 1-D convolution for [channels, time] signals whose time axis is long compared
-// with their channel count (vocoders): register tiles of 8 output channels by 48 (AVX-512) or
-// 12 (AVX2) time steps accumulate over every input channel and tap, so no im2col buffer and no
-// packing of the signal happen per call. The epilogue adds a residual and can accumulate into
-// the output, which lets residual blocks skip separate passes over memory.
+// with their channel count (vocoders): register tiles of 8 output channels by 48 time steps
+// (AVX-512), 4 by 24 (AVX2) or 4 by 16 (portable) accumulate over every input channel and tap, so
+// no im2col buffer and no packing of the signal happen per call. The vector paths sum each output
+// in the same order (bias, then each input channel's taps in turn) with fused multiply-adds. The
+// epilogue adds a residual and can accumulate into the output, which lets residual blocks skip
+// separate passes over memory.
 
 #include <stddef.h>
 
