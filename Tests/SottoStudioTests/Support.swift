@@ -90,9 +90,17 @@ final class ToneEngine: SpeechEngine, @unchecked Sendable {
                 let t = Float(index * framesPerChunk + frame) / Float(sampleRate)
                 return 0.5 * sin(2 * .pi * frequency * t)
             }
-            try onChunk(AudioChunk(samples: samples, sampleRate: sampleRate, index: index, text: request.text))
+            // Like Kokoro and Piper, it times the words: here evenly over the whole take.
+            let words = index == 0 ? Self.evenlyTimed(request.text, seconds: Double(chunks * framesPerChunk) / Double(sampleRate)) : []
+            try onChunk(AudioChunk(samples: samples, sampleRate: sampleRate, index: index, text: request.text, words: words))
         }
         return SynthesisSummary(stages: [.init(name: "tone", seconds: 0.001)], notes: [])
+    }
+
+    static func evenlyTimed(_ text: String, seconds: Double) -> [WordTiming] {
+        let words = text.split(whereSeparator: \.isWhitespace).map(String.init)
+        let each = seconds / Double(max(1, words.count))
+        return words.enumerated().map { WordTiming(word: $1, start: Double($0) * each, end: Double($0 + 1) * each) }
     }
 }
 

@@ -18,6 +18,12 @@ public enum Overlay: Equatable, Sendable {
     case messages
     case tally
     case blind
+    /// An ABX run (`:abx`).
+    case abx
+    /// A blind ranking (`:rank`).
+    case rank
+    /// Two takes' settings side by side (`:diff`).
+    case diff(Int, Int)
     /// The sessions on disk (`:sessions`).
     case sessions
 }

@@ -31,6 +31,10 @@ extension StudioModel {
         case .markB: mark(.b, takeID: selectedTake?.id)
         case .toggleAB: toggleAB()
         case .blind: startBlindTest()
+        case .abx: startABX()
+        case .togglePick: togglePick()
+        case .clearPicks: setPicks([])
+        case .diff: showDiff([])
         case .recallTake: recallSelectedTake()
         case .export: promptExport()
         case .copyCommand: copyCommand(takeReference: nil)
@@ -65,7 +69,9 @@ extension StudioModel {
             textChanged()
         case .lineStart: text.moveToLineStart()
         case .lineEnd: text.moveToLineEnd()
-        case .blindSample1, .blindSample2, .blindSwitch, .blindPick, .blindNoPreference, .blindNextRound:
+        case .blindSample1, .blindSample2, .blindSwitch, .blindPick, .blindNoPreference, .blindNextRound,
+             .abxListen, .abxSwitch, .abxAnswer, .abxAgain, .leaveTest,
+             .rankListen, .rankSelect, .rankReorder, .rankSubmit, .rankAgain:
             break
         }
     }

@@ -88,7 +88,15 @@ extension StudioModel {
                 info(names.isEmpty ? "no themes found" : "themes: \(names.joined(separator: ", ")) (now: \(themeName))")
             }
         case .export(let path, let reference):
-            export(takeReference: reference, to: path)
+            if reference == nil, Self.namesFolder(path) {
+                exportPicked(to: path, formatName: nil)
+            } else {
+                export(takeReference: reference, to: path)
+            }
+        case .exportPicked(let folder, let format):
+            exportPicked(to: folder, formatName: format)
+        case .exportVotes(let path, let replace):
+            exportVotes(to: path, replace: replace)
         case .copyCommand(let reference):
             copyCommand(takeReference: reference)
         case .mark(let slot, let reference):
@@ -102,6 +110,14 @@ extension StudioModel {
             toggleAB()
         case .blind:
             startBlindTest()
+        case .abx(let rounds):
+            startABX(rounds: rounds ?? ABXTest.defaultRounds)
+        case .rank:
+            startRanking()
+        case .pick(let references):
+            pick(references)
+        case .diff(let references):
+            showDiff(references)
         case .tally:
             openOverlay(.tally)
         case .selectTake(let reference):

@@ -244,9 +244,11 @@ extension StudioModel {
     // MARK: Overlays
 
     func handleOverlay(_ key: Key, _ overlay: Overlay) {
-        if overlay == .blind {
-            handleBlind(key)
-            return
+        switch overlay {
+        case .blind: handleBlind(key); return
+        case .abx: handleABX(key); return
+        case .rank: handleRanking(key); return
+        default: break
         }
         switch key {
         case .escape, .character("q"), .character("?"), .enter:

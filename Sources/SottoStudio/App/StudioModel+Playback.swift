@@ -98,7 +98,7 @@ extension StudioModel {
             error("a blind test compares the takes marked A and B: mark two takes first (a, b)")
             return
         }
-        playback.stop()
+        closeListeningTests()
         // Whatever the status bar said about A and B would give the samples away.
         log.dismiss()
         blind = BlindTest(takeA: a, takeB: b, using: &random)

@@ -31,7 +31,7 @@ extension StudioModel {
             session = handle
             manifest = fresh
             manifest.nextTakeID = 1
-            blind = nil
+            closeListeningTests()
             library.forgetAll()
             takeCursor = ListCursor()
             saveNow()
@@ -76,7 +76,7 @@ extension StudioModel {
         let previous = manifest.id
         session = opened.session
         manifest = opened.manifest
-        blind = nil
+        closeListeningTests()
         failedTakeIDs = []
         library.forgetAll()
         takeCursor = ListCursor()

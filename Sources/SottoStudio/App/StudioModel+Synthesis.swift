@@ -37,7 +37,7 @@ extension StudioModel {
         case .fixed(let value): seed = value
         case .random: seed = random.next() % (UInt64(UInt32.max) + 1)
         }
-        if blind != nil { closeBlindTest() }
+        closeListeningTests()
         let takeID = manifest.nextTakeID
         manifest.nextTakeID += 1
         // The take records the precision it is made at, chosen or the default.

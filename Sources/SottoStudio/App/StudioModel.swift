@@ -45,6 +45,8 @@ public final class StudioModel {
     public internal(set) var takeCursor = ListCursor()
     public internal(set) var takeFilter = FilterQuery("")
     public internal(set) var blind: BlindTest?
+    public internal(set) var abx: ABXTest?
+    public internal(set) var ranking: RankingTest?
     /// The sessions on disk as `:sessions` last read them.
     public internal(set) var sessionList: [SessionStore.Summary] = []
     /// The slot `t` plays next when nothing is playing.

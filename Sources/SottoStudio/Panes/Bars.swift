@@ -51,6 +51,8 @@ enum Bars {
         if let overlay = studio.overlay {
             switch overlay {
             case .blind: return "1/2 listen · t switch · Space play/stop · Enter pick · = no preference · n next round · Esc leave"
+            case .abx: return "a/b/x listen · t switch · Space play/stop · A: X is A · B: X is B · n next run · Esc stop"
+            case .rank: return "1-8 listen · ↑↓ select · K/J move · Space play/stop · Enter rank · n next round · Esc leave"
             default: return "↑↓ scroll · Esc close"
             }
         }
@@ -106,6 +108,9 @@ enum Bars {
         case .messages?: return (" MESSAGES ", .titleFocus)
         case .tally?: return (" TALLY ", .titleFocus)
         case .sessions?: return (" SESSIONS ", .titleFocus)
+        case .abx?: return (" ABX ", .titleFocus)
+        case .rank?: return (" RANK ", .titleFocus)
+        case .diff?: return (" DIFF ", .titleFocus)
         case .blind?, nil: break
         }
         switch studio.mode {

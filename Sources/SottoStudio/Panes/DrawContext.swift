@@ -6,7 +6,7 @@ struct DrawContext {
     let playback: PlaybackSnapshot
     let layout: StudioLayout
 
-    var isBlind: Bool { model.blind != nil }
+    var isBlind: Bool { model.isListeningBlind }
 
     func isFocused(_ pane: Pane) -> Bool {
         model.focus == pane && model.overlay == nil

@@ -1,7 +1,8 @@
 import Foundation
 import SottoCore
 
-/// Panels over the panes: help, messages, blind-test tallies, and the blind test itself.
+/// Panels over the panes: help, messages, sessions and the blind A/B test (the other listening
+/// overlays are in `ListeningOverlays`).
 enum Overlays {
     struct Line {
         var text: String
@@ -18,7 +19,10 @@ enum Overlays {
         switch overlay {
         case .help: (title, lines) = ("Keys and commands", help(context))
         case .messages: (title, lines) = ("Messages", messages(context))
-        case .tally: (title, lines) = ("Blind test results", tally(context.model))
+        case .tally: (title, lines) = ("Blind test results", ListeningOverlays.tally(context.model))
+        case .abx: (title, lines) = ("ABX test", fitted(ListeningOverlays.abx(context), context: context, height: canvas.height))
+        case .rank: (title, lines) = ("Blind ranking", fitted(ListeningOverlays.rank(context), context: context, height: canvas.height))
+        case .diff(let first, let second): (title, lines) = ("Settings side by side", ListeningOverlays.diff(context, first: first, second: second))
         case .blind: (title, lines) = ("Blind A/B test", fitted(blind(context), context: context, height: canvas.height))
         case .sessions: (title, lines) = ("Sessions", sessions(context))
         }
@@ -154,31 +158,6 @@ enum Overlays {
                 return Line(prefix + row, style)
             }
         }
-    }
-
-    static func tally(_ studio: StudioModel) -> [Line] {
-        let votes = studio.manifest.votes
-        guard !votes.isEmpty else {
-            return [Line("No blind votes yet. Mark two takes A and B, then press B.", .dim)]
-        }
-        let takes = Dictionary(studio.takes.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        var lines = [Line("\(votes.count) vote\(votes.count == 1 ? "" : "s") in this session", .accent), Line("")]
-        for grouping in Tally.Grouping.allCases {
-            let tallies = Tally.tallies(of: votes, takes: takes, by: grouping)
-            lines.append(Line("By \(grouping.rawValue)", .accent))
-            if tallies.isEmpty { lines.append(Line("  (every vote compared takes of the same \(grouping.rawValue))", .dim)) }
-            for tally in tallies {
-                let score = String(format: "%3.0f%%", tally.score * 100)
-                lines.append(Line("  \(score)  \(tally.wins)W \(tally.losses)L \(tally.ties)T  \(tally.label)"))
-            }
-            lines.append(Line(""))
-        }
-        lines.append(Line("Votes, newest first", .accent))
-        for vote in votes.reversed().prefix(30) {
-            let choice = vote.preferred.map { "preferred \(vote.preferredLetter) (#\($0))" } ?? "no preference"
-            lines.append(Line("  A #\(vote.takeA) vs B #\(vote.takeB): \(choice)"))
-        }
-        return lines
     }
 
     static func blind(_ context: DrawContext) -> [Line] {

@@ -72,21 +72,21 @@ enum PlaybackStrip {
     static func statusLine(_ context: DrawContext, source: Source?) -> (String, StyleRole) {
         let snapshot = context.playback
         let glyphs = context.glyphs
-        let name = context.isBlind ? blindName(context, takeID: snapshot.takeID) : (source?.label ?? "")
+        let name = context.isBlind ? context.model.blindSampleName : (source?.label ?? "")
         let total = source?.seconds ?? snapshot.availableSeconds
         if context.isBlind {
-            // The position only: a sample's length (or anything else about it) could give it away.
+            // Not even the position: where a sample stops would tell its length, and its length
+            // could give it away.
             switch snapshot.phase {
             case .playing:
-                return ("\(glyphs.play) \(name)  \(Formatting.clock(snapshot.playheadSeconds))", .playing)
+                return ("\(glyphs.play) \(name)", .playing)
             case .opening, .waitingForAudio:
                 return ("\(glyphs.spinnerFrame(at: context.now)) \(name)", .accent)
             case .failed(let message):
                 return (unavailable(message), .error)
             case .finished, .stopped, .idle:
                 if let error = snapshot.lastError { return (unavailable(error), .error) }
-                let position = snapshot.phase == .stopped ? "  stopped at \(Formatting.clock(snapshot.playheadSeconds))" : ""
-                return ("\(glyphs.stop) \(name)\(position) · Space plays", .dim)
+                return ("\(glyphs.stop) \(name) · Space plays", .dim)
             }
         }
         switch snapshot.phase {
@@ -125,11 +125,6 @@ enum PlaybackStrip {
         }
         let hint = noDevice ? " · e exports the take · :device NAME picks another device" : ""
         return "playback unavailable: \(reason)\(hint)"
-    }
-
-    static func blindName(_ context: DrawContext, takeID: Int?) -> String {
-        guard let test = context.model.blind, let takeID, let index = test.order.firstIndex(of: takeID) else { return "blind test" }
-        return "sample \(index + 1)"
     }
 
     static func drawCompact(_ context: DrawContext, region: Region, source: Source?) {

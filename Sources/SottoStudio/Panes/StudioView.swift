@@ -1,4 +1,5 @@
 import SottoAudio
+import SottoCore
 
 /// Draws the whole studio onto a canvas. Keeps the waveform of the take on show between frames,
 /// recomputing it only when the take, its length or the strip's width changes.
@@ -6,6 +7,8 @@ public final class StudioView {
     public var glyphs: Glyphs
     private var waveKey: (takeID: Int, frames: Int, columns: Int)?
     private var waveLevels: [Double] = []
+    private var wordKey: (takeID: Int, words: Int, text: String)?
+    private var wordPositions: [[TextPosition]?] = []
 
     public init(glyphs: Glyphs) {
         self.glyphs = glyphs
@@ -28,7 +31,7 @@ public final class StudioView {
             switch pane {
             case .models: ModelsPane.draw(context, region: region)
             case .voices: VoicesPane.draw(context, region: region)
-            case .text: TextPane.draw(context, region: region)
+            case .text: TextPane.draw(context, region: region, spoken: spokenWord(studio, context: context))
             case .controls: ControlsPane.draw(context, region: region)
             case .takes: TakesPane.draw(context, region: region)
             case .metrics: MetricsPane.draw(context, region: region)
@@ -81,6 +84,27 @@ public final class StudioView {
         }
         return PlaybackStrip.Source(takeID: takeID, label: label, levels: waveLevels,
                                     seconds: Double(frames) / Double(buffer.sampleRate))
+    }
+
+    /// The characters of the Text pane that the take playing speaks now: none when that take is
+    /// not of this text, has no word timings, or a blind test is on (timings tell takes apart).
+    func spokenWord(_ studio: StudioModel, context: DrawContext) -> [TextPosition] {
+        let snapshot = context.playback
+        guard snapshot.phase == .playing, !context.isBlind, studio.mode != .editingText, let takeID = snapshot.takeID else { return [] }
+        let words: [WordTiming], text: String
+        if let job = studio.jobs.first(where: { $0.takeID == takeID }) {
+            (words, text) = (job.progress.words, job.text)
+        } else if let take = studio.take(takeID), let timed = take.words {
+            (words, text) = (timed, take.text)
+        } else {
+            return []
+        }
+        guard text == studio.text.text, let index = WordHighlight.wordIndex(at: snapshot.playheadSeconds, in: words) else { return [] }
+        if wordKey.map({ $0 != (takeID, words.count, text) }) ?? true {
+            wordPositions = WordHighlight.positions(of: words, in: studio.text.lines)
+            wordKey = (takeID, words.count, text)
+        }
+        return wordPositions.indices.contains(index) ? (wordPositions[index] ?? []) : []
     }
 
     func drawTooSmall(canvas: Canvas, context: DrawContext) {

@@ -11,6 +11,8 @@ enum TakesPane {
             detail = [studio.markA.map { "A #\($0)" }, studio.markB.map { "B #\($0)" }].compactMap { $0 }.joined(separator: " ")
         }
         var title = "Takes (\(studio.takes.count))"
+        let pickedCount = studio.pickedTakes.count
+        if pickedCount > 0, !context.isBlind { detail += (detail.isEmpty ? "" : " ") + "\(context.glyphs.picked)\(pickedCount)" }
         if !studio.takeFilter.isEmpty {
             let shown = rows.filter { if case .saved = $0 { return true } else { return false } }.count
             title = "Takes (\(shown) of \(studio.takes.count)) /\(studio.takeFilter.text)"
@@ -68,7 +70,8 @@ enum TakesPane {
         case .cancelled: right = "cut " + right
         case .failed: right = "err " + right
         }
-        let prefix = mark + (playing ? context.glyphs.play : " ") + " " + DisplayWidth.pad(id, to: 4) + " "
+        let picked = studio.isPicked(take.id) ? context.glyphs.picked : " "
+        let prefix = mark + (playing ? context.glyphs.play : " ") + picked + DisplayWidth.pad(id, to: 4) + " "
         let labelWidth = max(1, region.width - DisplayWidth.of(prefix) - DisplayWidth.of(right) - 1)
         var who = take.voiceName == take.model.name ? take.model.name : take.voiceName + " · " + take.model.name
         if take.settings.speed != 1 { who = context.glyphs.times + Formatting.speed(take.settings.speed) + " " + who }

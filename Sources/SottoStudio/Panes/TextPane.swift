@@ -1,6 +1,7 @@
-/// The text to speak, soft-wrapped, with the cursor while editing.
+/// The text to speak, soft-wrapped, with the cursor while editing and the word being played
+/// highlighted.
 enum TextPane {
-    static func draw(_ context: DrawContext, region: Region) {
+    static func draw(_ context: DrawContext, region: Region, spoken: [TextPosition] = []) {
         let studio = context.model
         let editing = studio.mode == .editingText && studio.overlay == nil
         let count = studio.text.characterCount
@@ -33,6 +34,13 @@ enum TextPane {
             let index = top + row
             guard index < wrap.rows.count else { break }
             inner.put(wrap.text(of: wrap.rows[index]), row: row, style: .text)
+        }
+        for position in spoken where studio.text.lines.indices.contains(position.line) {
+            let line = studio.text.lines[position.line]
+            guard position.column < line.count else { continue }
+            let visual = wrap.visualPosition(of: position)
+            guard visual.row >= top, visual.row - top < inner.height else { continue }
+            inner.put(String(line[position.column]), row: visual.row - top, column: visual.column, style: .playing)
         }
         if editing {
             let row = cursor.row - top

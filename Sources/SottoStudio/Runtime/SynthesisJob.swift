@@ -25,6 +25,8 @@ public struct SynthesisProgress: Equatable, Sendable {
     /// When the first audio was handed to the speakers (nil without a device or with autoplay off).
     public var firstAudioAtSpeakers: Double?
     public var finishedAt: Double?
+    /// The word timings the engine has reported so far.
+    public var words: [WordTiming] = []
 
     public var audioSeconds: Double {
         guard let sampleRate, sampleRate > 0 else { return 0 }

@@ -185,6 +185,7 @@ public final class TakeMaker: Sendable {
                 if isFirst { progress.firstChunkAt = timed.at }
                 progress.frames += samples.count
                 progress.chunks += 1
+                progress.words += timed.chunk.words
             }
             if isFirst && job.streamToSpeakers { playback.startStream(takeID: job.takeID) }
         case .finished(let end):

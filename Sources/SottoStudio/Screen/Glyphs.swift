@@ -22,20 +22,22 @@ public struct Glyphs: Sendable {
     public var cursorBar: String
     public var separator: String
     public var times: String
+    /// A take picked for a ranking or an export.
+    public var picked: String
 
     public static let unicode = Glyphs(
         horizontal: "─", vertical: "│", topLeft: "┌", topRight: "┐", bottomLeft: "└", bottomRight: "┘",
         levels: [" ", "▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"],
         spinner: ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"],
         play: "▶", stop: "■", pause: "‖", loaded: "●", unloaded: "○", failed: "✗", warning: "!",
-        active: "▸", ellipsis: "…", cursorBar: "│", separator: " · ", times: "×")
+        active: "▸", ellipsis: "…", cursorBar: "│", separator: " · ", times: "×", picked: "✓")
 
     public static let ascii = Glyphs(
         horizontal: "-", vertical: "|", topLeft: "+", topRight: "+", bottomLeft: "+", bottomRight: "+",
         levels: [" ", ".", ".", ":", ":", "|", "|", "#", "#"],
         spinner: ["|", "/", "-", "\\"],
         play: ">", stop: "#", pause: "=", loaded: "*", unloaded: "o", failed: "x", warning: "!",
-        active: ">", ellipsis: "~", cursorBar: "|", separator: " | ", times: "x")
+        active: ">", ellipsis: "~", cursorBar: "|", separator: " | ", times: "x", picked: "+")
 
     /// The bar for a level in 0...1.
     public func level(_ value: Double) -> String {

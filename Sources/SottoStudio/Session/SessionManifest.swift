@@ -17,6 +17,8 @@ public struct SessionManifest: Codable, Equatable, Sendable {
     public var markA: Int?
     public var markB: Int?
     public var votes: [BlindVote]
+    /// ABX rounds, blind rankings and picked takes; nil in sessions from before them.
+    public var listening: ListeningLog?
     public var nextTakeID: Int
 
     public init(id: String, createdAt: Date) {

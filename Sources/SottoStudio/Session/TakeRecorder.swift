@@ -74,6 +74,7 @@ public final class TakeRecorder: Sendable {
             settings: settings, seed: start.request.seed, sampleRate: start.sampleRate, frames: frames, audioFile: fileName,
             metrics: metrics, notes: end.summary.notes,
             outcome: outcome.cancelled ? .cancelled : outcome.error.map { .failed($0) } ?? .complete)
+        take.words = progress.words.isEmpty ? nil : progress.words
         do {
             // The takes folder may have been removed while the studio ran; a take is still kept.
             try FileManager.default.createDirectory(at: job.session.takesFolder, withIntermediateDirectories: true)

@@ -6,6 +6,7 @@ public enum StudioAction: Hashable, Sendable {
     case activate, adjustLeft, adjustRight
     case synthesize, playStop, stopAll, seekBack, seekForward
     case nextTake, previousTake, markA, markB, toggleAB, blind, recallTake, export, copyCommand
+    case abx, togglePick, clearPicks, diff
     case editText, loadModel, unloadModel
     case speedUp, speedDown, newSeed, savePreset, nextTheme
     case quit
@@ -13,6 +14,9 @@ public enum StudioAction: Hashable, Sendable {
     case leaveEditing, undo, redo, deleteWord, deleteToLineEnd, deleteToLineStart, lineStart, lineEnd
     // Blind test
     case blindSample1, blindSample2, blindSwitch, blindPick, blindNoPreference, blindNextRound
+    // ABX and blind ranking
+    case abxListen(ABXTest.Sample), abxSwitch(Int), abxAnswer(ABSlot), abxAgain, leaveTest
+    case rankListen(Int), rankSelect(Int), rankReorder(Int), rankSubmit, rankAgain
 }
 
 /// Where a key binding applies.
@@ -26,6 +30,8 @@ public enum KeyContext: String, CaseIterable, Sendable {
     case editing = "Editing text"
     case line = "Command line, filter and fields"
     case blind = "Blind A/B test"
+    case abx = "ABX test"
+    case rank = "Blind ranking"
     case overlay = "Help and message overlays"
 }
 
@@ -62,6 +68,10 @@ public enum KeyMap {
         KeyBinding(keys: c("ab"), action: nil, context: .global, summary: "mark the selected take A / B"),
         KeyBinding(keys: c("t"), action: .toggleAB, context: .global, summary: "switch A↔B at the same position"),
         KeyBinding(keys: c("B"), action: .blind, context: .global, summary: "blind A/B test of A and B"),
+        KeyBinding(keys: c("A"), action: .abx, context: .global, summary: "ABX test of A and B (:abx ROUNDS)"),
+        KeyBinding(keys: c("x"), action: .togglePick, context: .global, summary: "pick / unpick the selected take (for :rank, :export FOLDER/)"),
+        KeyBinding(keys: c("X"), action: .clearPicks, context: .global, summary: "unpick every take"),
+        KeyBinding(keys: c("d"), action: .diff, context: .global, summary: "A's and B's settings side by side (:diff N M)"),
         KeyBinding(keys: c("i"), action: .editText, context: .global, summary: "edit the text"),
         KeyBinding(keys: c("+="), action: .speedUp, context: .global, summary: "speed up by 0.05"),
         KeyBinding(keys: c("-_"), action: .speedDown, context: .global, summary: "speed down by 0.05"),
@@ -113,6 +123,27 @@ public enum KeyMap {
         KeyBinding(keys: c("="), action: .blindNoPreference, context: .blind, summary: "no preference, then reveal"),
         KeyBinding(keys: c("n"), action: .blindNextRound, context: .blind, summary: "after the reveal: another round, reshuffled"),
         KeyBinding(keys: [.escape], action: nil, context: .blind, summary: "leave the test (votes are kept)"),
+        // ABX.
+        KeyBinding(keys: c("a1"), action: .abxListen(.a), context: .abx, summary: "listen to A"),
+        KeyBinding(keys: c("b2"), action: .abxListen(.b), context: .abx, summary: "listen to B"),
+        KeyBinding(keys: c("x3"), action: .abxListen(.x), context: .abx, summary: "listen to X (switching keeps the position)"),
+        KeyBinding(keys: [.right] + c("t"), action: .abxSwitch(1), context: .abx, summary: "next sample: A → B → X"),
+        KeyBinding(keys: [.left], action: .abxSwitch(-1), context: .abx, summary: "previous sample"),
+        KeyBinding(keys: c(" "), action: .playStop, context: .abx, summary: "play / stop the selected sample"),
+        KeyBinding(keys: c("A"), action: .abxAnswer(.a), context: .abx, summary: "answer: X is A"),
+        KeyBinding(keys: c("B"), action: .abxAnswer(.b), context: .abx, summary: "answer: X is B"),
+        KeyBinding(keys: c("n"), action: .abxAgain, context: .abx, summary: "after the score: another run"),
+        KeyBinding(keys: [.escape], action: .leaveTest, context: .abx, summary: "stop early and see the score; then leave (answers are kept)"),
+        // Blind ranking.
+        KeyBinding(keys: c("12345678"), action: nil, context: .rank, summary: "listen to sample 1 … 8 (switching keeps the position)"),
+        KeyBinding(keys: [.up] + c("k"), action: .rankSelect(-1), context: .rank, summary: "select the row above"),
+        KeyBinding(keys: [.down] + c("j"), action: .rankSelect(1), context: .rank, summary: "select the row below"),
+        KeyBinding(keys: c("K"), action: .rankReorder(-1), context: .rank, summary: "move the selected sample up the ranking"),
+        KeyBinding(keys: c("J"), action: .rankReorder(1), context: .rank, summary: "move the selected sample down the ranking"),
+        KeyBinding(keys: c(" "), action: .playStop, context: .rank, summary: "play / stop the selected sample"),
+        KeyBinding(keys: [.enter], action: .rankSubmit, context: .rank, summary: "this is my ranking, best first; then reveal"),
+        KeyBinding(keys: c("n"), action: .rankAgain, context: .rank, summary: "after the reveal: another round, reshuffled"),
+        KeyBinding(keys: [.escape], action: .leaveTest, context: .rank, summary: "leave (rankings are kept)"),
         KeyBinding(keys: [.up, .down] + c("kj") + [.pageUp, .pageDown, .home] + c("g"), action: nil, context: .overlay, summary: "scroll"),
         KeyBinding(keys: [.escape, .enter] + c("?q"), action: nil, context: .overlay, summary: "close"),
         KeyBinding(keys: [.control("c")], action: nil, context: .overlay, summary: "stop playback and cancel synthesis"),
@@ -171,6 +202,17 @@ public enum KeyMap {
         default:
             return bindings.first { $0.context == .blind && $0.action != nil && $0.keys.contains(key) }?.action
         }
+    }
+
+    public static func abxAction(for key: Key) -> StudioAction? {
+        bindings.first { $0.context == .abx && $0.action != nil && $0.keys.contains(key) }?.action
+    }
+
+    public static func rankAction(for key: Key) -> StudioAction? {
+        if case .character(let character) = key, let digit = character.wholeNumberValue, (1...RankingTest.sizes.upperBound).contains(digit) {
+            return .rankListen(digit - 1)
+        }
+        return bindings.first { $0.context == .rank && $0.action != nil && $0.keys.contains(key) }?.action
     }
 
     /// Help sections, the context in use first.

@@ -35,6 +35,18 @@ public enum StudioCommand: Equatable, Sendable {
     case mark(ABSlot, String?)
     case toggleAB
     case blind
+    /// `:abx [ROUNDS]`: nil is the default number of rounds.
+    case abx(rounds: Int?)
+    /// `:rank`: a blind ranking of the picked takes.
+    case rank
+    /// `:pick N …` (takes by number, `A`, `B`), or `:pick none`.
+    case pick([String])
+    /// `:diff [T [T]]`.
+    case diff([String])
+    /// `:export FOLDER/ [wav|flac|ogg]`: the picked takes and their settings.
+    case exportPicked(folder: String, format: String?)
+    /// `:export-votes FILE`; `replace` with `:export-votes! FILE`.
+    case exportVotes(path: String, replace: Bool)
     case tally
     case selectTake(String)
     case device(String)
@@ -90,12 +102,17 @@ public enum CommandParser {
         CommandSpec(name: "instruct", aliases: ["style", "emotion"], arguments: "TEXT", summary: "emotion or style instruction (Qwen3-TTS CustomVoice)", completes: .nothing),
         CommandSpec(name: "design", aliases: ["description"], arguments: "TEXT", summary: "describe the voice to design (Qwen3-TTS VoiceDesign)", completes: .nothing),
         CommandSpec(name: "theme", aliases: [], arguments: "[NAME]", summary: "switch theme (and remember it); list themes", completes: .themes),
-        CommandSpec(name: "export", aliases: ["w", "write"], arguments: "PATH [N|A|B]", summary: "write a take to .wav, .flac or .ogg", completes: .nothing),
+        CommandSpec(name: "export", aliases: ["w", "write"], arguments: "PATH [N|A|B]", summary: "write a take to .wav, .flac or .ogg; a FOLDER/ [wav|flac|ogg] gets the picked takes and takes.json", completes: .nothing),
         CommandSpec(name: "copy", aliases: ["yank", "command"], arguments: "[N|A|B]", summary: "the sotto say command that makes a take again (copied to the clipboard)", completes: .takes),
         CommandSpec(name: "mark", aliases: [], arguments: "a|b [N]", summary: "mark a take as A or B", completes: .fixed(["a", "b"])),
         CommandSpec(name: "ab", aliases: ["toggle"], arguments: "", summary: "switch between A and B at the same position", completes: .nothing),
         CommandSpec(name: "blind", aliases: [], arguments: "", summary: "blind A/B test of the takes marked A and B", completes: .nothing),
-        CommandSpec(name: "tally", aliases: ["votes"], arguments: "", summary: "blind-test results by model, voice and setting", completes: .nothing),
+        CommandSpec(name: "abx", aliases: [], arguments: "[ROUNDS]", summary: "ABX test of A and B: is X A or B? (10 rounds unless told)", completes: .nothing),
+        CommandSpec(name: "pick", aliases: [], arguments: "N…|none", summary: "pick takes for :rank and folder export (x picks the selected one)", completes: .takes),
+        CommandSpec(name: "rank", aliases: ["ranking"], arguments: "", summary: "blind ranking of the 3 to 8 picked takes", completes: .nothing),
+        CommandSpec(name: "diff", aliases: ["compare"], arguments: "[N|A|B] [N|A|B]", summary: "two takes' settings side by side (A and B unless named)", completes: .takes),
+        CommandSpec(name: "tally", aliases: ["votes"], arguments: "", summary: "blind votes, rankings and ABX by model, voice and setting", completes: .nothing),
+        CommandSpec(name: "export-votes", aliases: ["export-tally"], arguments: "FILE.csv", summary: "write the tallies as CSV (export-votes! replaces a file)", completes: .nothing),
         CommandSpec(name: "take", aliases: ["t"], arguments: "N", summary: "select take N", completes: .takes),
         CommandSpec(name: "device", aliases: [], arguments: "NAME", summary: "ALSA playback device (and remember it)", completes: .fixed(["default"])),
         CommandSpec(name: "autoplay", aliases: [], arguments: "on|off", summary: "play takes while they are synthesized", completes: .fixed(["on", "off"])),
@@ -116,11 +133,17 @@ public enum CommandParser {
         var trimmed = line.trimming(" ")
         if trimmed.hasPrefix(":") { trimmed.removeFirst() }
         guard !trimmed.isEmpty else { throw SottoError("no command", hint: "try :help") }
-        let word = String(trimmed.prefix { $0 != " " })
+        var word = String(trimmed.prefix { $0 != " " })
         let rest = trimmed.dropFirst(word.count).trimming(" ")
+        // `!` after a command that writes a file allows replacing one.
+        let replacing = word.hasSuffix("!") && word.count > 1
+        if replacing { word.removeLast() }
         guard let spec = spec(named: word) else {
             let near = specs.map(\.name).filter { $0.hasPrefix(word.lowercased().prefix(1)) }
             throw SottoError("unknown command :\(word)", hint: near.isEmpty ? "try :help" : "did you mean :\(near.joined(separator: ", :"))?")
+        }
+        if replacing, spec.name != "export-votes" {
+            throw SottoError(":\(spec.name) takes no !", hint: ":\(spec.name) \(spec.arguments)")
         }
         let argument: String? = rest.isEmpty ? nil : rest
         func required(_ what: String) throws -> String {
@@ -167,6 +190,10 @@ public enum CommandParser {
         case "export":
             let value = try required("a file path")
             var parts = value.split(separator: " ").map(String.init)
+            if parts.count > 1, let last = parts.last, ["wav", "flac", "ogg"].contains(last.lowercased()) {
+                parts.removeLast()
+                return .exportPicked(folder: parts.joined(separator: " "), format: last)
+            }
             if parts.count > 1, let last = parts.last, isTakeReference(last) {
                 parts.removeLast()
                 return .export(path: parts.joined(separator: " "), take: last)
@@ -182,6 +209,14 @@ public enum CommandParser {
             return .mark(slot, parts.count > 1 ? parts[1] : nil)
         case "ab": return .toggleAB
         case "blind": return .blind
+        case "abx":
+            guard let argument else { return .abx(rounds: nil) }
+            guard let rounds = Int(argument) else { throw SottoError(":abx takes a number of rounds, not \"\(argument)\"") }
+            return .abx(rounds: rounds)
+        case "rank": return .rank
+        case "pick": return .pick(try required("take numbers, or none").split(separator: " ").map(String.init))
+        case "diff": return .diff(argument.map { $0.split(separator: " ").map(String.init) } ?? [])
+        case "export-votes": return .exportVotes(path: try required("a file name, e.g. votes.csv"), replace: replacing)
         case "tally": return .tally
         case "take": return .selectTake(try required("a take number"))
         case "device": return .device(try required("an ALSA device name"))

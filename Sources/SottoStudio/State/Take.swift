@@ -29,6 +29,8 @@ public struct Take: Codable, Equatable, Sendable, Identifiable {
     public var metrics: TakeMetrics
     public var notes: [String]
     public var outcome: Outcome
+    /// When each word is spoken, for engines that report it (Kokoro, Piper); nil otherwise.
+    public var words: [WordTiming]?
 
     public init(id: Int, createdAt: Date, text: String, model: TakeModel, settings: VoiceSettings, seed: UInt64?,
                 sampleRate: Int, frames: Int, audioFile: String?, metrics: TakeMetrics, notes: [String], outcome: Outcome) {

@@ -1,4 +1,4 @@
-/// Blind-test results for one model, voice or full configuration.
+/// Blind preference results for one model, voice or full configuration.
 public struct Tally: Equatable, Sendable {
     public var label: String
     public var wins: Int
@@ -35,21 +35,26 @@ public struct Tally: Equatable, Sendable {
     /// the grouped property say nothing about it and are left out; votes naming takes that no
     /// longer exist are skipped.
     public static func tallies(of votes: [BlindVote], takes: [Int: Take], by grouping: Grouping) -> [Tally] {
+        tallies(of: votes.map(\.comparison), takes: takes, by: grouping)
+    }
+
+    /// Tallies of blind comparisons (votes, and the pairs rankings decide), as above.
+    public static func tallies(of comparisons: [Comparison], takes: [Int: Take], by grouping: Grouping) -> [Tally] {
         var table: [String: Tally] = [:]
         func bump(_ label: String, _ change: (inout Tally) -> Void) {
             var tally = table[label] ?? Tally(label: label, wins: 0, losses: 0, ties: 0)
             change(&tally)
             table[label] = tally
         }
-        for vote in votes {
-            guard let a = takes[vote.takeA], let b = takes[vote.takeB] else { continue }
+        for comparison in comparisons {
+            guard let a = takes[comparison.first], let b = takes[comparison.second] else { continue }
             let labelA = grouping.label(of: a), labelB = grouping.label(of: b)
             guard labelA != labelB else { continue }
-            switch vote.preferred {
+            switch comparison.preferred {
             case nil:
                 bump(labelA) { $0.ties += 1 }
                 bump(labelB) { $0.ties += 1 }
-            case vote.takeA:
+            case comparison.first:
                 bump(labelA) { $0.wins += 1 }
                 bump(labelB) { $0.losses += 1 }
             default:
