@@ -20,4 +20,6 @@ public enum Overlay: Equatable, Sendable {
     case blind
     /// The sessions on disk (`:sessions`).
     case sessions
+    /// A sweep's takes as a grid (`:sweep`).
+    case sweep
 }

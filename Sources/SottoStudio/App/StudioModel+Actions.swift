@@ -67,6 +67,10 @@ extension StudioModel {
         case .lineEnd: text.moveToLineEnd()
         case .blindSample1, .blindSample2, .blindSwitch, .blindPick, .blindNoPreference, .blindNextRound:
             break
+        case .sweepGrid: openSweepGrid()
+        case .blendLeft: moveBlend(by: -1)
+        case .blendRight: moveBlend(by: 1)
+        case .blendWithVoice: blendWithHighlightedVoice()
         }
     }
 

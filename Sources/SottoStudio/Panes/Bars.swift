@@ -51,6 +51,7 @@ enum Bars {
         if let overlay = studio.overlay {
             switch overlay {
             case .blind: return "1/2 listen · t switch · Space play/stop · Enter pick · = no preference · n next round · Esc leave"
+            case .sweep: return "←↑↓→ move · Enter play · 1-5 stars · x cancel queued · Esc back"
             default: return "↑↓ scroll · Esc close"
             }
         }
@@ -106,6 +107,7 @@ enum Bars {
         case .messages?: return (" MESSAGES ", .titleFocus)
         case .tally?: return (" TALLY ", .titleFocus)
         case .sessions?: return (" SESSIONS ", .titleFocus)
+        case .sweep?: return (" SWEEP ", .titleFocus)
         case .blind?, nil: break
         }
         switch studio.mode {

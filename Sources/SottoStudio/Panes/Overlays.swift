@@ -21,6 +21,7 @@ enum Overlays {
         case .tally: (title, lines) = ("Blind test results", tally(context.model))
         case .blind: (title, lines) = ("Blind A/B test", fitted(blind(context), context: context, height: canvas.height))
         case .sessions: (title, lines) = ("Sessions", sessions(context))
+        case .sweep: return SweepGrid.draw(context, canvas: canvas)
         }
         let width = width(context)
         let height = min(lines.count + 2, canvas.height - 2)

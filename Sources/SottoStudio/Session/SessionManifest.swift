@@ -18,6 +18,8 @@ public struct SessionManifest: Codable, Equatable, Sendable {
     public var markB: Int?
     public var votes: [BlindVote]
     public var nextTakeID: Int
+    /// Sweeps made in this session (absent from sessions that have none).
+    public var sweeps: [Sweep]? = nil
 
     public init(id: String, createdAt: Date) {
         format = Self.currentFormat

@@ -36,6 +36,8 @@ public enum StudioCommand: Equatable, Sendable {
     case toggleAB
     case blind
     case tally
+    /// `:sweep AXIS=values ...`, `:sweep cancel`, or `:sweep [N]` to show a sweep's grid.
+    case sweep(String?)
     case selectTake(String)
     case device(String)
     case autoplay(Bool)
@@ -96,6 +98,7 @@ public enum CommandParser {
         CommandSpec(name: "ab", aliases: ["toggle"], arguments: "", summary: "switch between A and B at the same position", completes: .nothing),
         CommandSpec(name: "blind", aliases: [], arguments: "", summary: "blind A/B test of the takes marked A and B", completes: .nothing),
         CommandSpec(name: "tally", aliases: ["votes"], arguments: "", summary: "blind-test results by model, voice and setting", completes: .nothing),
+        CommandSpec(name: "sweep", aliases: ["grid"], arguments: "AXIS=v1,v2 [AXIS=...]|cancel|[N]", summary: "takes over a grid: voice, blend, speed, seed, design, model (2 axes, 36 takes at most); alone: the grid", completes: .fixed(["cancel", "voice=", "blend=", "speed=", "seed=", "design=", "model="])),
         CommandSpec(name: "take", aliases: ["t"], arguments: "N", summary: "select take N", completes: .takes),
         CommandSpec(name: "device", aliases: [], arguments: "NAME", summary: "ALSA playback device (and remember it)", completes: .fixed(["default"])),
         CommandSpec(name: "autoplay", aliases: [], arguments: "on|off", summary: "play takes while they are synthesized", completes: .fixed(["on", "off"])),
@@ -183,6 +186,7 @@ public enum CommandParser {
         case "ab": return .toggleAB
         case "blind": return .blind
         case "tally": return .tally
+        case "sweep": return .sweep(argument)
         case "take": return .selectTake(try required("a take number"))
         case "device": return .device(try required("an ALSA device name"))
         case "autoplay":
