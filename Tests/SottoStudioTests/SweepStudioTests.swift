@@ -26,47 +26,51 @@ import Testing
 
     @Test func aThreeByTwoSweepMakesSixTakesInAGridThatComesBackWithTheSession() throws {
         let folder = ScratchFolder()
-        let output = ManualOutput()
-        let studio = try readyStudio(folder, output: output)
-        studio.command("sweep speed=0.8,1,1.2 seed=5,6")
-        #expect(studio.overlay == .sweep)
-        #expect(studio.settle { studio.takes.count == 6 && studio.jobs.isEmpty })
-        let sweep = try #require(studio.sweeps.first)
-        #expect(sweep.rows == 3 && sweep.columns == 2)
-        for cell in sweep.cells {
-            let take = try #require(studio.take(cell.takeID))
-            #expect(take.settings.speed == [0.8, 1, 1.2][cell.row])
-            #expect(take.seed == [5, 6][cell.column])
-            #expect(take.text == "Hello there.")
-            #expect(studio.sweepStatus(of: cell) == .done)
-        }
-        // Made silently, to be heard from the grid.
-        #expect(output.opened.isEmpty)
-        let screen = draw(studio)
-        #expect(!screen.rows(containing: "Sweep #1 · speed × seed · 3×2").isEmpty, "\(screen.text)")
-        #expect(!screen.rows(containing: "6 of 6 done").isEmpty, "\(screen.text)")
-        #expect(screen.text.components(separatedBy: "✓ #").count - 1 == 6, "\(screen.text)")
+        // The studio is let go before the next opens the session (it holds its lock until then).
+        do {
+            let output = ManualOutput()
+            let studio = try readyStudio(folder, output: output)
+            studio.command("sweep speed=0.8,1,1.2 seed=5,6")
+            #expect(studio.overlay == .sweep)
+            #expect(studio.settle { studio.takes.count == 6 && studio.jobs.isEmpty })
+            let sweep = try #require(studio.sweeps.first)
+            #expect(sweep.rows == 3 && sweep.columns == 2)
+            for cell in sweep.cells {
+                let take = try #require(studio.take(cell.takeID))
+                #expect(take.settings.speed == [0.8, 1, 1.2][cell.row])
+                #expect(take.seed == [5, 6][cell.column])
+                #expect(take.text == "Hello there.")
+                #expect(studio.sweepStatus(of: cell) == .done)
+            }
+            // Made silently, to be heard from the grid.
+            #expect(output.opened.isEmpty)
+            let screen = draw(studio)
+            #expect(!screen.rows(containing: "Sweep #1 · speed × seed · 3×2").isEmpty, "\(screen.text)")
+            #expect(!screen.rows(containing: "6 of 6 done").isEmpty, "\(screen.text)")
+            #expect(screen.text.components(separatedBy: "✓ #").count - 1 == 6, "\(screen.text)")
 
-        // Move to the second row, second column, play it and rate it.
-        studio.handle(.down)
-        studio.handle(.right)
-        let chosen = try #require(sweep.cell(row: 1, column: 1))
-        #expect(studio.selectedTake?.id == chosen.takeID)
-        studio.handle(.enter)
-        #expect(studio.settle { output.opened.count == 1 })
-        #expect(studio.playbackSnapshot.takeID == chosen.takeID)
-        studio.handle(.character("4"))
-        studio.handle(.escape)
-        #expect(studio.overlay == nil)
-        // The take can be recalled and copied like any other.
-        studio.handle(.character("R"))
-        #expect(studio.settings.speed == 1 && studio.settings.seed == .fixed(6))
-        studio.shutdown()
+            // Move to the second row, second column, play it and rate it.
+            studio.handle(.down)
+            studio.handle(.right)
+            let chosen = try #require(sweep.cell(row: 1, column: 1))
+            #expect(studio.selectedTake?.id == chosen.takeID)
+            studio.handle(.enter)
+            #expect(studio.settle { output.opened.count == 1 })
+            #expect(studio.playbackSnapshot.takeID == chosen.takeID)
+            studio.handle(.character("4"))
+            studio.handle(.escape)
+            #expect(studio.overlay == nil)
+            // The take can be recalled and copied like any other.
+            studio.handle(.character("R"))
+            #expect(studio.settings.speed == 1 && studio.settings.seed == .fixed(6))
+            studio.shutdown()
+        }
 
         let reopened = try makeStudio(folder: folder, models: try makeFakeModels(in: folder),
                                       loader: ToneLoader(kind: .piper, capabilities: Self.capabilities))
+        let kept = try #require(reopened.sweeps.first)
         #expect(reopened.sweeps.count == 1)
-        #expect(reopened.sweeps[0].cell(row: 1, column: 1)?.stars == 4)
+        #expect(kept.cell(row: 1, column: 1)?.stars == 4)
         reopened.command("sweep")
         #expect(reopened.overlay == .sweep)
         let again = draw(reopened)
