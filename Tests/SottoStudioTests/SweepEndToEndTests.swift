@@ -43,19 +43,28 @@ struct SweepEndToEndTests {
 /// Clicks and the wheel as a terminal sends them, in tmux.
 @Suite(.serialized, .enabled(if: TmuxStudio.isAvailable, "tmux is not installed"))
 struct MouseEndToEndTests {
-    /// The bytes a terminal sends for a press (or wheel turn) at a 0-based screen cell.
-    static func report(_ button: Int, row: Int, column: Int, sgr: Bool) -> [String] {
-        let bytes: [UInt8]
+    /// The bytes a terminal sends, as hex, for a press (or wheel turn) at a 0-based screen
+    /// cell; with `release`, the button's release follows, as it does for a click.
+    static func report(_ button: Int, row: Int, column: Int, sgr: Bool, release: Bool = false) -> [String] {
+        var bytes: [UInt8]
         if sgr {
             bytes = Array("\u{1b}[<\(button);\(column + 1);\(row + 1)M".utf8)
+            if release { bytes += Array("\u{1b}[<\(button);\(column + 1);\(row + 1)m".utf8) }
         } else {
             bytes = Array("\u{1b}[M".utf8) + [UInt8(32 + button), UInt8(33 + column), UInt8(33 + row)]
+            if release { bytes += Array("\u{1b}[M".utf8) + [UInt8(32 + 3), UInt8(33 + column), UInt8(33 + row)] }
         }
         return bytes.map { String(format: "%02x", $0) }
     }
 
-    @Test(arguments: [("xterm-256color", true), ("tmux-256color", false)])
-    func aClickFocusesAPaneAndSelectsATakeAndTheWheelMoves(term: String, sgr: Bool) throws {
+    /// xterm's SGR 1006 encoding (TERM=xterm-256color) and the X10 one (tmux-256color).
+    @Test func aClickFocusesAPaneAndSelectsATakeAndTheWheelMoves() throws {
+        for (term, sgr) in [("xterm-256color", true), ("tmux-256color", false)] {
+            try clickFocusSelectAndWheel(term: term, sgr: sgr)
+        }
+    }
+
+    func clickFocusSelectAndWheel(term: String, sgr: Bool) throws {
         let folder = ScratchFolder("e2e")
         let studio = TmuxStudio(models: folder.path("models"))
         try SessionFixture.writeSession(takes: 2, into: studio.sessionsDirectory)
@@ -64,10 +73,10 @@ struct MouseEndToEndTests {
         let layout = StudioLayout(width: 100, height: 30, focus: .text)
         let voices = try #require(layout.panes[.voices])
         let takes = try #require(layout.panes[.takes])
-        try studio.press(["-H"] + Self.report(0, row: voices.row + 1, column: voices.column + 3, sgr: sgr))
+        try studio.press(["-H"] + Self.report(0, row: voices.row + 1, column: voices.column + 3, sgr: sgr, release: true))
         try studio.waitFor(" VOICES ")
         // The first take's row: it becomes the one the Playback strip shows.
-        try studio.press(["-H"] + Self.report(0, row: takes.row + 1, column: takes.column + 4, sgr: sgr))
+        try studio.press(["-H"] + Self.report(0, row: takes.row + 1, column: takes.column + 4, sgr: sgr, release: true))
         try studio.waitUntil("take #1 in the Playback strip") { screen in
             screen.contains(" TAKES ") && screen.split(separator: "\n").contains { $0.contains("take #1 · fixture · voice1") }
         }
