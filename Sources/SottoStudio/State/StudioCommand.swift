@@ -98,7 +98,7 @@ public enum CommandParser {
         CommandSpec(name: "ab", aliases: ["toggle"], arguments: "", summary: "switch between A and B at the same position", completes: .nothing),
         CommandSpec(name: "blind", aliases: [], arguments: "", summary: "blind A/B test of the takes marked A and B", completes: .nothing),
         CommandSpec(name: "tally", aliases: ["votes"], arguments: "", summary: "blind-test results by model, voice and setting", completes: .nothing),
-        CommandSpec(name: "sweep", aliases: ["grid"], arguments: "AXIS=v1,v2 [AXIS=...]|cancel|[N]", summary: "takes over a grid: voice, blend, speed, seed, design, model (2 axes, 36 takes at most); alone: the grid", completes: .fixed(["cancel", "voice=", "blend=", "speed=", "seed=", "design=", "model="])),
+        CommandSpec(name: "sweep", aliases: ["grid"], arguments: "AXIS=v1,v2 [AXIS=…]", summary: "one take per place of a grid of voice, blend, speed, seed, design or model (2 axes, 36 takes); alone or N: a sweep's grid; cancel: its queued takes", completes: .fixed(["cancel", "voice=", "blend=", "speed=", "seed=", "design=", "model="])),
         CommandSpec(name: "take", aliases: ["t"], arguments: "N", summary: "select take N", completes: .takes),
         CommandSpec(name: "device", aliases: [], arguments: "NAME", summary: "ALSA playback device (and remember it)", completes: .fixed(["default"])),
         CommandSpec(name: "autoplay", aliases: [], arguments: "on|off", summary: "play takes while they are synthesized", completes: .fixed(["on", "off"])),
