@@ -108,7 +108,7 @@ import Testing
 
     @Test func completesCommandNamesAndArguments() {
         #expect(CommandParser.complete("th") { _ in [] } == ["theme "])
-        #expect(Set(CommandParser.complete("s") { _ in [] }) == ["synth ", "stop ", "speed ", "seed ", "sessions "])
+        #expect(Set(CommandParser.complete("s") { _ in [] }) == ["synth ", "stop ", "speed ", "seed ", "sessions ", "sweep "])
         let themes = CommandParser.complete("theme m") { kind in
             if case .themes = kind { return ["ink", "mono", "amber"] }
             return []

@@ -26,4 +26,6 @@ public enum Overlay: Equatable, Sendable {
     case diff(Int, Int)
     /// The sessions on disk (`:sessions`).
     case sessions
+    /// A sweep's takes as a grid (`:sweep`).
+    case sweep
 }

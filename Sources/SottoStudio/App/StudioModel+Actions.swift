@@ -73,6 +73,10 @@ extension StudioModel {
              .abxListen, .abxSwitch, .abxAnswer, .abxAgain, .leaveTest,
              .rankListen, .rankSelect, .rankReorder, .rankSubmit, .rankAgain:
             break
+        case .sweepGrid: openSweepGrid()
+        case .blendLeft: moveBlend(by: -1)
+        case .blendRight: moveBlend(by: 1)
+        case .blendWithVoice: blendWithHighlightedVoice()
         }
     }
 

@@ -120,6 +120,8 @@ extension StudioModel {
             showDiff(references)
         case .tally:
             openOverlay(.tally)
+        case .sweep(let argument):
+            runSweepCommand(argument)
         case .selectTake(let reference):
             guard let id = resolveTake(reference), let index = takeRows.firstIndex(where: { $0.takeID == id }) else {
                 if resolveTake(reference) != nil { error("take #\(reference) is hidden by the filter") }

@@ -4,6 +4,7 @@ extension StudioModel {
     /// Reacts to one key (or pasted block).
     public func handle(_ key: Key) {
         if key == .resize { return }
+        if case .mouse(let event) = key { return handleMouse(event) }
         if let overlay {
             handleOverlay(key, overlay)
             return
@@ -250,6 +251,7 @@ extension StudioModel {
         case .rank: handleRanking(key); return
         default: break
         }
+        if overlay == .sweep { return handleSweepGrid(key) }
         switch key {
         case .escape, .character("q"), .character("?"), .enter:
             self.overlay = nil

@@ -38,6 +38,13 @@ extension StudioModel {
         case .random: seed = random.next() % (UInt64(UInt32.max) + 1)
         }
         closeListeningTests()
+        enqueueTake(text: spoken, model: model, settings: settings, seed: seed, streamToSpeakers: config.autoplay)
+        saveNow()
+    }
+
+    /// Queues one take of `spoken` (loading its model first if needed); returns its number.
+    @discardableResult
+    func enqueueTake(text spoken: String, model: ModelDescriptor, settings: VoiceSettings, seed: UInt64, streamToSpeakers: Bool) -> Int {
         let takeID = manifest.nextTakeID
         manifest.nextTakeID += 1
         // The take records the precision it is made at, chosen or the default.
@@ -45,7 +52,7 @@ extension StudioModel {
         used.precision = precision(for: model)
         let job = SynthesisJob(
             takeID: takeID, model: model, text: spoken, settings: used, seed: seed,
-            requestedAt: now, requestedDate: Date(), streamToSpeakers: config.autoplay, session: session)
+            requestedAt: now, requestedDate: Date(), streamToSpeakers: streamToSpeakers, session: session)
         jobs.append(job)
         if !isLoadedForNextTake(model) {
             requestedLoads.insert(model.id)
@@ -53,7 +60,7 @@ extension StudioModel {
         }
         lane.synthesize(job)
         takeCursor.set(takeRows.count - 1, count: takeRows.count)
-        saveNow()
+        return takeID
     }
 
     /// Advances time: picks up what the engine lane, the player and the session writer did.
@@ -124,6 +131,7 @@ extension StudioModel {
         }
         // A take that made nothing does not use up its number.
         manifest.nextTakeID = ([1] + manifest.takes.map { $0.id + 1 } + jobs.map { $0.takeID + 1 }).max() ?? 1
+        noteSweepOutcome(outcome)
         rememberSessionIfItHasTakes()
         let rows = takeRows
         if selectedWasLive, let index = rows.firstIndex(where: { $0.takeID == outcome.takeID }) {

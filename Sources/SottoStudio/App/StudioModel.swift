@@ -52,6 +52,7 @@ public final class StudioModel {
     /// The slot `t` plays next when nothing is playing.
     public internal(set) var lastABSide: ABSlot = .b
     public internal(set) var jobs: [SynthesisJob] = []
+    public internal(set) var sweepGrid = SweepGridCursor()
 
     // Screen state
     public internal(set) var focus: Pane = .text
@@ -75,6 +76,8 @@ public final class StudioModel {
     public var textViewport = (width: 40, height: 8)
     /// The first screen row of the text shown; kept between frames so the view does not jump.
     public var textTopRow = 0
+    /// Where things were on the last frame, for the mouse; set when drawn.
+    public var drawn = DrawnScreen()
     public internal(set) var memory: ProcessMemory.Reading?
     var memoryReadAt = -1.0
     var textDirtySince: Double?

@@ -53,6 +53,7 @@ enum Bars {
             case .blind: return "1/2 listen · t switch · Space play/stop · Enter pick · = no preference · n next round · Esc leave"
             case .abx: return "a/b/x listen · t switch · Space play/stop · A: X is A · B: X is B · n next run · Esc stop"
             case .rank: return "1-8 listen · ↑↓ select · K/J move · Space play/stop · Enter rank · n next round · Esc leave"
+            case .sweep: return "←↑↓→ move · Enter play · 1-5 stars · x cancel queued · Esc back"
             default: return "↑↓ scroll · Esc close"
             }
         }
@@ -111,6 +112,7 @@ enum Bars {
         case .abx?: return (" ABX ", .titleFocus)
         case .rank?: return (" RANK ", .titleFocus)
         case .diff?: return (" DIFF ", .titleFocus)
+        case .sweep?: return (" SWEEP ", .titleFocus)
         case .blind?, nil: break
         }
         switch studio.mode {

@@ -46,6 +46,7 @@ enum ControlsPane {
         case .speed:
             return (Formatting.speed(settings.speed) + context.glyphs.times, .value)
         case .voice:
+            if let slider = studio.blendSlider { return (slider.label, .value) }
             if let voice = settings.voice { return (voice, .value) }
             return ("default" + (studio.defaultVoice.map { " (\($0))" } ?? ""), .dim)
         case .instruct:

@@ -54,6 +54,7 @@ enum ModelsPane {
         }
         var cursor = studio.modelCursor
         cursor.scroll(visibleRows: max(1, listRows), count: models.count)
+        studio.drawn.lists[.models] = DrawnScreen.List(top: cursor.top, rows: max(0, listRows))
         for row in 0..<max(0, listRows) {
             let index = cursor.top + row
             guard index < models.count else { break }

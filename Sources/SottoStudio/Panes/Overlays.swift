@@ -25,6 +25,7 @@ enum Overlays {
         case .diff(let first, let second): (title, lines) = ("Settings side by side", ListeningOverlays.diff(context, first: first, second: second))
         case .blind: (title, lines) = ("Blind A/B test", fitted(blind(context), context: context, height: canvas.height))
         case .sessions: (title, lines) = ("Sessions", sessions(context))
+        case .sweep: return SweepGrid.draw(context, canvas: canvas)
         }
         let width = width(context)
         let height = min(lines.count + 2, canvas.height - 2)

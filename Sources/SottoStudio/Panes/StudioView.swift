@@ -20,6 +20,7 @@ public final class StudioView {
         let full = Region(canvas: canvas, rect: Rect(row: 0, column: 0, width: canvas.width, height: canvas.height))
         full.clear()
         let context = DrawContext(model: studio, glyphs: glyphs, now: studio.now, playback: studio.playbackSnapshot, layout: layout)
+        studio.drawn.layout = layout
         if layout.mode == .tooSmall {
             drawTooSmall(canvas: canvas, context: context)
             return
@@ -39,7 +40,9 @@ public final class StudioView {
         }
         let stripRegion = Region(canvas: canvas, rect: layout.playback)
         let columns = layout.mode == .single ? max(1, layout.playback.width / 2) : max(1, layout.playback.width - 2)
-        PlaybackStrip.draw(context, region: stripRegion, source: waveSource(studio, context: context, columns: columns))
+        let source = waveSource(studio, context: context, columns: columns)
+        (studio.drawn.stripTakeID, studio.drawn.stripSeconds) = (source?.takeID, source?.seconds ?? 0)
+        PlaybackStrip.draw(context, region: stripRegion, source: source)
         Bars.drawStatus(context, region: Region(canvas: canvas, rect: layout.statusBar))
         if let overlay = studio.overlay {
             Overlays.draw(overlay, context: context, canvas: canvas)

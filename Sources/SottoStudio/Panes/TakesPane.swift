@@ -31,6 +31,7 @@ enum TakesPane {
         }
         var cursor = studio.takeCursor
         cursor.scroll(visibleRows: max(1, listRows), count: rows.count)
+        studio.drawn.lists[.takes] = DrawnScreen.List(top: cursor.top, rows: max(0, listRows))
         for row in 0..<max(0, listRows) {
             let index = cursor.top + row
             guard index < rows.count else { break }

@@ -19,12 +19,14 @@ enum VoicesPane {
         guard inner.height > 0 else { return }
         let filterLine = context.filterLine(for: .voices)
         let noteRows = hiddenCurrent != nil && inner.height >= 3 ? 1 : 0
-        let listRows = inner.height - (filterLine == nil ? 0 : 1) - noteRows
+        let sliderRows = studio.blendSlider != nil && inner.height >= 4 ? 1 : 0
+        let listRows = inner.height - (filterLine == nil ? 0 : 1) - noteRows - sliderRows
         if studio.activeModel == nil {
             inner.put("Choose a model in the Models pane.", row: 0, style: .dim)
         }
         var cursor = studio.voiceCursor
         cursor.scroll(visibleRows: max(1, listRows), count: rows.count)
+        studio.drawn.lists[.voices] = DrawnScreen.List(top: cursor.top, rows: max(0, listRows))
         let titleWidth = min(max(12, inner.width * 45 / 100), 22)
         for row in 0..<max(0, listRows) {
             let index = cursor.top + row
@@ -47,6 +49,9 @@ enum VoicesPane {
             inner.fillRow(row, text, style: style)
             inner.put(DisplayWidth.truncate(item.detail, to: max(0, inner.width - DisplayWidth.of(text))),
                       row: row, column: DisplayWidth.of(text), style: selected ? style : .dim)
+        }
+        if let slider = studio.blendSlider, sliderRows > 0 {
+            inner.fillRow(listRows + noteRows, DisplayWidth.truncate(slider.label + "  < >", to: inner.width), style: .value)
         }
         if let hiddenCurrent, noteRows > 0 {
             inner.fillRow(listRows, context.glyphs.active + "\(hiddenCurrent) in use, filtered out", style: .dim)

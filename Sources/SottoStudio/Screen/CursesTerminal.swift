@@ -73,6 +73,7 @@ final class CursesTerminal: Canvas {
         define_key("\u{1b}[200~", pasteStart)
         define_key("\u{1b}[201~", pasteEnd)
         discoverModifiedArrows()
+        enableMouse()
         // Bracketed paste: the terminal marks pasted text, so a paste is one undo step and its
         // line breaks never act as Enter.
         fputs("\u{1b}[?2004h", output)
@@ -80,6 +81,7 @@ final class CursesTerminal: Canvas {
     }
 
     func close() {
+        mousemask(0, nil)
         fputs("\u{1b}[?2004l", output)
         fflush(output)
         curs_set(1)
@@ -182,6 +184,7 @@ final class CursesTerminal: Canvas {
         if status == KEY_CODE_YES {
             let code = Int32(bitPattern: value)
             if code == pasteStart { return readPaste() }
+            if code == KEY_MOUSE { return readMouse() }
             return Self.key(forCode: code, extra: extraKeys)
         }
         return Self.key(forCharacter: value)
@@ -243,6 +246,21 @@ final class CursesTerminal: Canvas {
             if code > first, code <= first + 63 { return .function(Int(code - first)) }
             return nil
         }
+    }
+
+    /// Asks the terminal to report presses and the wheel (curses picks xterm's SGR 1006
+    /// encoding where terminfo names it, else X10), at once rather than after a click interval.
+    /// The masks are those of ncurses' mouse version 2.
+    private func enableMouse() {
+        guard NCURSES_MOUSE_VERSION == 2 else { return }
+        mouseinterval(0)
+        mousemask(mmask_t(MouseEvent.reportedButtons), nil)
+    }
+
+    private func readMouse() -> Key? {
+        var event = MEVENT()
+        guard getmouse(&event) == OK else { return nil }
+        return MouseEvent.fromCurses(buttonState: UInt(event.bstate), row: Int(event.y), column: Int(event.x)).map(Key.mouse)
     }
 
     /// Ctrl- and Alt-arrows have no fixed codes; terminfo names them (kLFT5, kRIT5, ...) and

@@ -13,6 +13,8 @@ public enum Key: Hashable, Sendable, CustomStringConvertible {
     case resize
     /// Text pasted in one go (bracketed paste), delivered whole.
     case paste(String)
+    /// A click or wheel turn, where the terminal reports the mouse.
+    case mouse(MouseEvent)
 
     public var description: String {
         switch self {
@@ -39,6 +41,7 @@ public enum Key: Hashable, Sendable, CustomStringConvertible {
         case .function(let n): return "F\(n)"
         case .resize: return "resize"
         case .paste: return "paste"
+        case .mouse(let event): return event.action == .press ? "click" : "wheel"
         }
     }
 

@@ -20,6 +20,8 @@ public struct SessionManifest: Codable, Equatable, Sendable {
     /// ABX rounds, blind rankings and picked takes; nil in sessions from before them.
     public var listening: ListeningLog?
     public var nextTakeID: Int
+    /// Sweeps made in this session (absent from sessions that have none).
+    public var sweeps: [Sweep]? = nil
 
     public init(id: String, createdAt: Date) {
         format = Self.currentFormat

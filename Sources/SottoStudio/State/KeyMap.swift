@@ -17,6 +17,8 @@ public enum StudioAction: Hashable, Sendable {
     // ABX and blind ranking
     case abxListen(ABXTest.Sample), abxSwitch(Int), abxAnswer(ABSlot), abxAgain, leaveTest
     case rankListen(Int), rankSelect(Int), rankReorder(Int), rankSubmit, rankAgain
+    // Sweeps and blends
+    case sweepGrid, blendLeft, blendRight, blendWithVoice
 }
 
 /// Where a key binding applies.
@@ -32,6 +34,8 @@ public enum KeyContext: String, CaseIterable, Sendable {
     case blind = "Blind A/B test"
     case abx = "ABX test"
     case rank = "Blind ranking"
+    case sweep = "Sweep grid"
+    case mouse = "Mouse (where the terminal reports it)"
     case overlay = "Help and message overlays"
 }
 
@@ -82,15 +86,21 @@ public enum KeyMap {
         KeyBinding(keys: c("e"), action: .export, context: .global, summary: "export the selected take (:export PATH)"),
         KeyBinding(keys: c("y"), action: .copyCommand, context: .global, summary: "copy the selected take as a sotto say command"),
         KeyBinding(keys: c("S"), action: .savePreset, context: .global, summary: "save the settings as a voice preset"),
+        KeyBinding(keys: c("w"), action: .sweepGrid, context: .global, summary: "the grid of the newest sweep (:sweep makes one)"),
         KeyBinding(keys: c("T"), action: .nextTheme, context: .global, summary: "next theme"),
         KeyBinding(keys: c("m"), action: .messages, context: .global, summary: "recent messages and errors"),
         KeyBinding(keys: c("q") + [.control("q")], action: .quit, context: .global, summary: "quit (everything is already saved)"),
         // Panes.
         KeyBinding(keys: [.enter], action: .activate, context: .models, summary: "use this model (loads it)"),
         KeyBinding(keys: [.enter], action: .activate, context: .voices, summary: "choose the voice, speaker or language; apply a preset"),
+        KeyBinding(keys: c("*"), action: .blendWithVoice, context: .voices, summary: "blend the highlighted voice with the one in use, half each"),
+        KeyBinding(keys: c("<"), action: .blendLeft, context: .voices, summary: "blend of two voices: a tenth more of the second"),
+        KeyBinding(keys: c(">"), action: .blendRight, context: .voices, summary: "blend of two voices: a tenth more of the first"),
         KeyBinding(keys: [.enter], action: .activate, context: .text, summary: "edit the text"),
         KeyBinding(keys: [.enter], action: .activate, context: .controls, summary: "type a value for the field"),
         KeyBinding(keys: [.left, .right], action: nil, context: .controls, summary: "adjust speed, voice, language, seed"),
+        KeyBinding(keys: c("<"), action: .blendLeft, context: .controls, summary: "blend of two voices: a tenth more of the second"),
+        KeyBinding(keys: c(">"), action: .blendRight, context: .controls, summary: "blend of two voices: a tenth more of the first"),
         KeyBinding(keys: [.enter], action: .activate, context: .takes, summary: "play the take from the start"),
         // Text editing.
         KeyBinding(keys: [.escape], action: .leaveEditing, context: .editing, summary: "stop editing"),
@@ -144,6 +154,19 @@ public enum KeyMap {
         KeyBinding(keys: [.enter], action: .rankSubmit, context: .rank, summary: "this is my ranking, best first; then reveal"),
         KeyBinding(keys: c("n"), action: .rankAgain, context: .rank, summary: "after the reveal: another round, reshuffled"),
         KeyBinding(keys: [.escape], action: .leaveTest, context: .rank, summary: "leave (rankings are kept)"),
+        // Sweep grid.
+        KeyBinding(keys: [.up, .down, .left, .right] + c("kjhl"), action: nil, context: .sweep, summary: "move in the grid (the Takes list follows; playing goes on)"),
+        KeyBinding(keys: [.enter] + c(" "), action: nil, context: .sweep, summary: "play the take (Space stops)"),
+        KeyBinding(keys: c("12345"), action: nil, context: .sweep, summary: "rate the take, 1 to 5 stars (rows and columns show the mean)"),
+        KeyBinding(keys: c("0"), action: nil, context: .sweep, summary: "clear the take's rating"),
+        KeyBinding(keys: c("x"), action: nil, context: .sweep, summary: "cancel the takes still queued (the one being made finishes)"),
+        KeyBinding(keys: c("ab[]y"), action: nil, context: .sweep, summary: "mark A / B, seek, copy the command, as elsewhere"),
+        KeyBinding(keys: [.escape] + c("qw"), action: nil, context: .sweep, summary: "back (takes go on being made; Esc again stops them)"),
+        // Mouse.
+        KeyBinding(keys: [.mouse(MouseEvent(.press, row: 0, column: 0))], action: nil, context: .mouse, summary: "a pane focuses it; a take, voice, model or field selects it; again: as Enter"),
+        KeyBinding(keys: [.mouse(MouseEvent(.press, row: 0, column: 0))], action: nil, context: .mouse, summary: "in the Playback waveform: play the take from that point"),
+        KeyBinding(keys: [.mouse(MouseEvent(.press, row: 0, column: 0))], action: nil, context: .mouse, summary: "a place in the sweep grid selects it; again: plays it"),
+        KeyBinding(keys: [.mouse(MouseEvent(.wheelUp, row: 0, column: 0))], action: nil, context: .mouse, summary: "move in the list under the pointer; scroll help and messages"),
         KeyBinding(keys: [.up, .down] + c("kj") + [.pageUp, .pageDown, .home] + c("g"), action: nil, context: .overlay, summary: "scroll"),
         KeyBinding(keys: [.escape, .enter] + c("?q"), action: nil, context: .overlay, summary: "close"),
         KeyBinding(keys: [.control("c")], action: nil, context: .overlay, summary: "stop playback and cancel synthesis"),

@@ -48,6 +48,8 @@ public enum StudioCommand: Equatable, Sendable {
     /// `:export-votes FILE`; `replace` with `:export-votes! FILE`.
     case exportVotes(path: String, replace: Bool)
     case tally
+    /// `:sweep AXIS=values ...`, `:sweep cancel`, or `:sweep [N]` to show a sweep's grid.
+    case sweep(String?)
     case selectTake(String)
     case device(String)
     case autoplay(Bool)
@@ -113,6 +115,7 @@ public enum CommandParser {
         CommandSpec(name: "diff", aliases: ["compare"], arguments: "[N|A|B] [N|A|B]", summary: "two takes' settings side by side (A and B unless named)", completes: .takes),
         CommandSpec(name: "tally", aliases: ["votes"], arguments: "", summary: "blind votes, rankings and ABX by model, voice and setting", completes: .nothing),
         CommandSpec(name: "export-votes", aliases: ["export-tally"], arguments: "FILE.csv", summary: "write the tallies as CSV (export-votes! replaces a file)", completes: .nothing),
+        CommandSpec(name: "sweep", aliases: ["grid"], arguments: "AXIS=v1,v2 [AXIS=…]", summary: "one take per place of a grid of voice, blend, speed, seed, design or model (2 axes, 36 takes); alone or N: a sweep's grid; cancel: its queued takes", completes: .fixed(["cancel", "voice=", "blend=", "speed=", "seed=", "design=", "model="])),
         CommandSpec(name: "take", aliases: ["t"], arguments: "N", summary: "select take N", completes: .takes),
         CommandSpec(name: "device", aliases: [], arguments: "NAME", summary: "ALSA playback device (and remember it)", completes: .fixed(["default"])),
         CommandSpec(name: "autoplay", aliases: [], arguments: "on|off", summary: "play takes while they are synthesized", completes: .fixed(["on", "off"])),
@@ -218,6 +221,7 @@ public enum CommandParser {
         case "diff": return .diff(argument.map { $0.split(separator: " ").map(String.init) } ?? [])
         case "export-votes": return .exportVotes(path: try required("a file name, e.g. votes.csv"), replace: replacing)
         case "tally": return .tally
+        case "sweep": return .sweep(argument)
         case "take": return .selectTake(try required("a take number"))
         case "device": return .device(try required("an ALSA device name"))
         case "autoplay":
