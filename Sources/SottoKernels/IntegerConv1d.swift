@@ -178,7 +178,8 @@ public struct IntegerConv1d: Sendable {
     /// A long signal, window by window of `window` output columns: each thread quantises the
     /// input columns one window reads (the window plus the kernel's span) into scratch of its own
     /// and convolves them while they are in cache. No quantised copy of the whole input is held,
-    /// and the input is read once (the span's overlap twice). Zero padding only.
+    /// and each input column is mapped and quantised once (a thread's windows are consecutive, and
+    /// the overlap of two is carried over). Zero padding only.
     private func applyByWindows(_ x: Tensor, snake: ChannelSnake?, window: Int, inverse: Float, scale: Float,
                                 into y: Tensor, accumulate: Bool, workspace: Workspace) {
         let outLength = y.shape[1], windows = (outLength + window - 1) / window
@@ -204,12 +205,19 @@ public struct IntegerConv1d: Sendable {
                         for index in range {
                             let t0 = index * window, t1 = min(outLength, t0 + window)
                             let width = t1 - t0 + span - 1
+                            // A range's windows are consecutive: the previous one staged this
+                            // one's first span − 1 columns as its last (every window but the
+                            // signal's last is full), so they are moved, not mapped again.
+                            let kept = index > range.lowerBound ? span - 1 : 0
+                            let fresh = width - kept
                             for p in 0..<pairs {
                                 let c = 2 * p, second = c + 1 < inChannels
-                                stageColumns(x, channel: c, from: t0, count: width, snake: snake, into: a)
-                                if second { stageColumns(x, channel: c + 1, from: t0, count: width, snake: snake, into: b) }
                                 let row = staged + p * stride * 2
-                                sotto_s16_interleave_pair(a, second ? UnsafePointer(b) : nil, Int32(width), inverse, limit, row)
+                                if kept > 0 { row.update(from: row + 2 * window, count: 2 * kept) }
+                                stageColumns(x, channel: c, from: t0 + kept, count: fresh, snake: snake, into: a)
+                                if second { stageColumns(x, channel: c + 1, from: t0 + kept, count: fresh, snake: snake, into: b) }
+                                sotto_s16_interleave_pair(a, second ? UnsafePointer(b) : nil, Int32(fresh), inverse, limit,
+                                                          row + 2 * kept)
                                 (row + 2 * width).update(repeating: 0, count: 2 * (stride - width))
                             }
                             sotto_conv1d_s16(UnsafePointer(staged), stride, Int32(inChannels), Int32(kernelSize), Int32(dilation),

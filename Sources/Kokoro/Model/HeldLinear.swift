@@ -42,6 +42,13 @@ struct HeldLinear: Sendable {
         widened(into: workspace.tensor([outFeatures, inFeatures])).apply(x, into: y)
     }
 
+    /// The float layer with its weights in `workspace` (valid until released), for a caller that
+    /// applies the same layer many times: ALBERT's shared layer runs 12 times per call.
+    func floatLinear(in workspace: Workspace) -> Linear {
+        if case .float(let linear) = storage { return linear }
+        return widened(into: workspace.tensor([outFeatures, inFeatures]))
+    }
+
     /// The layer on float weights in storage of its own (for layers read weight by weight).
     func floatLinear() -> Linear {
         widened(into: Tensor(zeros: [outFeatures, inFeatures]))
