@@ -37,6 +37,11 @@ public struct ClonedVoice: Equatable, Sendable {
         self.about = about
     }
 
+    /// Whether `model` makes cloned voices: a Qwen3-TTS Base model.
+    public static func canBeMade(by model: ModelDescriptor) -> Bool {
+        model.kind.rawValue == "qwen3" && model.variant?.hasPrefix(variant) == true
+    }
+
     /// Whether a voice file holds a cloned voice rather than a plain preset (a damaged one too:
     /// any clone key, or the Base variant, says so).
     public static func isCloned(_ file: KeyValueFile) -> Bool {
