@@ -75,7 +75,7 @@ let package = Package(
         .target(name: "SottoONNX", dependencies: ["SottoCore"], swiftSettings: numericSwiftSettings),
 
         // Engines, one architecture per folder; language-blind (ids in, audio out).
-        .target(name: "Qwen3TTS", dependencies: ["SottoKernels", "SottoCore"],
+        .target(name: "Qwen3TTS", dependencies: ["SottoKernels", "SottoCore", "SottoAudio"],
                 swiftSettings: numericSwiftSettings),
         .target(name: "Kokoro", dependencies: ["SottoKernels", "SottoONNX", "SottoCore"],
                 swiftSettings: numericSwiftSettings),

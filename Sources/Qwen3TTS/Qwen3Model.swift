@@ -12,6 +12,10 @@ public final class Qwen3Model: @unchecked Sendable {
     public let codePredictor: CodePredictor
     public let codec: CodecDecoder
     public let precision: WeightPrecision
+    /// Base models only: the ECAPA-TDNN that turns a reference recording into an x-vector.
+    public let speakerEncoder: SpeakerEncoder?
+    /// Base models only: the speech tokenizer's encoder, for the reference's codes.
+    public let codecEncoder: CodecEncoder?
     let weights: SafetensorsArchive
     let generationLock = NSLock()
     /// Scratch for one generation at a time (held under `generationLock`).
@@ -39,6 +43,18 @@ public final class Qwen3Model: @unchecked Sendable {
                                  bfloat16Convolutions: precision != .fp32)
         guard codec.config.quantizers == t.codeGroups else {
             throw SottoError("speech_tokenizer/config.json has \(codec.config.quantizers) quantizers but config.json \(t.codeGroups) code groups")
+        }
+        if configuration.variant == .base {
+            // The reference gives the x-vector the model's dtype, so below fp32 it is bf16.
+            let speakerConfiguration = try SpeakerEncoderConfiguration.load(folder.appendingPathComponent("config.json"))
+            guard speakerConfiguration.embeddingSize == t.dimensions.hiddenSize else {
+                throw SottoError("config.json: the speaker encoder's x-vector has \(speakerConfiguration.embeddingSize) values but the talker takes \(t.dimensions.hiddenSize)")
+            }
+            speakerEncoder = try SpeakerEncoder(weights, configuration: speakerConfiguration, roundsToBFloat16: precision != .fp32)
+            codecEncoder = try CodecEncoder(folder: folder.appendingPathComponent("speech_tokenizer"))
+        } else {
+            speakerEncoder = nil
+            codecEncoder = nil
         }
         guard t.dimensions.vocabularySize - 1024 > 0, t.codePredictor.dimensions.vocabularySize <= codec.config.codebookSize else {
             throw SottoError("config.json and speech_tokenizer/config.json disagree on the codebook size")

@@ -117,6 +117,19 @@ public final class ModelLane: Sendable {
         return stream
     }
 
+    /// Runs `job` with the engine (loaded first if need be) on the lane's thread, between
+    /// syntheses, for work that is not a take (keeping a cloned voice); `done` hears how it ended.
+    public func perform<Value: Sendable>(_ job: @escaping @Sendable (any SpeechEngine) throws -> Value,
+                                         then done: @escaping @Sendable (Result<Value, SottoError>) -> Void) {
+        worker.submit { [self] in
+            switch loadedEngine() {
+            case .failure(let error): done(.failure(error))
+            case .success(let ready):
+                done(Result { try job(ready.engine) }.mapError { $0 as? SottoError ?? SottoError(SottoError.describe($0)) })
+            }
+        }
+    }
+
     /// Blocks until everything asked of this lane's thread so far is done (tests; shutting down).
     public func settle(timeout: Double = 60) {
         worker.drain(timeout: timeout)

@@ -11,7 +11,8 @@ extension SynthesisOptions {
     /// A request sending only what a model with `capabilities` uses (the studio keeps settings
     /// across models; those the model cannot use are left out rather than noted on every take).
     public func request(text: String, fittedTo capabilities: EngineCapabilities) -> SynthesisRequest {
-        let usesVoice = capabilities.contains(.voices) || capabilities.contains(.speakers)
+        // A model that clones takes its cloned voices by name.
+        let usesVoice = capabilities.contains(.voices) || capabilities.contains(.speakers) || capabilities.contains(.referenceAudio)
         func given(_ value: String?) -> String? { value?.isEmpty == false ? value : nil }
         return SynthesisRequest(
             text: text,

@@ -9,7 +9,7 @@ struct Sotto: ParsableCommand {
         commandName: "sotto",
         abstract: "A terminal text-to-speech studio with its own inference engine.",
         discussion: "With no command, sotto opens the studio (press ? in it for every key).",
-        subcommands: [OpenStudio.self, Say.self, Serve.self, Models.self, Voices.self, Phonemes.self, Tokens.self, Bench.self, Info.self],
+        subcommands: [OpenStudio.self, Say.self, Clone.self, Serve.self, Models.self, Voices.self, Phonemes.self, Tokens.self, Bench.self, Info.self],
         // The studio's flags belong to the studio alone: declared on this root command they would
         // also swallow the subcommands' own flags of the same name (`say --device`).
         defaultSubcommand: OpenStudio.self)

@@ -27,17 +27,16 @@ enum BaseFixtures {
         try SpeakerEncoder(folder: directory, roundsToBFloat16: roundsToBFloat16)
     }
 
-    /// A model folder in a temporary directory: links to the Base fixture, the CustomVoice
-    /// fixture's codec and the Qwen3 vocabulary that Scripts/setup fetches.
+    /// A model folder in a temporary directory: links to the Base fixture (with its codec, the
+    /// CustomVoice fixture's decoder and the encoder fixture's encoder) and the Qwen3 vocabulary
+    /// that Scripts/setup fetches.
     static func folder() throws -> URL {
         let fm = FileManager.default
         let folder = fm.temporaryDirectory.appendingPathComponent("sotto-qwen3-base-\(UUID().uuidString)")
         try fm.createDirectory(at: folder, withIntermediateDirectories: true)
-        for name in ["model.safetensors", "config.json", "generation_config.json"] {
+        for name in ["model.safetensors", "config.json", "generation_config.json", "speech_tokenizer"] {
             try fm.createSymbolicLink(at: folder.appendingPathComponent(name), withDestinationURL: directory.appendingPathComponent(name))
         }
-        try fm.createSymbolicLink(at: folder.appendingPathComponent("speech_tokenizer"),
-                                  withDestinationURL: Qwen3Fixtures.directory.appendingPathComponent("speech_tokenizer"))
         for name in ["vocab.json", "merges.txt", "tokenizer_config.json"] {
             try fm.createSymbolicLink(at: folder.appendingPathComponent(name),
                                       withDestinationURL: Qwen3Fixtures.tokenizerDirectory.appendingPathComponent(name))

@@ -46,4 +46,37 @@ import Testing
     @Test func aSpeakerEmbeddingOfAnotherWidthIsRefused() throws {
         #expect(throws: SottoError.self) { try generate(xVector: [Float](repeating: 0.1, count: 31)) }
     }
+
+    @Test func aClonePromptWithoutWordsIsTheXVectorAlone() throws {
+        let reference = Self.clone["reference"] as! String
+        let prompt = try Self.model.clonePrompt(reference: try ReferenceAudio.load(BaseFixtures.file(reference)), referenceText: nil)
+        #expect(prompt.referenceCodes == nil && prompt.referenceText == nil && !prompt.isInContext)
+        #expect(SpeakerEncoderTests.error(prompt.xVector, try BaseFixtures.array("\(reference)_xvector"), "model x-vector") < 1e-4)
+    }
+
+    @Test func aClonePromptWithWordsCarriesTheReferencesCodes() throws {
+        let audio = try ReferenceAudio.load(BaseFixtures.file("ref_16k_stereo"))
+        let prompt = try Self.model.clonePrompt(reference: audio, referenceText: "Words of the reference.")
+        #expect(prompt.isInContext && prompt.referenceText == "Words of the reference.")
+        let codes = try #require(prompt.referenceCodes)
+        #expect(codes.count == (audio.samples.count + 1919) / 1920)
+        #expect(codes.allSatisfy { $0.count == 16 })
+        #expect(codes == (try Self.model.codecEncoder!.encode(audio.samples)))
+        #expect(SpeakerEncoderTests.error(prompt.xVector, try BaseFixtures.array("ref_16k_stereo_xvector"), "model x-vector") < 1e-4)
+    }
+
+    @Test func bfloat16ModelsCloneWithABFloat16XVector() throws {
+        let model = try Qwen3Model(folder: BaseFixtures.folder(), precision: .bf16)
+        let prompt = try model.clonePrompt(reference: try ReferenceAudio.load(BaseFixtures.file("ref_24k_mono")), referenceText: nil)
+        #expect(prompt.xVector.allSatisfy { $0.bitPattern & 0xFFFF == 0 })
+        #expect(SpeakerEncoderTests.error(prompt.xVector, try BaseFixtures.array("ref_24k_mono_xvector"), "bf16 model x-vector") < 0.05)
+    }
+
+    @Test func emptyReferenceWordsAndNonBaseModelsAreRefused() throws {
+        let audio = try ReferenceAudio.load(BaseFixtures.file("ref_24k_mono"))
+        #expect(throws: SottoError.self) { try Self.model.clonePrompt(reference: audio, referenceText: "  ") }
+        let customVoice = try Qwen3Model(folder: Qwen3Fixtures.folder("customvoice-0b6"))
+        #expect(customVoice.speakerEncoder == nil && customVoice.codecEncoder == nil)
+        #expect(throws: SottoError.self) { try customVoice.clonePrompt(reference: audio, referenceText: nil) }
+    }
 }

@@ -100,8 +100,16 @@ import Testing
         #expect(try CommandParser.parse("autoplay off") == .autoplay(false))
     }
 
+    @Test func parsesKeep() throws {
+        #expect(try CommandParser.parse("keep anna") == .keepVoice(KeepVoiceRequest(name: "anna")))
+        #expect(try CommandParser.parse("keep! anna qwen3:Tiny-Base") == .keepVoice(KeepVoiceRequest(name: "anna", model: "qwen3:Tiny-Base", overwrite: true)))
+        #expect(try CommandParser.parse("keep anna ~/me.wav qwen3") == .keepVoice(KeepVoiceRequest(name: "anna", model: "qwen3", file: "~/me.wav")))
+        #expect(try CommandParser.parse("clone bob take.flac") == .keepVoice(KeepVoiceRequest(name: "bob", file: "take.flac")))
+    }
+
     @Test func mistakesSayWhatWasExpected() {
-        for line in ["", "frobnicate", "model", "speed fast", "speed 9", "seed -1", "mark c", "autoplay maybe", "preset save"] {
+        for line in ["", "frobnicate", "model", "speed fast", "speed 9", "seed -1", "mark c", "autoplay maybe", "preset save",
+                     "keep", "keep a m1 m2", "speed! 1"] {
             #expect(throws: SottoError.self, "\(line)") { try CommandParser.parse(line) }
         }
     }

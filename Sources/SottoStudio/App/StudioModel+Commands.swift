@@ -54,6 +54,8 @@ extension StudioModel {
             apply(preset)
         case .savePreset(let name, let overwrite):
             savePreset(named: name, overwrite: overwrite)
+        case .keepVoice(let request):
+            keepVoice(request)
         case .speed(let speed):
             setSpeed(speed)
         case .seed(let seed):

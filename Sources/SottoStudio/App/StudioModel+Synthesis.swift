@@ -107,6 +107,8 @@ extension StudioModel {
             info("\(name) unloaded")
         case .synthesisFinished(let outcome):
             finish(outcome)
+        case .voiceKept(let kept):
+            finishKeeping(kept)
         }
     }
 

@@ -77,12 +77,14 @@ public struct Preset: Equatable, Sendable, Identifiable {
             precision = value
         }
         let known = Set(["model", "variant", "voice", "speaker", "instruct", "description", "speed", "language", "seed",
-                         "precision", "about", "name"])
+                         "precision", "about", "name"] + ClonedVoice.keys)
         if let unknown = file.entries.first(where: { !known.contains($0.key) }) {
             throw SottoError("preset \(name), line \(unknown.line): unknown setting \"\(unknown.key)\"",
                              hint: "settings: \(known.sorted().joined(separator: ", "))")
         }
-        self.init(name: name, model: model, variant: optional("variant"), voice: optional("voice") ?? optional("speaker"),
+        // A cloned voice's file is a preset whose voice is itself: the engine finds it by name.
+        let voice = ClonedVoice.isCloned(file) ? name : optional("voice") ?? optional("speaker")
+        self.init(name: name, model: model, variant: optional("variant"), voice: voice,
                   instruct: optional("instruct"), voiceDescription: optional("description"), speed: speed,
                   language: optional("language"), seed: seed, precision: precision, about: optional("about"), source: source)
     }
@@ -121,7 +123,6 @@ public struct Preset: Equatable, Sendable, Identifiable {
 
     /// Whether `name` can be a preset file name.
     public static func isValidName(_ name: String) -> Bool {
-        !name.isEmpty && name.count <= 64 && !name.hasPrefix(".")
-            && name.allSatisfy { $0.isLetter || $0.isNumber || "-_. ".contains($0) }
+        VoiceFolders.isValidName(name)
     }
 }

@@ -16,30 +16,14 @@ public struct StudioResources: Sendable {
         self.configDirectory = configDirectory
     }
 
-    /// Finds the shipped folders from `$SOTTO_SHARE_DIR`, else by walking up from the executable
-    /// (a checkout runs `.build/release/sotto`; an install keeps them in `../share/sotto`).
+    /// Finds the shipped folders as ``SottoPaths/shippedFolder(named:executable:)`` does.
     public static func locate(paths: SottoPaths = SottoPaths(), executable: URL = Self.currentExecutable) -> StudioResources {
-        var roots: [URL] = []
-        if let share = paths.environment["SOTTO_SHARE_DIR"], !share.isEmpty { roots.append(URL(fileURLWithPath: share)) }
-        var folder = executable.resolvingSymlinksInPath().deletingLastPathComponent()
-        for _ in 0..<6 {
-            roots.append(folder)
-            roots.append(folder.appendingPathComponent("share/sotto"))
-            folder.deleteLastPathComponent()
-        }
-        func find(_ name: String) -> URL? {
-            roots.map { $0.appendingPathComponent(name) }.first { url in
-                var isDirectory: ObjCBool = false
-                return FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) && isDirectory.boolValue
-            }
-        }
-        return StudioResources(shippedThemes: find("Themes"), shippedVoices: find("Voices"),
-                               configDirectory: paths.configDirectory)
+        StudioResources(shippedThemes: paths.shippedFolder(named: "Themes", executable: executable),
+                        shippedVoices: paths.shippedFolder(named: "Voices", executable: executable),
+                        configDirectory: paths.configDirectory)
     }
 
-    public static var currentExecutable: URL {
-        URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-    }
+    public static var currentExecutable: URL { SottoPaths.currentExecutable }
 
     public var userThemes: URL { configDirectory.appendingPathComponent("themes") }
     public var userVoices: URL { configDirectory.appendingPathComponent("voices") }

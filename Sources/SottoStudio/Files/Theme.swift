@@ -1,3 +1,5 @@
+import SottoCore
+
 /// A named set of styles, read from a `key = value` file: `name`, `description`, optionally
 /// `colors` (the fewest colours the theme is drawn for: 256, 16, 8 or 0), and one line per
 /// `StyleRole`, e.g. `border_focus = 75 bold`.

@@ -6,4 +6,6 @@ public enum LaneEvent: Sendable {
     case loaded(modelID: String, result: Result<LoadedModel, SottoError>)
     case unloaded(modelID: String)
     case synthesisFinished(SynthesisOutcome)
+    /// `:keep` ended: the voice file written, or why not.
+    case voiceKept(KeptVoice)
 }

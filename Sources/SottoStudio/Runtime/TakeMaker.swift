@@ -104,6 +104,22 @@ public final class TakeMaker: Sendable {
         lanes(precision: precision).lane(for: model).load()
     }
 
+    /// Has `model` clone the voice in `samples` on its lane and writes the voice file; the
+    /// outcome arrives as a `.voiceKept` event.
+    public func keepVoice(named name: String, model: ModelDescriptor, samples: [Float], sampleRate: Int, channels: Int,
+                          referenceText: String?, source: String, folders: VoiceFolders, overwrite: Bool) {
+        let inbox = self.inbox
+        lanes.lane(for: model).perform({ engine -> URL in
+            guard let cloning = engine as? any VoiceCloning else {
+                throw SottoError("\(model.name) cannot clone voices", hint: "use a Qwen3-TTS Base model")
+            }
+            let voice = try cloning.cloneVoice(samples: samples, sampleRate: sampleRate, channels: channels, referenceText: referenceText, source: source)
+            return try folders.save(voice, as: name, force: overwrite)
+        }, then: { result in
+            inbox.post(.voiceKept(KeptVoice(name: name, modelName: model.name, result: result)))
+        })
+    }
+
     /// Unloads `modelID` at every precision.
     public func unload(_ modelID: String) {
         for (_, set) in precisionSets { unload(modelID, from: set) }

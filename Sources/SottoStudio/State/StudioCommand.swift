@@ -19,6 +19,8 @@ public enum StudioCommand: Equatable, Sendable {
     case preset(String)
     /// A name, and whether an existing preset of that name may be replaced (`:preset save! NAME`).
     case savePreset(String, overwrite: Bool)
+    /// `:keep NAME [MODEL] [FILE]`: keep a take's (or a file's) voice as a cloned voice.
+    case keepVoice(KeepVoiceRequest)
     case speed(Double)
     case seed(SeedChoice)
     /// Nil: the studio's default for the model.
@@ -97,6 +99,7 @@ public enum CommandParser {
         CommandSpec(name: "unload", aliases: [], arguments: "[NAME]", summary: "unload a model and free its memory", completes: .models),
         CommandSpec(name: "voice", aliases: ["v", "speaker"], arguments: "NAME", summary: "choose a voice or speaker (or a:0.6,b:0.4 blend)", completes: .voices),
         CommandSpec(name: "preset", aliases: [], arguments: "NAME|save[!] NAME", summary: "apply a voice preset, or save the settings as one (save! replaces)", completes: .presets),
+        CommandSpec(name: "keep", aliases: ["clone"], arguments: "NAME [MODEL] [FILE]", summary: "keep the selected take's voice (or a recording's) as a cloned voice of a Qwen3-TTS Base model (keep! replaces)", completes: .models),
         CommandSpec(name: "speed", aliases: [], arguments: "X", summary: "speaking rate, 0.25 to 4", completes: .nothing),
         CommandSpec(name: "seed", aliases: [], arguments: "N|random", summary: "fix the seed, or draw a new one per take", completes: .fixed(["random"])),
         CommandSpec(name: "precision", aliases: [], arguments: "NAME", summary: "weight precision: fp32, bf16, int8, int4 or default (Qwen3-TTS; reloads the model)", completes: .fixed(WeightPrecision.allCases.map(\.rawValue) + ["default"])),
@@ -145,7 +148,7 @@ public enum CommandParser {
             let near = specs.map(\.name).filter { $0.hasPrefix(word.lowercased().prefix(1)) }
             throw SottoError("unknown command :\(word)", hint: near.isEmpty ? "try :help" : "did you mean :\(near.joined(separator: ", :"))?")
         }
-        if replacing, spec.name != "export-votes" {
+        if replacing, !["export-votes", "keep"].contains(spec.name) {
             throw SottoError(":\(spec.name) takes no !", hint: ":\(spec.name) \(spec.arguments)")
         }
         let argument: String? = rest.isEmpty ? nil : rest
@@ -171,6 +174,8 @@ public enum CommandParser {
                 return .savePreset(name, overwrite: overwrite)
             }
             return .preset(value)
+        case "keep":
+            return .keepVoice(try KeepVoiceRequest.parse(try required("a name for the voice"), overwrite: replacing))
         case "speed":
             let value = try required("a number")
             guard let speed = Double(value), speed.isFinite, VoiceSettings.speedRange.contains(speed) else {

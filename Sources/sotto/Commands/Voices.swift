@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SottoCore
+import SottoEngines
 
 struct Voices: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -19,19 +20,23 @@ struct Voices: ParsableCommand {
         var kind: String
         var voices: [VoiceInfo]
         var languages: [String]
+        /// Base models: the cloned voices found, those made with its weights first.
+        var clonedVoices: [ClonedVoiceListing]?
         /// Not printed in JSON: how the model's family names its voices, and whether a request
         /// chooses a language.
         var noun = "voices"
         var choosesLanguage = false
-        enum CodingKeys: String, CodingKey { case model, kind, voices, languages }
+        enum CodingKeys: String, CodingKey { case model, kind, voices, languages, clonedVoices = "cloned_voices" }
     }
 
     func run() throws {
         try runReportingErrors {
             if model == nil, let problem = ModelCatalog.problem(with: location.directory) { throw problem }
             let models = try model.map { [try location.resolve($0)] } ?? location.catalog().models
+            let folders = VoiceFolders.standard()
             let listings = models.map {
                 Listing(model: $0.id, kind: $0.kind.rawValue, voices: $0.voices, languages: $0.languages,
+                        clonedVoices: Qwen3ClonedVoices.clones($0) ? ClonedVoiceListing.all(for: $0, in: folders) : nil,
                         noun: modelFamilies.voiceNoun(of: $0.kind), choosesLanguage: $0.capabilities.contains(.languages))
             }
             if json {
@@ -41,7 +46,11 @@ struct Voices: ParsableCommand {
             if listings.isEmpty { print("No models in \(location.directory.path); run Scripts/setup.") }
             for (index, listing) in listings.enumerated() {
                 if index > 0 { print("") }
-                print("\(listing.model): \(listing.voices.count) \(listing.noun)")
+                if let cloned = listing.clonedVoices {
+                    printCloned(cloned, model: listing.model)
+                } else {
+                    print("\(listing.model): \(listing.voices.count) \(listing.noun)")
+                }
                 let rows = listing.voices.map { voice in
                     ["  " + voice.id, voice.language ?? "", voice.gender ?? "", voice.detail ?? ""]
                 }
@@ -51,6 +60,14 @@ struct Voices: ParsableCommand {
                 }
             }
         }
+    }
+
+    /// A Base model's heading and its cloned voices: those it can speak in, then the others marked.
+    private func printCloned(_ voices: [ClonedVoiceListing], model: String) {
+        let usable = voices.filter(\.forThisModel).count
+        print("\(model): clones voices from a recording (sotto clone REF.wav -m \(model) -o NAME); \(usable) cloned for it")
+        if !voices.isEmpty { print(Format.table(voices.map(\.row))) }
+        if usable > 0 { print("  speak in one: sotto say -m \(model) --voice NAME \"Text.\"") }
     }
 }
 

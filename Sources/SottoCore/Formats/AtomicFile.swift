@@ -1,12 +1,19 @@
 import Foundation
 import Glibc
-import SottoCore
 
 /// Writes files so that a reader, or the next launch after a crash or `kill -9`, sees either the
 /// old contents or the new, never a mixture: data goes to a temporary file in the same folder,
 /// is flushed to disk, and is renamed over the target; the folder is flushed so the rename lasts.
 public enum AtomicFile {
-    public static func write(_ data: Data, to url: URL) throws {
+    /// `write(_:to:replacing: false)` found a file already there.
+    public struct FileExists: Error, CustomStringConvertible, Sendable {
+        public var url: URL
+        public var description: String { "\(url.path) already exists" }
+    }
+
+    /// With `replacing` false the new file is linked into place instead of renamed, which fails
+    /// when the name is taken, so a file that appeared meanwhile is never overwritten.
+    public static func write(_ data: Data, to url: URL, replacing: Bool = true) throws {
         let folder = url.deletingLastPathComponent()
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp")
@@ -33,16 +40,26 @@ public enum AtomicFile {
             unlink(temporary.path)
             throw failure("cannot write", url, code)
         }
-        guard rename(temporary.path, url.path) == 0 else {
+        if replacing {
+            guard rename(temporary.path, url.path) == 0 else {
+                let code = errno
+                unlink(temporary.path)
+                throw failure("cannot replace", url, code)
+            }
+        } else {
+            let linked = link(temporary.path, url.path) == 0
             let code = errno
             unlink(temporary.path)
-            throw failure("cannot replace", url, code)
+            guard linked else {
+                if code == EEXIST { throw FileExists(url: url) }
+                throw failure("cannot create", url, code)
+            }
         }
         syncFolder(folder)
     }
 
-    public static func write(_ text: String, to url: URL) throws {
-        try write(Data(text.utf8), to: url)
+    public static func write(_ text: String, to url: URL, replacing: Bool = true) throws {
+        try write(Data(text.utf8), to: url, replacing: replacing)
     }
 
     /// Makes a rename in `folder` durable.

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The plain `key = value` text format of themes, voice presets and the studio config: one
+/// The plain `key = value` text format of themes, voice presets (cloned voices too) and the studio config: one
 /// setting a line, `#` comments, values optionally in double quotes (with `\"`, `\\` and `\n`
 /// escapes) when they need leading spaces or a `#`. An unquoted value ends at ` # ` (a hash
 /// between spaces), so colours such as `#ffaf00` need no quotes.
@@ -72,7 +72,7 @@ public struct KeyValueFile: Equatable, Sendable {
         return out
     }
 
-    static func quoteIfNeeded(_ value: String) -> String {
+    public static func quoteIfNeeded(_ value: String) -> String {
         let plain = !value.isEmpty && value.first != " " && value.last != " " && value.first != "\""
             && !value.contains(" #") && !value.contains("\n") && !value.contains("\\")
         if plain { return value }
@@ -135,7 +135,7 @@ public struct KeyValueFile: Equatable, Sendable {
 
 extension StringProtocol {
     /// Without the given characters at either end.
-    func trimming(_ set: String) -> String {
+    public func trimming(_ set: String) -> String {
         var slice = Substring(self)
         while let first = slice.first, set.contains(first) { slice.removeFirst() }
         while let last = slice.last, set.contains(last) { slice.removeLast() }
