@@ -85,7 +85,7 @@ let package = Package(
         // espeak-ng phonemes, ids, chunking) that turns the language-blind model into a speech
         // engine, and the engine adapter. StandardFamilies.swift registers them.
         .target(name: "SottoEngines",
-                dependencies: ["Kokoro", "Piper", "Qwen3TTS", "SottoPhonemes", "SottoCore", "SottoMetrics", "SottoKernels"],
+                dependencies: ["Kokoro", "Piper", "Qwen3TTS", "SottoPhonemes", "SottoCore", "SottoMetrics", "SottoKernels", "SottoAudio"],
                 swiftSettings: swiftSettings),
         // Times Qwen3-TTS continuous batching on a model folder (speed is measured, never asserted).
         .executableTarget(name: "qwen3-batch-bench",

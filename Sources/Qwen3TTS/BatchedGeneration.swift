@@ -83,7 +83,7 @@ public final class Qwen3BatchGeneration: @unchecked Sendable {
         let clock = ContinuousClock()
         let started = clock.now
         workspace.reset()
-        let builder = PromptBuilder(configuration: model.configuration, tokenizer: model.tokenizer, talker: model.talker)
+        let builder = PromptBuilder(configuration: model.configuration, tokenizer: model.tokenizer, talker: model.talker, codePredictor: model.codePredictor)
         let prompt = try builder.build(request, workspace: workspace)
         // Room for a few seconds; the cache doubles when a take runs longer. Batched requests
         // each hold a cache (229 KB per position at 0.6B), so it grows with the take rather than

@@ -40,8 +40,8 @@ public struct Qwen3Configuration: Decodable, Sendable {
             set.insert(.speakers)
             if !ignoresInstruct { set.insert(.instruct) }
         case .voiceDesign: set.insert(.voiceDesign)
-        // Base models clone a voice from reference audio, which this engine does not do yet.
-        case .base, nil: break
+        case .base: set.insert(.referenceAudio)
+        case nil: break
         }
         return set
     }

@@ -33,9 +33,10 @@ public struct GenerationResult: Sendable {
 }
 
 extension Qwen3Model {
-    /// Resolves speaker, language and instruction against the config, as the reference wrapper does.
+    /// Resolves speaker, language and instruction against the config, as the reference wrapper
+    /// does; a Base model speaks in the cloned voice `clone`.
     public func resolve(text: String, speaker: String?, instruct: String?, voiceDescription: String?,
-                        language: String?) throws -> Qwen3PromptRequest {
+                        language: String?, clone: VoiceClonePrompt? = nil) throws -> Qwen3PromptRequest {
         let t = configuration.talker
         var notes: [String] = []
         guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
@@ -73,9 +74,19 @@ extension Qwen3Model {
                 notes.append("instruct ignored: the voice description is the VoiceDesign model's instruction")
             }
             return Qwen3PromptRequest(text: text, speaker: nil, instruct: description, language: language, notes: notes)
-        case .base, nil:
-            throw SottoError("\(folder.lastPathComponent) is a Base (voice cloning) model; Sotto does not clone voices yet",
-                             hint: "use a CustomVoice or VoiceDesign model")
+        case .base:
+            guard let clone else {
+                throw SottoError("\(folder.lastPathComponent) is a Base model: it speaks in a cloned voice",
+                                 hint: "give --reference REF.wav with --reference-text \"its words\" or --x-vector-only, or a voice made with `sotto clone`")
+            }
+            if speaker?.isEmpty == false { notes.append("speaker ignored: Base models speak in the cloned voice") }
+            if instruct?.isEmpty == false { notes.append("instruct ignored: Base models do not follow instructions") }
+            if voiceDescription?.isEmpty == false {
+                notes.append("voice description ignored: Base models clone a voice (a VoiceDesign model designs voices)")
+            }
+            return Qwen3PromptRequest(text: text, language: language, notes: notes, clone: clone)
+        case nil:
+            throw SottoError("\(folder.lastPathComponent) has unknown tts_model_type '\(configuration.ttsModelType)'")
         }
     }
 
@@ -85,7 +96,7 @@ extension Qwen3Model {
     }
 
     /// The token ids of the prompt pieces (for checking the tokenizer against the reference).
-    public func promptTokenIDs(text: String) -> [Int] { PromptBuilder(configuration: configuration, tokenizer: tokenizer, talker: talker).assistantIDs(text) }
+    public func promptTokenIDs(text: String) -> [Int] { PromptBuilder(configuration: configuration, tokenizer: tokenizer, talker: talker, codePredictor: codePredictor).assistantIDs(text) }
 
     /// Generates codec frames for `request`, handing each frame to `onFrame` as it exists.
     public func generate(_ request: Qwen3PromptRequest, settings: GenerationSettings, cancellation: CancellationFlag? = nil,
@@ -95,7 +106,7 @@ extension Qwen3Model {
         generationLock.lock()
         defer { generationLock.unlock() }
         let t = configuration.talker
-        let builder = PromptBuilder(configuration: configuration, tokenizer: tokenizer, talker: talker)
+        let builder = PromptBuilder(configuration: configuration, tokenizer: tokenizer, talker: talker, codePredictor: codePredictor)
         let predictorCache = codePredictor.makeCache()
         let clock = ContinuousClock()
         let started = clock.now

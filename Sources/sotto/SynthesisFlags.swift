@@ -33,6 +33,16 @@ struct SynthesisFlags: ParsableArguments {
     @Option(name: .customLong("max-frames"), help: "Stop generating after this many codec frames.")
     var maxFrames: Int?
 
+    @Option(help: ArgumentHelp("Qwen3-TTS Base: a recording of the voice to clone (1 to 30 s, any rate or channels).",
+                               valueName: "audio-file"))
+    var reference: String?
+
+    @Option(name: .customLong("reference-text"), help: "The words spoken in --reference: the clone takes the voice and its manner.")
+    var referenceText: String?
+
+    @Flag(name: .customLong("x-vector-only"), help: "Clone --reference from its voice print alone, without its words.")
+    var xVectorOnly = false
+
     @Option(name: .customLong("noise-scale"), help: "Piper: noise on the latent (0 makes the take deterministic).")
     var noiseScale: Double?
 
@@ -47,6 +57,16 @@ struct SynthesisFlags: ParsableArguments {
             throw ValidationError("--speed must be between 0.25 and 4")
         }
         if let maxFrames, maxFrames < 1 { throw ValidationError("--max-frames must be at least 1") }
+        if reference == nil, referenceText != nil || xVectorOnly {
+            throw ValidationError("\(xVectorOnly ? "--x-vector-only" : "--reference-text") needs --reference REF.wav")
+        }
+        if referenceText != nil, xVectorOnly {
+            throw ValidationError("give either --reference-text (clone the voice with its words) or --x-vector-only, not both")
+        }
+        if let referenceText, referenceText.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            throw ValidationError("--reference-text is empty; give the words spoken in the reference")
+        }
+        if reference?.isEmpty == true { throw ValidationError("--reference is empty; give the path of a recording") }
     }
 
     /// The chosen voice or speaker, if any.
@@ -59,7 +79,11 @@ struct SynthesisFlags: ParsableArguments {
         sampling.maxFrames = maxFrames
         sampling.noiseScale = noiseScale
         sampling.noiseW = noiseW
-        return SynthesisOptions(voice: chosenVoice, instruct: instruct, voiceDescription: design, language: language,
-                                speed: speed, seed: seed ?? defaultSeed, sampling: sampling)
+        var options = SynthesisOptions(voice: chosenVoice, instruct: instruct, voiceDescription: design, language: language,
+                                       speed: speed, seed: seed ?? defaultSeed, sampling: sampling)
+        options.reference = reference
+        options.referenceText = referenceText
+        options.xVectorOnly = xVectorOnly ? true : nil
+        return options
     }
 }

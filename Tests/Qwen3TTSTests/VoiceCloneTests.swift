@@ -16,7 +16,7 @@ import Testing
     func generate(xVector: [Float]) throws -> GenerationResult {
         let request = Self.clone["request"] as! [String: Any]
         let prompt = Qwen3PromptRequest(text: request["text"] as! String, language: request["language"] as! String,
-                                        speakerEmbedding: xVector)
+                                        clone: VoiceClonePrompt(xVector: xVector))
         let settings = GenerationSettings(talker: Self.greedy, codePredictor: Self.greedy, repetitionPenalty: 1.05,
                                           maxFrames: Self.codes.count, seed: 0)
         return try Self.model.generate(prompt, settings: settings)

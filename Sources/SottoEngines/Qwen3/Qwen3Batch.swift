@@ -59,8 +59,7 @@ final class Qwen3SynthesisBatch: SynthesisBatch {
                              hint: "wait for one of them to finish")
         }
         let qwen = engine.qwen
-        let resolved = try qwen.resolve(text: request.text, speaker: request.voice, instruct: request.instruct,
-                                        voiceDescription: request.voiceDescription, language: request.language)
+        let resolved = try engine.resolve(request)
         var notes = resolved.notes
         if request.speed != 1 { notes.append("speed ignored: Qwen3-TTS speaks at its own pace (describe the pace in an instruction)") }
         let textTokens = qwen.promptTokenIDs(text: resolved.text).count - 8
@@ -74,7 +73,11 @@ final class Qwen3SynthesisBatch: SynthesisBatch {
         } catch {
             throw SottoError("Qwen3-TTS could not start this request: \(error)")
         }
-        members.append(Member(request: request, stream: stream, codec: qwen.codec.makeStream(), cancellation: cancellation,
+        let codecStream = qwen.codec.makeStream()
+        if let reference = resolved.clone?.inContextReferenceCodes {
+            _ = try qwen.codec.decodeNext(reference, stream: codecStream)
+        }
+        members.append(Member(request: request, stream: stream, codec: codecStream, cancellation: cancellation,
                               onChunk: onChunk, onEnd: onEnd, notes: notes))
     }
 

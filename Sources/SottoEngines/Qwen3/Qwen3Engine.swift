@@ -4,14 +4,16 @@ import SottoCore
 import SottoKernels
 import SottoMetrics
 
-/// Qwen3-TTS behind Sotto's engine seam: CustomVoice speakers (with instructions on 1.7B) and
-/// VoiceDesign descriptions. Audio is decoded and handed out every `framesPerChunk` frames while
+/// Qwen3-TTS behind Sotto's engine seam: CustomVoice speakers (with instructions on 1.7B),
+/// VoiceDesign descriptions and Base voice clones. Audio is decoded and handed out every `framesPerChunk` frames while
 /// generation continues.
 public final class Qwen3Engine: SpeechEngine, @unchecked Sendable {
     public let model: ModelDescriptor
     public let qwen: Qwen3Model
     /// Frames per streamed chunk (12.5 frames are one second).
     public var framesPerChunk = 12
+    /// Base models: the cloned voice a request's voice name stands for (nil when there is none).
+    public var clonedVoices: ((String) throws -> VoiceClonePrompt?)?
     private let lock = NSLock()
 
     public init(model: ModelDescriptor, qwen: Qwen3Model) {
@@ -57,8 +59,7 @@ public final class Qwen3Engine: SpeechEngine, @unchecked Sendable {
                            onChunk: (AudioChunk) throws -> Void) throws -> SynthesisSummary {
         lock.lock()
         defer { lock.unlock() }
-        let resolved = try qwen.resolve(text: request.text, speaker: request.voice, instruct: request.instruct,
-                                        voiceDescription: request.voiceDescription, language: request.language)
+        let resolved = try resolve(request)
         var notes = resolved.notes
         if request.speed != 1 { notes.append("speed ignored: Qwen3-TTS speaks at its own pace (describe the pace in an instruction)") }
         let textTokens = qwen.promptTokenIDs(text: resolved.text).count - 8
@@ -68,6 +69,13 @@ public final class Qwen3Engine: SpeechEngine, @unchecked Sendable {
         var pending: [[Int]] = []
         var chunkIndex = 0
         var codecSeconds = 0.0
+        if let reference = resolved.clone?.inContextReferenceCodes {
+            // The take continues the reference's sound: its codes go through the codec first,
+            // and their audio is never played.
+            let start = MonotonicClock.now()
+            _ = try qwen.codec.decodeNext(reference)
+            codecSeconds += MonotonicClock.now() - start
+        }
         var samplesOut = 0
         func flush() throws {
             guard !pending.isEmpty else { return }

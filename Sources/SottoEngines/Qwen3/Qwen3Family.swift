@@ -24,6 +24,11 @@ public struct Qwen3Family: ModelFamily {
     public func load(_ model: ModelDescriptor, options: LoadOptions) throws -> any SpeechEngine {
         if let threads = options.threads { KernelThreads.set(threads) }
         let qwen = try Qwen3Model(folder: model.url, precision: options.precision ?? .fp32)
-        return Qwen3Engine(model: model, qwen: qwen)
+        let engine = Qwen3Engine(model: model, qwen: qwen)
+        if qwen.clonesVoices {
+            let voices = Qwen3ClonedVoices(model: model)
+            engine.clonedVoices = { try voices.prompt(named: $0) }
+        }
+        return engine
     }
 }
