@@ -168,6 +168,8 @@ public struct PiperWeights {
     }
 
     private static func tensor(_ initializer: ONNXTensor, label: String, file: String) throws -> Tensor {
+        // The values pass through an array and then the tensor: both at once at worst.
+        MemoryShortage.ensureRoom(for: 2 * 4 * initializer.elementCount, to: "load \(label) of \(file)")
         let values = try initializer.floats()
         let dims = initializer.dims.isEmpty ? [1] : initializer.dims
         guard values.count == dims.reduce(1, *) else {

@@ -22,6 +22,16 @@ public enum MemoryShortage {
         fatalError("not enough memory to \(what)")
     }
 
+    /// Fails (see ``fail(_:)``) when the address-space limit leaves no room for `bytes` more.
+    /// For allocations Swift cannot recover from, such as arrays, which trap when memory is out.
+    public static func ensureRoom(for bytes: Int, to what: String) {
+        // Room for the allocator's own mappings besides the bytes themselves.
+        let slack = 16 << 20
+        guard let limit = addressSpaceLimit, let mapped = mappedBytes(), limit - mapped < bytes + slack else { return }
+        fail("\(what): the address-space limit (ulimit -v) of \(describe(bytes: limit)) leaves "
+             + "\(describe(bytes: max(0, limit - mapped)))")
+    }
+
     /// "163 MB" for a byte count.
     public static func describe(bytes: Int) -> String {
         bytes >= 1_000_000 ? "\(bytes / 1_000_000) MB" : "\(bytes / 1000) KB"
