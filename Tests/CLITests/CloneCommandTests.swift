@@ -169,4 +169,25 @@ import Testing
         try Data(bytes).write(to: url)
         return url
     }
+
+    /// A kept voice is spoken by name through the engine `sotto say` loads, with the codes the
+    /// recording it was made from gives when passed directly.
+    @Test func aKeptVoiceSpeaksAsItsRecordingDoes() throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let made = try sotto(["clone", Self.reference, "--reference-text", Self.words, "-m", model.path, "-o", "anna"])
+        #expect(made.status == 0, "\(made.stderr)")
+        func codes(_ voice: [String]) throws -> [[Int]]? {
+            let name = UUID().uuidString
+            let out = folder.appendingPathComponent("\(name).json").path
+            let result = try sotto(["say", "Say it the way the recording does.", "-m", model.path] + voice
+                                   + ["--greedy", "--max-frames", "8", "--precision", "fp32", "--codes-out", out,
+                                      "-o", folder.appendingPathComponent("\(name).wav").path])
+            #expect(result.status == 0, "\(result.stderr)")
+            return try? JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out))) as? [[Int]]
+        }
+        let named = try codes(["--voice", "anna"])
+        let direct = try codes(["--reference", Self.reference, "--reference-text", Self.words])
+        #expect(named?.isEmpty == false)
+        #expect(named == direct)
+    }
 }
