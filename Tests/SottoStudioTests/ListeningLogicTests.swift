@@ -199,6 +199,18 @@ import Testing
         #expect(!rows.contains { $0.hasPrefix("preference,model,") })
     }
 
+    @Test func labelsASpreadsheetWouldRunAsFormulasStayText() {
+        var manifest = SessionManifest(id: "s", createdAt: Date())
+        manifest.takes = [take(1, model: "=HYPERLINK(\"x\")", voice: "v1"), take(2, model: "m2", voice: "@sum")]
+        manifest.votes = [BlindVote(date: Date(), takeA: 1, takeB: 2, order: [1, 2], preferred: 1)]
+        let rows = VoteTable(manifest: manifest).csv.components(separatedBy: "\r\n")
+        #expect(rows.contains("preference,model,\"'=HYPERLINK(\"\"x\"\")\",1,0,0,1.0000,,,"), "\(rows)")
+        #expect(rows.contains("preference,model,m2,0,1,0,0.0000,,,"), "\(rows)")
+        #expect(VoteTable.inertText("-1") == "'-1")
+        #expect(VoteTable.inertText("jf_alpha") == "jf_alpha")
+        #expect(VoteTable.inertText("") == "")
+    }
+
     @Test func aSessionFromBeforeTheListeningLogStillOpens() throws {
         var manifest = manifest()
         manifest.listening = nil

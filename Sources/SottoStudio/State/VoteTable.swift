@@ -22,17 +22,25 @@ public struct VoteTable: Sendable {
         var rows = [Self.csvHeader]
         for (grouping, tallies) in preference {
             for tally in tallies {
-                rows.append(["preference", grouping.rawValue, tally.label, String(tally.wins), String(tally.losses),
+                rows.append(["preference", grouping.rawValue, Self.inertText(tally.label), String(tally.wins), String(tally.losses),
                              String(tally.ties), String(format: "%.4f", tally.score), "", "", ""])
             }
         }
         for (grouping, tallies) in abx {
             for tally in tallies {
-                rows.append(["abx", grouping.rawValue, tally.label, "", "", "", "", String(tally.correct),
+                rows.append(["abx", grouping.rawValue, Self.inertText(tally.label), "", "", "", "", String(tally.correct),
                              String(tally.trials), String(format: "%.6g", tally.pValue)])
             }
         }
         return rows.map { $0.map(Self.csvField).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
+    }
+
+    /// A label (model, voice or setting names the user typed) that a spreadsheet shows as text:
+    /// one starting with `=`, `+`, `-`, `@`, a tab or a carriage return would be read as a formula,
+    /// so it gets a leading apostrophe, which spreadsheets hide. Numbers are never passed here.
+    public static func inertText(_ label: String) -> String {
+        guard let first = label.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) else { return label }
+        return "'" + label
     }
 
     /// A field as RFC 4180 writes it: quoted when it holds a comma, a quote or a line break.
