@@ -58,6 +58,7 @@ public final class StudioModel {
     public internal(set) var focus: Pane = .text
     public internal(set) var mode: InputMode = .normal
     public internal(set) var overlay: Overlay?
+    public internal(set) var stripView: StripView = .waveform
     public internal(set) var overlayScroll = 0
     /// The overlay's rows on screen and how far it can scroll; set when it is drawn.
     public var overlayViewport = (rows: 10, maxScroll: Int.max)
