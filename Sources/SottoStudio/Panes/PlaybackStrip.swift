@@ -28,7 +28,10 @@ enum PlaybackStrip {
         var statusRows = [status]
         if DisplayWidth.of(status) > inner.width, let reason = failureReason(snapshot) {
             if inner.height >= 3 {
-                statusRows = Array(SoftWrap.rows(of: status, width: inner.width).prefix(2))
+                let rows = SoftWrap.rows(of: status, width: inner.width)
+                statusRows = Array(rows.prefix(2))
+                // More than two rows: the second says, with an ellipsis, that there is more.
+                if rows.count > 2 { statusRows[1] = DisplayWidth.truncate(rows[1...].joined(separator: " "), to: inner.width) }
             } else {
                 status = unavailable(reason, short: true, device: snapshot.deviceName)
                 statusRows = [status]
@@ -49,7 +52,7 @@ enum PlaybackStrip {
             inner.put("No take selected.", row: 0, style: .dim)
         }
         for (index, text) in statusRows.enumerated() {
-            inner.fillRow(inner.height - statusRows.count + index, text, style: style)
+            inner.fillRow(inner.height - statusRows.count + index, DisplayWidth.truncate(text, to: inner.width), style: style)
         }
     }
 
@@ -132,8 +135,10 @@ enum PlaybackStrip {
         case .finished, .stopped, .idle:
             if let error = snapshot.lastError { return (unavailable(error), .error) }
             let position = snapshot.phase == .stopped ? "  stopped at \(Formatting.clock(snapshot.playheadSeconds))" : ""
+            // With no take there is nothing for Space to play or v to show.
+            guard source != nil else { return ("\(glyphs.stop) nothing playing", .dim) }
             let other = context.model.stripView.toggled.rawValue
-            return ("\(glyphs.stop) \(name.isEmpty ? "nothing playing" : name)  \(Formatting.clock(total))\(position) · Space plays · v \(other)", .dim)
+            return ("\(glyphs.stop) \(name)  \(Formatting.clock(total))\(position) · Space plays · v \(other)", .dim)
         }
     }
 
