@@ -89,4 +89,29 @@ import Testing
         status = draw(studio, width: 100, height: 30).lines[29]
         #expect(status.contains("unknown command"), "\(status)")
     }
+
+    @Test func theTakesPaneQuoteCutShortEndsInAnEllipsis() throws {
+        let folder = ScratchFolder()
+        let studio = try makeStudio(folder: folder, models: try makeFakeModels(in: folder), newSession: true)
+        defer { studio.shutdown() }
+        #expect(studio.settle { !studio.loadedModels.isEmpty })
+        studio.command("autoplay off")
+        studio.handle(.character("i"))
+        studio.type("Short.")
+        studio.handle(.escape)
+        studio.handle(.character("s"))
+        #expect(studio.settle { studio.takes.count == 1 && studio.jobs.isEmpty })
+        studio.handle(.character("5"))
+        let whole = draw(studio, width: 40, height: 12)
+        #expect(!whole.rows(containing: "“Short.”").isEmpty, "\(whole.text)")
+        studio.handle(.character("i"))
+        studio.type(" And then a sentence too long for forty columns.")
+        studio.handle(.escape)
+        studio.handle(.character("s"))
+        #expect(studio.settle { studio.takes.count == 2 && studio.jobs.isEmpty })
+        studio.handle(.character("5"))
+        let grid = draw(studio, width: 40, height: 12)
+        let row = try #require(grid.rows(containing: "“Short. And then").first, "\(grid.text)")
+        #expect(grid.lines[row].trimmingCharacters(in: .whitespaces).hasSuffix("…"), "\(grid.lines[row])")
+    }
 }
