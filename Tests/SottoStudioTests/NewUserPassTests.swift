@@ -114,4 +114,24 @@ import Testing
         let row = try #require(grid.rows(containing: "“Short. And then").first, "\(grid.text)")
         #expect(grid.lines[row].trimmingCharacters(in: .whitespaces).hasSuffix("…"), "\(grid.lines[row])")
     }
+
+    @Test func theSpectrogramsTallerStripLeavesTheTakesListRows() {
+        for (width, height) in [(60, 18), (80, 24), (89, 30), (90, 24), (100, 30)] {
+            let waveform = StudioLayout(width: width, height: height, focus: .takes)
+            let spectrogram = StudioLayout(width: width, height: height, focus: .takes, strip: .spectrogram)
+            #expect(spectrogram.playback.height > waveform.playback.height, "\(width)×\(height)")
+            let takes = spectrogram.panes[.takes]?.height ?? 0
+            #expect(takes - 2 >= 3, "\(width)×\(height): the Takes list has \(takes - 2) rows")
+        }
+    }
+
+    @Test func aTitleTooLongForTheWindowEndsInAnEllipsis() throws {
+        let folder = ScratchFolder()
+        let studio = try makeStudio(folder: folder, models: try makeFakeModels(in: folder), newSession: true)
+        defer { studio.shutdown() }
+        #expect(studio.settle { !studio.loadedModels.isEmpty })
+        let title = draw(studio, width: 60, height: 18).lines[0]
+        #expect(title.contains("Sotto studio · session") && title.trimmingCharacters(in: .whitespaces).hasSuffix("…"), "\(title)")
+        #expect(draw(studio, width: 100, height: 30).lines[0].contains("test-voice"))
+    }
 }

@@ -127,7 +127,7 @@ import Testing
         let waveformLayout = StudioLayout(width: 100, height: 30, focus: studio.focus)
         studio.handle(.character("v"))
         #expect(studio.stripView == .spectrogram)
-        for width in [100, 72] {
+        for width in [100, 130] {
             let grid = ScreenGrid(width: width, height: 30)
             var layout = StudioLayout(width: width, height: 30, focus: studio.focus, strip: .spectrogram)
             #expect(studio.settle {

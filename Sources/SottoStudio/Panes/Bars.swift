@@ -7,7 +7,7 @@ enum Bars {
         var left = " Sotto studio · session \(studio.manifest.id) · \(studio.takes.count) take\(studio.takes.count == 1 ? "" : "s")"
         if let model = studio.activeModel { left += " · \(model.name)" }
         let right = activity(context) + " theme \(studio.themeName) "
-        region.fillRow(0, left, style: .header)
+        region.fillRow(0, DisplayWidth.truncate(left, to: region.width), style: .header)
         let rightWidth = DisplayWidth.of(right)
         if region.width - DisplayWidth.of(left) > rightWidth + 1 {
             region.put(right, row: 0, column: region.width - rightWidth, style: .header)

@@ -31,7 +31,8 @@ public enum Pane: Int, CaseIterable, Sendable, CustomStringConvertible {
 /// - Under 24×6: a note asking for a larger window (keys still work).
 ///
 /// A spectrogram needs rows where a waveform reads in one, so while the strip shows one it
-/// takes a third of the height (and a status row over it in single-pane mode).
+/// takes a third of the height (a quarter in two columns; a status row over it in single-pane
+/// mode), leaving the Takes list at least three rows.
 public struct StudioLayout: Equatable, Sendable {
     public enum Mode: Equatable, Sendable {
         case threeColumns
@@ -108,7 +109,8 @@ public struct StudioLayout: Equatable, Sendable {
     }
 
     private mutating func layOutTwoColumns(tallStrip: Bool) {
-        let playbackHeight = tallStrip ? max(4, height / 3) : 4
+        // A quarter, not a third: the Takes list shares its column with two other panes here.
+        let playbackHeight = tallStrip ? max(5, height / 4) : 4
         playback = Rect(row: height - 1 - playbackHeight, column: 0, width: width, height: playbackHeight)
         let top = 1
         let mainHeight = playback.row - top
@@ -121,8 +123,15 @@ public struct StudioLayout: Equatable, Sendable {
         panes[.voices] = Rect(row: top + modelsHeight, column: 0, width: left, height: mainHeight - modelsHeight - controlsHeight)
         panes[.controls] = Rect(row: top + mainHeight - controlsHeight, column: 0, width: left, height: controlsHeight)
 
-        let textHeight = max(4, mainHeight * 36 / 100)
-        let metricsHeight = max(6, min(9, mainHeight * 32 / 100))
+        var textHeight = max(4, mainHeight * 36 / 100)
+        var metricsHeight = max(6, min(9, mainHeight * 32 / 100))
+        // The Takes list keeps three rows: Metrics gives up rows first (down to one), then Text.
+        let shortfall = 5 - (mainHeight - textHeight - metricsHeight)
+        if shortfall > 0 {
+            let fromMetrics = min(shortfall, metricsHeight - 3)
+            metricsHeight -= fromMetrics
+            textHeight -= min(shortfall - fromMetrics, textHeight - 3)
+        }
         panes[.text] = Rect(row: top, column: left, width: right, height: textHeight)
         panes[.takes] = Rect(row: top + textHeight, column: left, width: right, height: mainHeight - textHeight - metricsHeight)
         panes[.metrics] = Rect(row: top + mainHeight - metricsHeight, column: left, width: right, height: metricsHeight)
