@@ -72,6 +72,24 @@ import Testing
         #expect(zip(a, b).allSatisfy { abs($0 - $1) < 1e-4 })
     }
 
+    @Test func aLongTakeIsAnalysedAFewFramesAtATimeAndFillsInFromTheLeft() {
+        let samples = Self.tone(hz: 700, seconds: 4, sampleRate: 24_000)
+        let whole = Spectrogram(sampleRate: 24_000)
+        whole.update(samples)
+        let budgeted = Spectrogram(sampleRate: 24_000)
+        budgeted.update(samples, frameBudget: 100)
+        #expect(budgeted.frameCount == 100 && !budgeted.isComplete)
+        // 100 of 372 frames: the left quarter shows the tone, the rest waits, blank.
+        let partial = budgeted.image(columns: 40, rows: 6)
+        let lit = (0..<40).map { column in (0..<6).contains { partial.level(row: $0, column: column) > 0 } }
+        #expect(lit.prefix(9).allSatisfy { $0 } && lit.suffix(25).allSatisfy { !$0 }, "\(lit)")
+        var updates = 1
+        while !budgeted.isComplete { budgeted.update(samples, frameBudget: 100); updates += 1 }
+        #expect(updates == 4 && budgeted.frameCount == whole.frameCount)
+        let (a, b) = (budgeted.image(columns: 40, rows: 6).levels, whole.image(columns: 40, rows: 6).levels)
+        #expect(zip(a, b).allSatisfy { abs($0 - $1) < 1e-4 })
+    }
+
     @Test(arguments: [1, 37, 98, 158])
     func theImageHasOneColumnPerScreenColumn(columns: Int) {
         let spectrogram = Spectrogram(sampleRate: 24_000)

@@ -29,6 +29,8 @@ public final class Spectrogram {
     /// `[frames][bands]` in dB, flat.
     private var decibels: [Float] = []
     public private(set) var frameCount = 0
+    /// Frames the samples seen so far hold, analysed or not.
+    public private(set) var availableFrames = 0
     /// Samples seen so far (the time the columns span).
     public private(set) var sampleCount = 0
     public private(set) var peakDecibels = -Double.infinity
@@ -77,11 +79,17 @@ public final class Spectrogram {
         return ranges
     }
 
-    /// Analyses the frames of `samples` (the take so far, from its start) not yet analysed.
-    public func update(_ samples: [Float]) {
+    /// Whether every frame of the samples seen is analysed.
+    public var isComplete: Bool { frameCount == availableFrames }
+
+    /// Analyses the frames of `samples` (the take so far, from its start) not yet analysed, at
+    /// most `frameBudget` of them: a long take is then analysed over a few screen refreshes
+    /// rather than in one pause (columns not yet analysed stay blank).
+    public func update(_ samples: [Float], frameBudget: Int = .max) {
         sampleCount = samples.count
         guard samples.count >= fftSize else { return }
-        let available = 1 + (samples.count - fftSize) / hopSize
+        availableFrames = 1 + (samples.count - fftSize) / hopSize
+        let available = frameCount + min(availableFrames - frameCount, max(1, frameBudget))
         guard available > frameCount else { return }
         let start = frameCount * hopSize
         let end = (available - 1) * hopSize + fftSize
@@ -112,7 +120,7 @@ public final class Spectrogram {
     /// The spectrum as `columns` × `rows` levels in 0...1, time left to right across the samples
     /// seen, low frequencies at the bottom. Kept until the take, the size or the audio changes.
     public func image(columns: Int, rows: Int) -> SpectrogramImage {
-        let key = [columns, rows, frameCount, sampleCount]
+        let key = [columns, rows, frameCount, sampleCount, availableFrames]
         if let lastImage, lastImage.key == key { return lastImage.image }
         let image = render(columns: max(0, columns), rows: max(0, rows))
         lastImage = (key, image)
@@ -150,6 +158,8 @@ public final class Spectrogram {
         let first = max(0, Int(((from - middle) / hop).rounded(.up)))
         let last = min(frameCount, Int(((to - middle) / hop).rounded(.up)))
         if first < last { return first..<last }
+        // Frames still to be analysed are not stood in for by the last one that was.
+        if first >= frameCount && !isComplete { return 0..<0 }
         let nearest = min(frameCount - 1, max(0, Int((((from + to) / 2 - middle) / hop).rounded())))
         return nearest..<(nearest + 1)
     }

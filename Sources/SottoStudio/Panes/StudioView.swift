@@ -10,6 +10,9 @@ public final class StudioView {
     private var waveLevels: [Double] = []
     private var spectrograms: [(takeID: Int, spectrogram: Spectrogram)] = []
     private static let keptSpectrograms = 6
+    /// About 11 s of 24 kHz audio, some 20 ms of work: a long take's spectrum fills in over a
+    /// few refreshes instead of holding up the keys.
+    private static let spectrogramFramesPerDraw = 1024
     private var wordKey: (takeID: Int, words: Int, text: String)?
     private var wordPositions: [[TextPosition]?] = []
 
@@ -105,7 +108,9 @@ public final class StudioView {
         }
         spectrograms.append((takeID, spectrogram))
         if spectrograms.count > Self.keptSpectrograms { spectrograms.removeFirst() }
-        if spectrogram.sampleCount != buffer.frameCount { spectrogram.update(buffer.samples()) }
+        if spectrogram.sampleCount != buffer.frameCount || !spectrogram.isComplete {
+            spectrogram.update(buffer.samples(), frameBudget: Self.spectrogramFramesPerDraw)
+        }
         return spectrogram
     }
 
