@@ -111,7 +111,7 @@ let package = Package(
 
         // The studio: the ncurses front end (`sotto` with no arguments).
         .target(name: "SottoStudio",
-                dependencies: ["CNcursesw", "CShim", "SottoCore", "SottoAudio", "SottoMetrics", "SottoRuntime"],
+                dependencies: ["CNcursesw", "CShim", "SottoCore", "SottoAudio", "SottoMetrics", "SottoRuntime", "SottoKernels"],
                 swiftSettings: swiftSettings),
 
         // The command-line tool and, with no arguments, the studio.

@@ -110,6 +110,11 @@ final class TmuxStudio {
         try tmux(["capture-pane", "-p", "-t", "studio"])
     }
 
+    /// The screen with its colours and attributes, as SGR escape sequences.
+    func styledScreen() throws -> String {
+        try tmux(["capture-pane", "-p", "-e", "-t", "studio"])
+    }
+
     /// Waits until the screen satisfies `condition`; returns the screen. Fails (never hangs)
     /// after `timeout` seconds, quoting the screen and the program's error output.
     @discardableResult

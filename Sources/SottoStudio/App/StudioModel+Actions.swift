@@ -74,6 +74,7 @@ extension StudioModel {
              .rankListen, .rankSelect, .rankReorder, .rankSubmit, .rankAgain:
             break
         case .sweepGrid: openSweepGrid()
+        case .toggleStripView: showInStrip(stripView.toggled)
         case .blendLeft: moveBlend(by: -1)
         case .blendRight: moveBlend(by: 1)
         case .blendWithVoice: blendWithHighlightedVoice()

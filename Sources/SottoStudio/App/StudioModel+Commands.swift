@@ -143,6 +143,8 @@ extension StudioModel {
             config.autoplay = on
             rememberSetting("autoplay", on ? "on" : "off")
             info(on ? "takes play while they are synthesized" : "takes are synthesized silently; Space plays them")
+        case .stripView(let view):
+            showInStrip(view ?? stripView.toggled)
         case .newSession:
             startNewSession()
         case .openSession(let name):

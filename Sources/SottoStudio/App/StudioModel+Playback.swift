@@ -166,3 +166,11 @@ extension StudioModel {
         }
     }
 }
+
+extension StudioModel {
+    /// Shows the take in the Playback strip as a waveform or a spectrogram.
+    func showInStrip(_ view: StripView) {
+        stripView = view
+        info(view == .spectrogram ? "Playback shows the spectrogram (mel scale; v for the waveform)" : "Playback shows the waveform (v for the spectrogram)")
+    }
+}

@@ -56,8 +56,16 @@ public final class StudioModel {
 
     // Screen state
     public internal(set) var focus: Pane = .text
-    public internal(set) var mode: InputMode = .normal
-    public internal(set) var overlay: Overlay?
+    public internal(set) var mode: InputMode = .normal {
+        didSet { if mode != oldValue { contextEnteredAt = now } }
+    }
+    public internal(set) var overlay: Overlay? {
+        didSet { if overlay != oldValue { contextEnteredAt = now } }
+    }
+    /// When the mode or overlay last changed: a message from before then is stale in a filter,
+    /// a field or an overlay, where the status bar's hints say what the keys now do.
+    public internal(set) var contextEnteredAt = -Double.infinity
+    public internal(set) var stripView: StripView = .waveform
     public internal(set) var overlayScroll = 0
     /// The overlay's rows on screen and how far it can scroll; set when it is drawn.
     public var overlayViewport = (rows: 10, maxScroll: Int.max)

@@ -25,6 +25,8 @@ public enum StyleRole: String, CaseIterable, Sendable {
     case waveform
     case waveformPlayed = "waveform_played"
     case playhead
+    case spectrogram
+    case spectrogramPeak = "spectrogram_peak"
     case sparkline
     case overlay
     case overlayBorder = "overlay_border"
@@ -39,7 +41,8 @@ public enum StyleRole: String, CaseIterable, Sendable {
         case .titleFocus: return .title
         case .selection, .statusKey, .playing, .waveform, .sparkline, .success, .markA, .markB: return .accent
         case .selectionInactive: return .dim
-        case .waveformPlayed: return .waveform
+        case .waveformPlayed, .spectrogram: return .waveform
+        case .spectrogramPeak: return .waveformPlayed
         case .playhead: return .selection
         case .overlayBorder: return .borderFocus
         }
@@ -52,7 +55,7 @@ public enum StyleRole: String, CaseIterable, Sendable {
         case .dim, .label: return .dim
         case .selection, .playhead, .status, .header: return .reverse
         case .selectionInactive, .input: return .underline
-        case .borderFocus, .titleFocus, .title, .error, .markA, .markB, .playing, .statusKey, .waveformPlayed,
+        case .borderFocus, .titleFocus, .title, .error, .markA, .markB, .playing, .statusKey, .waveformPlayed, .spectrogramPeak,
              .accent, .warning:
             return .bold
         default: return []

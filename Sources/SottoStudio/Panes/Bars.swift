@@ -7,7 +7,7 @@ enum Bars {
         var left = " Sotto studio · session \(studio.manifest.id) · \(studio.takes.count) take\(studio.takes.count == 1 ? "" : "s")"
         if let model = studio.activeModel { left += " · \(model.name)" }
         let right = activity(context) + " theme \(studio.themeName) "
-        region.fillRow(0, left, style: .header)
+        region.fillRow(0, DisplayWidth.truncate(left, to: region.width), style: .header)
         let rightWidth = DisplayWidth.of(right)
         if region.width - DisplayWidth.of(left) > rightWidth + 1 {
             region.put(right, row: 0, column: region.width - rightWidth, style: .header)
@@ -86,20 +86,35 @@ enum Bars {
             return
         }
         let hints = hints(for: studio)
-        if let message = studio.log.current(at: context.now) {
+        if let message = shownMessage(studio, at: context.now) {
             let text = (message.isError ? context.glyphs.failed + " " : "") + message.text
-            // A message cut short points to the messages overlay, where it is shown whole.
-            let fits = DisplayWidth.of(text) + 23 <= width
-            let shortHints = studio.mode == .normal && studio.overlay == nil ? (fits ? "? help  : cmd  q quit" : "m more  ? help  q quit") : ""
-            let hintRoom = DisplayWidth.of(shortHints) + 2
-            let messageWidth = width - (width - DisplayWidth.of(text) > hintRoom || width > 60 ? hintRoom : 0)
-            region.put(DisplayWidth.truncate(text, to: messageWidth), row: 0, column: start, style: message.isError ? .error : .status)
-            if messageWidth < width, !shortHints.isEmpty {
+            let shortHints = studio.mode == .normal && studio.overlay == nil ? messageHints(textWidth: DisplayWidth.of(text), width: width) : ""
+            let hintRoom = shortHints.isEmpty ? 0 : DisplayWidth.of(shortHints) + 2
+            region.put(DisplayWidth.truncate(text, to: width - hintRoom), row: 0, column: start, style: message.isError ? .error : .status)
+            if !shortHints.isEmpty {
                 region.put(shortHints, row: 0, column: region.width - DisplayWidth.of(shortHints), style: .statusKey)
             }
         } else {
             region.put(DisplayWidth.truncate(hints, to: width), row: 0, column: start, style: .statusKey)
         }
+    }
+
+    /// The message the status bar shows: the latest, unless it is older than the filter, field
+    /// or overlay now open (then the hints for it are more use). An error stays regardless.
+    static func shownMessage(_ studio: StudioModel, at now: Double) -> StatusLog.Message? {
+        guard let message = studio.log.current(at: now) else { return nil }
+        let isPlainNormal = studio.mode == .normal && studio.overlay == nil
+        if !isPlainNormal, !message.isError, message.at < studio.contextEnteredAt, studio.mode != .commandLine { return nil }
+        return message
+    }
+
+    /// The hints beside a message of `textWidth` columns in a bar `width` wide. A message cut
+    /// short always keeps `m more`, which shows it whole with the other recent messages.
+    static func messageHints(textWidth: Int, width: Int) -> String {
+        let full = "? help  : cmd  q quit", cut = "m more  ? help  q quit"
+        if textWidth + 2 + DisplayWidth.of(full) <= width { return full }
+        if width > 60 { return cut }
+        return textWidth <= width ? "" : "m more"
     }
 
     static func modeBadge(_ studio: StudioModel) -> (String, StyleRole) {

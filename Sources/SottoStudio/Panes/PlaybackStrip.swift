@@ -1,13 +1,15 @@
 import SottoAudio
 
-/// The waveform of the take playing (or selected) with a moving playhead, and what playback is
-/// doing or why it cannot.
+/// The waveform (or spectrogram) of the take playing (or selected) with a moving playhead, and
+/// what playback is doing or why it cannot.
 enum PlaybackStrip {
     struct Source {
         var takeID: Int
         var label: String
         var levels: [Double]
         var seconds: Double
+        /// The take's spectrum while the strip shows spectrograms.
+        var spectrogram: Spectrogram? = nil
     }
 
     static func draw(_ context: DrawContext, region: Region, source: Source?) {
@@ -17,7 +19,8 @@ enum PlaybackStrip {
             drawCompact(context, region: region, source: source)
             return
         }
-        let inner = PaneFrame.draw(region, title: "Playback", detail: "device \(snapshot.deviceName)", focused: false, glyphs: context.glyphs)
+        let title = context.model.stripView == .spectrogram ? "Playback · spectrogram" : "Playback"
+        let inner = PaneFrame.draw(region, title: title, detail: "device \(snapshot.deviceName)", focused: false, glyphs: context.glyphs)
         guard inner.height > 0 else { return }
         var (status, style) = statusLine(context, source: source)
         // Why playback cannot work must be read whole: it takes a row from the waveform when
@@ -25,7 +28,10 @@ enum PlaybackStrip {
         var statusRows = [status]
         if DisplayWidth.of(status) > inner.width, let reason = failureReason(snapshot) {
             if inner.height >= 3 {
-                statusRows = Array(SoftWrap.rows(of: status, width: inner.width).prefix(2))
+                let rows = SoftWrap.rows(of: status, width: inner.width)
+                statusRows = Array(rows.prefix(2))
+                // More than two rows: the second says, with an ellipsis, that there is more.
+                if rows.count > 2 { statusRows[1] = DisplayWidth.truncate(rows[1...].joined(separator: " "), to: inner.width) }
             } else {
                 status = unavailable(reason, short: true, device: snapshot.deviceName)
                 statusRows = [status]
@@ -40,13 +46,40 @@ enum PlaybackStrip {
             return min(inner.width - 1, Int(snapshot.playheadSeconds / source.seconds * Double(inner.width)))
         }()
         if let source {
-            drawWave(source.levels, in: inner, rows: waveRows, headColumn: headColumn, blind: context.isBlind,
-                     glyphs: context.glyphs)
+            drawPicture(source, in: inner.sub(Rect(row: 0, column: 0, width: inner.width, height: waveRows)),
+                        headColumn: headColumn, context: context)
         } else {
             inner.put("No take selected.", row: 0, style: .dim)
         }
         for (index, text) in statusRows.enumerated() {
-            inner.fillRow(inner.height - statusRows.count + index, text, style: style)
+            inner.fillRow(inner.height - statusRows.count + index, DisplayWidth.truncate(text, to: inner.width), style: style)
+        }
+    }
+
+    /// The spectrogram when there is one to show (never during a blind test: a spectrum tells
+    /// takes apart as surely as a label), else the waveform.
+    static func drawPicture(_ source: Source, in region: Region, headColumn: Int?, context: DrawContext) {
+        if let spectrogram = source.spectrogram, !context.isBlind {
+            let image = spectrogram.image(columns: region.width, rows: region.height)
+            drawSpectrogram(image, in: region, headColumn: headColumn, glyphs: context.glyphs)
+        } else {
+            let levels = source.levels.count == region.width ? source.levels : resample(source.levels, to: region.width)
+            drawWave(levels, in: region, rows: region.height, headColumn: headColumn, blind: context.isBlind, glyphs: context.glyphs)
+        }
+    }
+
+    /// Shaded cells, louder darker; the playhead is a line down its column.
+    static func drawSpectrogram(_ image: SpectrogramImage, in region: Region, headColumn: Int?, glyphs: Glyphs) {
+        for row in 0..<min(image.rows, region.height) {
+            for column in 0..<min(image.columns, region.width) {
+                if column == headColumn {
+                    region.put(glyphs.vertical, row: row, column: column, style: .playhead)
+                    continue
+                }
+                let level = image.level(row: row, column: column)
+                let style: StyleRole = level >= 0.625 ? .spectrogramPeak : .spectrogram
+                region.put(glyphs.shade(level), row: row, column: column, style: style)
+            }
         }
     }
 
@@ -102,7 +135,10 @@ enum PlaybackStrip {
         case .finished, .stopped, .idle:
             if let error = snapshot.lastError { return (unavailable(error), .error) }
             let position = snapshot.phase == .stopped ? "  stopped at \(Formatting.clock(snapshot.playheadSeconds))" : ""
-            return ("\(glyphs.stop) \(name.isEmpty ? "nothing playing" : name)  \(Formatting.clock(total))\(position) · Space plays", .dim)
+            // With no take there is nothing for Space to play or v to show.
+            guard source != nil else { return ("\(glyphs.stop) nothing playing", .dim) }
+            let other = context.model.stripView.toggled.rawValue
+            return ("\(glyphs.stop) \(name)  \(Formatting.clock(total))\(position) · Space plays · v \(other)", .dim)
         }
     }
 
@@ -128,6 +164,10 @@ enum PlaybackStrip {
     }
 
     static func drawCompact(_ context: DrawContext, region: Region, source: Source?) {
+        if region.height > 1 {
+            drawStacked(context, region: region, source: source)
+            return
+        }
         let (status, style) = statusLine(context, source: source)
         let statusWidth = min(DisplayWidth.of(status), max(10, region.width / 2))
         region.fillRow(0, DisplayWidth.truncate(status, to: statusWidth), style: style)
@@ -139,6 +179,18 @@ enum PlaybackStrip {
             ? min(waveWidth - 1, Int(snapshot.playheadSeconds / source.seconds * Double(waveWidth))) : nil
         let levels = resample(source.levels, to: waveWidth)
         drawWave(levels, in: wave, rows: 1, headColumn: head, blind: context.isBlind, glyphs: context.glyphs)
+    }
+
+    /// A strip of several rows in single-pane mode: the status over the picture, both full width.
+    static func drawStacked(_ context: DrawContext, region: Region, source: Source?) {
+        let (status, style) = statusLine(context, source: source)
+        region.fillRow(0, DisplayWidth.truncate(status, to: region.width), style: style)
+        guard let source else { return }
+        let picture = region.sub(Rect(row: 1, column: 0, width: region.width, height: region.height - 1))
+        let snapshot = context.playback
+        let head: Int? = snapshot.takeID == source.takeID && snapshot.isActive && source.seconds > 0 && !context.isBlind
+            ? min(region.width - 1, Int(snapshot.playheadSeconds / source.seconds * Double(region.width))) : nil
+        drawPicture(source, in: picture, headColumn: head, context: context)
     }
 
     static func resample(_ levels: [Double], to count: Int) -> [Double] {

@@ -2,11 +2,17 @@ import SottoAudio
 import SottoCore
 
 /// Draws the whole studio onto a canvas. Keeps the waveform of the take on show between frames,
-/// recomputing it only when the take, its length or the strip's width changes.
+/// recomputing it only when the take, its length or the strip's width changes, and the
+/// spectra of the last few takes shown, each extended only by the audio added since.
 public final class StudioView {
     public var glyphs: Glyphs
     private var waveKey: (takeID: Int, frames: Int, columns: Int)?
     private var waveLevels: [Double] = []
+    private var spectrograms: [(takeID: Int, spectrogram: Spectrogram)] = []
+    private static let keptSpectrograms = 6
+    /// About 11 s of 24 kHz audio, some 20 ms of work: a long take's spectrum fills in over a
+    /// few refreshes instead of holding up the keys.
+    private static let spectrogramFramesPerDraw = 1024
     private var wordKey: (takeID: Int, words: Int, text: String)?
     private var wordPositions: [[TextPosition]?] = []
 
@@ -16,7 +22,7 @@ public final class StudioView {
 
     public func draw(_ studio: StudioModel, on canvas: Canvas) {
         canvas.hideCursor()
-        let layout = StudioLayout(width: canvas.width, height: canvas.height, focus: studio.focus)
+        let layout = StudioLayout(width: canvas.width, height: canvas.height, focus: studio.focus, strip: studio.stripView)
         let full = Region(canvas: canvas, rect: Rect(row: 0, column: 0, width: canvas.width, height: canvas.height))
         full.clear()
         let context = DrawContext(model: studio, glyphs: glyphs, now: studio.now, playback: studio.playbackSnapshot, layout: layout)
@@ -86,7 +92,26 @@ public final class StudioView {
             waveKey = (takeID, frames, columns)
         }
         return PlaybackStrip.Source(takeID: takeID, label: label, levels: waveLevels,
-                                    seconds: Double(frames) / Double(buffer.sampleRate))
+                                    seconds: Double(frames) / Double(buffer.sampleRate),
+                                    spectrogram: studio.stripView == .spectrogram ? spectrogram(of: takeID, buffer: buffer) : nil)
+    }
+
+    /// The take's spectrum, brought up to date with its buffer (a growing take adds only its new
+    /// frames); the most recently shown takes' are kept, so switching between A and B is free.
+    func spectrogram(of takeID: Int, buffer: PlaybackBuffer) -> Spectrogram {
+        let spectrogram: Spectrogram
+        if let index = spectrograms.firstIndex(where: { $0.takeID == takeID && $0.spectrogram.sampleRate == buffer.sampleRate }) {
+            spectrogram = spectrograms.remove(at: index).spectrogram
+        } else {
+            spectrogram = Spectrogram(sampleRate: buffer.sampleRate)
+            spectrograms.removeAll { $0.takeID == takeID }
+        }
+        spectrograms.append((takeID, spectrogram))
+        if spectrograms.count > Self.keptSpectrograms { spectrograms.removeFirst() }
+        if spectrogram.sampleCount != buffer.frameCount || !spectrogram.isComplete {
+            spectrogram.update(buffer.samples(), frameBudget: Self.spectrogramFramesPerDraw)
+        }
+        return spectrogram
     }
 
     /// The characters of the Text pane that the take playing speaks now: none when that take is

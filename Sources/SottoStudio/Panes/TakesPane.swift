@@ -54,7 +54,7 @@ enum TakesPane {
             case .saved(let take): text = take.text
             case .pending(let job): text = job.text
             }
-            inner.fillRow(inner.height - 1, "“" + Formatting.oneLine(text) + "”", style: .dim)
+            inner.fillRow(inner.height - 1, DisplayWidth.truncate("“" + Formatting.oneLine(text) + "”", to: inner.width), style: .dim)
         }
     }
 

@@ -9,6 +9,8 @@ public struct Glyphs: Sendable {
     public var bottomRight: String
     /// Bars from lowest to highest, for sparklines and waveforms.
     public var levels: [String]
+    /// Shades from nothing to full, for spectrograms.
+    public var shades: [String]
     public var spinner: [String]
     public var play: String
     public var stop: String
@@ -28,6 +30,7 @@ public struct Glyphs: Sendable {
     public static let unicode = Glyphs(
         horizontal: "─", vertical: "│", topLeft: "┌", topRight: "┐", bottomLeft: "└", bottomRight: "┘",
         levels: [" ", "▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"],
+        shades: [" ", "░", "▒", "▓", "█"],
         spinner: ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"],
         play: "▶", stop: "■", pause: "‖", loaded: "●", unloaded: "○", failed: "✗", warning: "!",
         active: "▸", ellipsis: "…", cursorBar: "│", separator: " · ", times: "×", picked: "✓")
@@ -35,6 +38,7 @@ public struct Glyphs: Sendable {
     public static let ascii = Glyphs(
         horizontal: "-", vertical: "|", topLeft: "+", topRight: "+", bottomLeft: "+", bottomRight: "+",
         levels: [" ", ".", ".", ":", ":", "|", "|", "#", "#"],
+        shades: [" ", ".", ":", "*", "#"],
         spinner: ["|", "/", "-", "\\"],
         play: ">", stop: "#", pause: "=", loaded: "*", unloaded: "o", failed: "x", warning: "!",
         active: ">", ellipsis: "~", cursorBar: "|", separator: " | ", times: "x", picked: "+")
@@ -45,6 +49,14 @@ public struct Glyphs: Sendable {
         let clamped = min(max(value, 0), 1)
         let index = Int((clamped * Double(levels.count - 1)).rounded(.up))
         return levels[min(index, levels.count - 1)]
+    }
+
+    /// The shade for a level in 0...1: blank in the lowest eighth, full from seven eighths.
+    public func shade(_ value: Double) -> String {
+        guard value.isFinite else { return shades[0] }
+        let steps = Double(shades.count - 1)
+        let index = Int((min(max(value, 0), 1) * steps + 0.5).rounded(.down))
+        return shades[min(index, shades.count - 1)]
     }
 
     public func spinnerFrame(at seconds: Double) -> String {

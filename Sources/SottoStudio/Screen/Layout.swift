@@ -29,6 +29,10 @@ public enum Pane: Int, CaseIterable, Sendable, CustomStringConvertible {
 /// - 60 columns and 18 rows or more: two columns.
 /// - Smaller: one pane at a time behind a tab row, with a one-row playback strip.
 /// - Under 24×6: a note asking for a larger window (keys still work).
+///
+/// A spectrogram needs rows where a waveform reads in one, so while the strip shows one it
+/// takes a third of the height (a quarter in two columns; a status row over it in single-pane
+/// mode), leaving the Takes list at least three rows.
 public struct StudioLayout: Equatable, Sendable {
     public enum Mode: Equatable, Sendable {
         case threeColumns
@@ -50,7 +54,7 @@ public struct StudioLayout: Equatable, Sendable {
     public static let minimumWidth = 24
     public static let minimumHeight = 6
 
-    public init(width: Int, height: Int, focus: Pane) {
+    public init(width: Int, height: Int, focus: Pane, strip: StripView = .waveform) {
         self.width = width
         self.height = height
         panes = [:]
@@ -70,9 +74,9 @@ public struct StudioLayout: Equatable, Sendable {
             mode = .single
         }
         switch mode {
-        case .threeColumns: layOutThreeColumns()
-        case .twoColumns: layOutTwoColumns()
-        default: layOutSingle(focus: focus)
+        case .threeColumns: layOutThreeColumns(tallStrip: strip == .spectrogram)
+        case .twoColumns: layOutTwoColumns(tallStrip: strip == .spectrogram)
+        default: layOutSingle(focus: focus, tallStrip: strip == .spectrogram)
         }
     }
 
@@ -81,8 +85,9 @@ public struct StudioLayout: Equatable, Sendable {
         mode == .single ? 1 : max(1, playback.height - 3)
     }
 
-    private mutating func layOutThreeColumns() {
-        let playbackHeight = height >= 44 ? 7 : height >= 34 ? 5 : 4
+    private mutating func layOutThreeColumns(tallStrip: Bool) {
+        let waveHeight = height >= 44 ? 7 : height >= 34 ? 5 : 4
+        let playbackHeight = tallStrip ? max(waveHeight, height / 3) : waveHeight
         playback = Rect(row: height - 1 - playbackHeight, column: 0, width: width, height: playbackHeight)
         let top = 1
         let mainHeight = playback.row - top
@@ -103,8 +108,9 @@ public struct StudioLayout: Equatable, Sendable {
         panes[.metrics] = Rect(row: top + mainHeight - metricsHeight, column: left + center, width: right, height: metricsHeight)
     }
 
-    private mutating func layOutTwoColumns() {
-        let playbackHeight = 4
+    private mutating func layOutTwoColumns(tallStrip: Bool) {
+        // A quarter, not a third: the Takes list shares its column with two other panes here.
+        let playbackHeight = tallStrip ? max(5, height / 4) : 4
         playback = Rect(row: height - 1 - playbackHeight, column: 0, width: width, height: playbackHeight)
         let top = 1
         let mainHeight = playback.row - top
@@ -117,17 +123,26 @@ public struct StudioLayout: Equatable, Sendable {
         panes[.voices] = Rect(row: top + modelsHeight, column: 0, width: left, height: mainHeight - modelsHeight - controlsHeight)
         panes[.controls] = Rect(row: top + mainHeight - controlsHeight, column: 0, width: left, height: controlsHeight)
 
-        let textHeight = max(4, mainHeight * 36 / 100)
-        let metricsHeight = max(6, min(9, mainHeight * 32 / 100))
+        var textHeight = max(4, mainHeight * 36 / 100)
+        var metricsHeight = max(6, min(9, mainHeight * 32 / 100))
+        // The Takes list keeps three rows: Metrics gives up rows first (down to one), then Text.
+        let shortfall = 5 - (mainHeight - textHeight - metricsHeight)
+        if shortfall > 0 {
+            let fromMetrics = min(shortfall, metricsHeight - 3)
+            metricsHeight -= fromMetrics
+            textHeight -= min(shortfall - fromMetrics, textHeight - 3)
+        }
         panes[.text] = Rect(row: top, column: left, width: right, height: textHeight)
         panes[.takes] = Rect(row: top + textHeight, column: left, width: right, height: mainHeight - textHeight - metricsHeight)
         panes[.metrics] = Rect(row: top + mainHeight - metricsHeight, column: left, width: right, height: metricsHeight)
     }
 
-    private mutating func layOutSingle(focus: Pane) {
+    private mutating func layOutSingle(focus: Pane, tallStrip: Bool) {
         tabs = Rect(row: 0, column: 0, width: width, height: 1)
         titleBar = .zero
-        playback = Rect(row: height - 2, column: 0, width: width, height: 1)
-        panes[focus] = Rect(row: 1, column: 0, width: width, height: height - 3)
+        // The pane keeps at least two rows.
+        let stripHeight = tallStrip ? 1 + min(max(2, (height - 3) / 3), max(0, height - 6)) : 1
+        playback = Rect(row: height - 1 - stripHeight, column: 0, width: width, height: stripHeight)
+        panes[focus] = Rect(row: 1, column: 0, width: width, height: height - 2 - stripHeight)
     }
 }

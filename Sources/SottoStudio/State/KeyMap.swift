@@ -19,6 +19,7 @@ public enum StudioAction: Hashable, Sendable {
     case rankListen(Int), rankSelect(Int), rankReorder(Int), rankSubmit, rankAgain
     // Sweeps and blends
     case sweepGrid, blendLeft, blendRight, blendWithVoice
+    case toggleStripView
 }
 
 /// Where a key binding applies.
@@ -87,6 +88,7 @@ public enum KeyMap {
         KeyBinding(keys: c("y"), action: .copyCommand, context: .global, summary: "copy the selected take as a sotto say command"),
         KeyBinding(keys: c("S"), action: .savePreset, context: .global, summary: "save the settings as a voice preset"),
         KeyBinding(keys: c("w"), action: .sweepGrid, context: .global, summary: "the grid of the newest sweep (:sweep makes one)"),
+        KeyBinding(keys: c("v"), action: .toggleStripView, context: .global, summary: "Playback strip: waveform / spectrogram (:view)"),
         KeyBinding(keys: c("T"), action: .nextTheme, context: .global, summary: "next theme"),
         KeyBinding(keys: c("m"), action: .messages, context: .global, summary: "recent messages and errors"),
         KeyBinding(keys: c("q") + [.control("q")], action: .quit, context: .global, summary: "quit (everything is already saved)"),

@@ -55,6 +55,8 @@ public enum StudioCommand: Equatable, Sendable {
     case selectTake(String)
     case device(String)
     case autoplay(Bool)
+    /// `:view [waveform|spectrogram]`: nil switches to the other.
+    case stripView(StripView?)
     case newSession
     /// `:open NAME`: a session by name or folder.
     case openSession(String)
@@ -121,6 +123,7 @@ public enum CommandParser {
         CommandSpec(name: "sweep", aliases: ["grid"], arguments: "AXIS=v1,v2 [AXIS=…]", summary: "one take per place of a grid of voice, blend, speed, seed, design or model (2 axes, 36 takes); alone or N: a sweep's grid; cancel: its queued takes", completes: .fixed(["cancel", "voice=", "blend=", "speed=", "seed=", "design=", "model="])),
         CommandSpec(name: "take", aliases: ["t"], arguments: "N", summary: "select take N", completes: .takes),
         CommandSpec(name: "device", aliases: [], arguments: "NAME", summary: "ALSA playback device (and remember it)", completes: .fixed(["default"])),
+        CommandSpec(name: "view", aliases: [], arguments: "[NAME]", summary: "what the Playback strip shows: waveform or spectrogram (alone, or v: the other)", completes: .fixed(StripView.allCases.map(\.rawValue))),
         CommandSpec(name: "autoplay", aliases: [], arguments: "on|off", summary: "play takes while they are synthesized", completes: .fixed(["on", "off"])),
         CommandSpec(name: "new", aliases: [], arguments: "", summary: "start a new session (the current one stays on disk)", completes: .nothing),
         CommandSpec(name: "open", aliases: ["session"], arguments: "NAME|PATH", summary: "open a session (a new one if NAME is new)", completes: .sessions),
@@ -233,6 +236,12 @@ public enum CommandParser {
             let value = try required("on or off")
             guard let flag = StudioConfig.flag(value) else { throw SottoError(":autoplay takes on or off, not \"\(value)\"") }
             return .autoplay(flag)
+        case "view":
+            guard let argument else { return .stripView(nil) }
+            guard let view = StripView(rawValue: argument.lowercased()) else {
+                throw SottoError(":view takes waveform or spectrogram, not \"\(argument)\"")
+            }
+            return .stripView(view)
         case "new": return .newSession
         case "open": return argument.map(StudioCommand.openSession) ?? .sessions
         case "sessions": return .sessions
