@@ -116,6 +116,25 @@ struct HiFiGANDecoder {
         decode(z, plan: plan(frames: 0 ..< z.shape[1], totalFrames: z.shape[1]), speaker: speaker, workspace: workspace)
     }
 
+    /// Floats of workspace ``decode(_:plan:speaker:workspace:)`` takes at most for `plan`: what
+    /// it keeps until it returns (each layer's output) plus the most any one layer borrows.
+    func workspaceFloats(plan: WindowPlan) -> Int {
+        let columns = plan.latent.count
+        var held = Workspace.footprint(pre.inChannels * columns) + Workspace.footprint(pre.outChannels * columns)
+        // The speaker's bias (multi-speaker voices) is a few hundred floats; the slack covers it.
+        var peak = held + pre.scratchFloats(inputLength: columns) + (speakerCondition == nil ? 0 : 1 << 14)
+        for (i, stage) in stages.enumerated() {
+            let up = stage.upsample, inputs = plan.stageInputs[i].count, residuals = plan.residualInputs[i].count
+            held += Workspace.footprint(up.outChannels * up.outputLength(inputLength: inputs))
+            peak = max(peak, held + up.scratchFloats(inputLength: inputs))
+            held += Workspace.footprint(up.outChannels * residuals)
+            peak = max(peak, held + stage.residuals.scratchFloats(channels: up.outChannels, length: residuals))
+        }
+        let samples = plan.postInput.count
+        held += Workspace.footprint(post.outChannels * post.outputLength(inputLength: samples))
+        return max(peak, held + post.scratchFloats(inputLength: samples))
+    }
+
     /// The samples `plan` keeps, from the whole sentence's latent z `[C, F]`.
     ///
     /// Each LeakyReLU is applied by whatever writes its input (the input convolution, or the

@@ -56,39 +56,72 @@ struct TiledResidualStage {
     var reachRight: Int { blocks.map(\.reachRight).max() ?? 0 }
 
     /// sum = mean over blocks of block(up), then LeakyReLU(`outputSlope`) (1: none), all `[C, L]`.
+    /// `up` may be a window of a wider signal (rows dense, any row stride).
     func run(_ up: Tensor, into sum: Tensor, outputSlope: Float, workspace: Workspace) {
         let channels = up.shape[0], length = up.shape[1]
-        let reachLeft = self.reachLeft, reachRight = self.reachRight
-        // Three tile buffers of about 1.5 MB together (a core's L2 holds 2 MB), at least one
-        // register tile wide, and no more columns than gives every thread a tile.
-        let budget = max(96, 1_500_000 / (12 * channels) - reachLeft - reachRight)
-        let perThread = (length + KernelThreads.count - 1) / KernelThreads.count
-        let width = max(48, min(budget, (perThread + 47) / 48 * 48))
-        let tiles = (length + width - 1) / width
-        let stride = (width + reachLeft + reachRight + 15) / 16 * 16
-        let slot = 3 * channels * stride
-        let parts = parallelPartCount(tiles)
+        let tiling = Tiling(stage: self, channels: channels, length: length)
+        let shares = tiling.shares, width = tiling.width, stride = tiling.stride, slot = tiling.slot
         let mark = workspace.mark()
         defer { workspace.release(to: mark) }
-        let scratch = workspace.tensor([max(parts, 1) * slot])
-        let source = up.contiguous(in: workspace)
+        let scratch = workspace.tensor([shares * slot])
+        let source = up.hasDenseRows ? up : up.contiguous(in: workspace)
         withExtendedLifetime((scratch, source, sum)) {
             let base = scratch.pointer, upPointer = UnsafePointer(source.pointer), sumPointer = sum.pointer
+            let signal = Signal(pointer: upPointer, stride: source.rowStride, length: length)
             let sumStride = sum.rowStride
-            parallelParts(tiles) { part, range in
+            parallelParts(shares) { part, _ in
                 let y = base + part * slot, staged = y + channels * stride, hidden = staged + channels * stride
                 let buffers = TileBuffers(current: y, staged: staged, hidden: hidden, stride: stride, channels: channels)
-                for tile in range {
-                    let t0 = tile * width, t1 = min(length, t0 + width)
+                let end = length * (part + 1) / shares
+                var t0 = length * part / shares
+                while t0 < end {
+                    let t1 = min(end, t0 + width)
                     for (j, block) in blocks.enumerated() {
                         let last = j == blocks.count - 1
                         let target = Target(pointer: sumPointer + t0, stride: sumStride, accumulate: j > 0,
                                             divisor: last ? Float(blocks.count) : 1, slope: last ? outputSlope : 1)
-                        runBlock(block, upPointer, length: length, t0: t0, t1: t1, buffers: buffers, target: target)
+                        runBlock(block, signal, t0: t0, t1: t1, buffers: buffers, target: target)
                     }
+                    t0 = t1
                 }
             }
         }
+    }
+
+    /// Floats of workspace ``run(_:into:outputSlope:workspace:)`` takes for `[channels, length]`
+    /// whose rows are dense (it gives them back on return).
+    func scratchFloats(channels: Int, length: Int) -> Int {
+        let tiling = Tiling(stage: self, channels: channels, length: length)
+        return Workspace.footprint(tiling.shares * tiling.slot)
+    }
+
+    /// How the columns are cut. Every thread takes an equal share of them, cut into tiles of
+    /// equal width (in whole 24-column register tiles), so that no thread waits for another at
+    /// the end; each thread's three tile buffers take about 1.5 MB (a core's L2 holds 2 MB).
+    private struct Tiling {
+        let shares: Int
+        let width: Int
+        /// Row stride of the tile buffers, and the floats of one thread's three buffers.
+        let stride: Int
+        let slot: Int
+
+        init(stage: TiledResidualStage, channels: Int, length: Int) {
+            let reach = stage.reachLeft + stage.reachRight
+            let budget = max(96, 1_500_000 / (12 * channels) - reach)
+            shares = max(1, min(KernelThreads.count, length / 48))
+            let share = (length + shares - 1) / shares
+            let tilesPerShare = (share + budget - 1) / budget
+            width = ((share + tilesPerShare - 1) / tilesPerShare + 23) / 24 * 24
+            stride = (width + reach + 15) / 16 * 16
+            slot = 3 * channels * stride
+        }
+    }
+
+    /// The block input's rows: `length` columns each, `stride` floats apart.
+    private struct Signal {
+        let pointer: UnsafePointer<Float>
+        let stride: Int
+        let length: Int
     }
 
     private struct TileBuffers {
@@ -108,16 +141,16 @@ struct TiledResidualStage {
     }
 
     /// One block over output columns [t0, t1). Buffers hold columns from `origin` on.
-    private func runBlock(_ block: HiFiGANResBlock, _ up: UnsafePointer<Float>, length: Int, t0: Int, t1: Int,
-                          buffers b: TileBuffers, target: Target) {
-        let origin = t0 - block.reachLeft
+    private func runBlock(_ block: HiFiGANResBlock, _ up: Signal, t0: Int, t1: Int, buffers b: TileBuffers,
+                          target: Target) {
+        let length = up.length, origin = t0 - block.reachLeft
         var lo = origin, hi = t1 + block.reachRight
         // The block's input: the upsampled signal, zero beyond its ends.
         let first = max(lo, 0), end = min(hi, length)
         for c in 0 ..< b.channels {
             let row = b.current + c * b.stride - origin
             if lo < first { (row + lo).update(repeating: 0, count: first - lo) }
-            (row + first).update(from: up + c * length + first, count: end - first)
+            (row + first).update(from: up.pointer + c * up.stride + first, count: end - first)
             if end < hi { (row + end).update(repeating: 0, count: hi - end) }
         }
         for (s, step) in block.steps.enumerated() {

@@ -242,6 +242,9 @@ public final class PiperModel: @unchecked Sendable {
         }
         lap("flow")
 
+        // The largest window's memory, taken once: growing the arena window by window would
+        // allocate (and fault in) a larger block for each.
+        workspace.reserve(plans.map { decoder.workspaceFloats(plan: $0) }.max() ?? 0)
         for plan in plans {
             if plan.latent.upperBound > flowDone {
                 runFlow(through: total)

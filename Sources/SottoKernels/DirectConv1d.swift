@@ -80,9 +80,7 @@ public struct DirectConv1d: Sendable {
         defer { workspace.release(to: mark) }
         let input = x.denseRows(in: workspace)
         let paddedLength = length + padding.left + padding.right
-        // One spare vector of columns: the kernels' masked loads never need it, but a row then
-        // never ends exactly at the arena's edge.
-        let rowStride = (paddedLength + 16) / 16 * 16
+        let rowStride = stagedRowStride(inputLength: length)
         let staged = workspace.tensor([inChannels, rowStride])
         withExtendedLifetime((input, staged)) {
             let src = input.pointer, dst = staged.pointer, ldx = input.rowStride
@@ -118,6 +116,18 @@ public struct DirectConv1d: Sendable {
                                  accumulate ? 1 : 0, divisor, outputSlope, Int32(t0), Int32(t1), path)
             }
         }
+    }
+
+    /// Floats of workspace ``apply(_:activation:into:residual:accumulate:divisor:outputSlope:workspace:)``
+    /// takes for an input of `length` columns whose rows are dense (it gives them back on return).
+    public func scratchFloats(inputLength length: Int) -> Int {
+        Workspace.footprint(inChannels * stagedRowStride(inputLength: length))
+    }
+
+    /// The padded input's row stride. One spare vector of columns: the kernels' masked loads
+    /// never need it, but a row then never ends exactly at the arena's edge.
+    private func stagedRowStride(inputLength length: Int) -> Int {
+        (length + padding.left + padding.right + 16) / 16 * 16
     }
 
     /// The same computation on raw rows, single-threaded, for callers that tile a pipeline of

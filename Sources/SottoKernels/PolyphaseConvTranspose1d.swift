@@ -68,6 +68,36 @@ public struct PolyphaseConvTranspose1d: Sendable {
         return lo ..< max(lo, hi)
     }
 
+    /// Where the phases read and write for an input of `length` columns: each phase's columns q,
+    /// the input columns the shared padded copy spans (`first ..< last`, with its row stride),
+    /// and the longest phase.
+    private struct Layout {
+        let ranges: [Range<Int>]
+        let first: Int
+        let last: Int
+        let rowStride: Int
+        let perPhase: Int
+    }
+
+    private func layout(inputLength length: Int) -> Layout {
+        let outLength = outputLength(inputLength: length)
+        let ranges = (0 ..< stride).map { columns(phase: $0, outLength: outLength) }
+        let taps = phases.map { $0?.kernelSize ?? 1 }
+        // One zero-padded copy of the input serves every phase: phase r reads input columns
+        // q − (taps − 1) … q for its q.
+        let first = zip(ranges, taps).map { $0.lowerBound - ($1 - 1) }.min() ?? 0
+        let last = ranges.map(\.upperBound).max() ?? 0
+        return Layout(ranges: ranges, first: first, last: last, rowStride: (last - first + 16) / 16 * 16,
+                      perPhase: max(ranges.map(\.count).max() ?? 0, 1))
+    }
+
+    /// Floats of workspace ``apply(_:into:workspace:)`` takes for an input of `length` columns
+    /// whose rows are dense (it gives them back on return).
+    public func scratchFloats(inputLength length: Int) -> Int {
+        let layout = self.layout(inputLength: length)
+        return Workspace.footprint(inChannels * layout.rowStride) + Workspace.footprint(stride * outChannels * layout.perPhase)
+    }
+
     /// Writes the transposed convolution of `x` `[in, T]` into `y` `[out, T']` (dense rows).
     public func apply(_ x: Tensor, into y: Tensor, workspace: Workspace) {
         precondition(x.rank == 2 && x.shape[0] == inChannels, "PolyphaseConvTranspose1d expects [\(inChannels), T], got \(x.shape)")
@@ -77,17 +107,12 @@ public struct PolyphaseConvTranspose1d: Sendable {
                      "PolyphaseConvTranspose1d output should be [\(outChannels), \(outLength)] with dense rows, got \(y.shape)")
         let mark = workspace.mark()
         defer { workspace.release(to: mark) }
-        let ranges = (0 ..< stride).map { columns(phase: $0, outLength: outLength) }
-        let taps = phases.map { $0?.kernelSize ?? 1 }
-        // One zero-padded copy of the input serves every phase: phase r reads input columns
-        // q − (taps − 1) … q for its q.
-        let first = zip(ranges, taps).map { $0.lowerBound - ($1 - 1) }.min() ?? 0
-        let last = ranges.map(\.upperBound).max() ?? 0
-        let width = last - first, rowStride = (width + 16) / 16 * 16
+        let layout = self.layout(inputLength: length)
+        let ranges = layout.ranges, first = layout.first, last = layout.last, perPhase = layout.perPhase
+        let width = last - first, rowStride = layout.rowStride
         let staged = workspace.tensor([inChannels, rowStride])
         let input = x.denseRows(in: workspace)
-        let perPhase = (ranges.map(\.count).max() ?? 0)
-        let phaseOut = workspace.tensor([stride, outChannels, max(perPhase, 1)])
+        let phaseOut = workspace.tensor([stride, outChannels, perPhase])
         withExtendedLifetime((input, staged, phaseOut, y)) {
             let src = input.pointer, ldx = input.rowStride, dst = staged.pointer
             let copyLo = max(first, 0), copyHi = min(last, length)
@@ -98,7 +123,7 @@ public struct PolyphaseConvTranspose1d: Sendable {
                     if copyLo < copyHi { (row + (copyLo - first)).update(from: src + c * ldx + copyLo, count: copyHi - copyLo) }
                 }
             }
-            let out = phaseOut.pointer, phaseStride = outChannels * max(perPhase, 1)
+            let out = phaseOut.pointer, phaseStride = outChannels * perPhase
             parallelFor(stride) { rs in
                 for r in rs {
                     let q = ranges[r], target = out + r * phaseStride

@@ -23,12 +23,21 @@ public final class Workspace {
 
     private static let granule = TensorStorage.alignment / MemoryLayout<Float>.stride
 
+    /// Floats of the arena an allocation of `count` floats takes (allocations are aligned).
+    public static func footprint(_ count: Int) -> Int {
+        (count + granule - 1) / granule * granule
+    }
+
     private var blocks: [TensorStorage] = []
     private var block = 0
     private var used = 0
     /// Floats in use in all blocks before `block`, counted at their full capacity.
     private var usedBefore = 0
     private var peak = 0
+    /// The most floats a ``reserve(_:)`` asked to have in one block, counted from the start of
+    /// the arena; ``reset()`` merges into a block that holds it, so that the next pass's
+    /// reservation is already met.
+    private var reservedPeak = 0
 
     /// Blocks this workspace has allocated over its life.
     public private(set) var allocationCount = 0
@@ -64,6 +73,23 @@ public final class Workspace {
         return try withExtendedLifetime(storage) { try body(storage.baseAddress + offset) }
     }
 
+    /// Makes the next `count` floats of allocations need no new memory: when the current block
+    /// lacks the room, the next one is made at least that large. A pass whose needs grow step by
+    /// step (a decoder's windows, each longer than the one before) then allocates, and touches,
+    /// its memory once instead of a bigger block at every step.
+    public func reserve(_ count: Int) {
+        precondition(count >= 0, "negative reservation")
+        let rounded = Self.footprint(count)
+        reservedPeak = max(reservedPeak, usedBefore + used + rounded)
+        if block < blocks.count, used + rounded <= blocks[block].capacity { return }
+        let next = blocks.isEmpty ? 0 : block + 1
+        if next < blocks.count {
+            if blocks[next].capacity < rounded { blocks[next] = makeBlock(capacity: rounded) }
+        } else {
+            appendBlock(capacity: rounded)
+        }
+    }
+
     /// Current position, to release everything allocated after it with ``release(to:)``.
     public func mark() -> Mark { Mark(block: block, used: used) }
 
@@ -84,7 +110,7 @@ public final class Workspace {
         usedBefore = 0
         if blocks.count > 1 {
             blocks.removeAll()
-            appendBlock(capacity: peak)
+            appendBlock(capacity: max(peak, reservedPeak))
         }
     }
 

@@ -10,11 +10,13 @@ extension SynthesisOptions {
 
     /// A request sending only what a model with `capabilities` uses (the studio keeps settings
     /// across models; those the model cannot use are left out rather than noted on every take).
+    /// It asks for word timings wherever the model has them: the studio highlights each word as
+    /// it is spoken.
     public func request(text: String, fittedTo capabilities: EngineCapabilities) -> SynthesisRequest {
         // A model that clones takes its cloned voices by name.
         let usesVoice = capabilities.contains(.voices) || capabilities.contains(.speakers) || capabilities.contains(.referenceAudio)
         func given(_ value: String?) -> String? { value?.isEmpty == false ? value : nil }
-        return SynthesisRequest(
+        var request = SynthesisRequest(
             text: text,
             voice: usesVoice ? voice : nil,
             instruct: capabilities.contains(.instruct) ? given(instruct) : nil,
@@ -23,5 +25,7 @@ extension SynthesisOptions {
             speed: capabilities.contains(.speed) ? speed : 1,
             seed: capabilities.contains(.seed) ? seed : nil,
             sampling: sampling)
+        request.wordTimings = capabilities.contains(.wordTimings)
+        return request
     }
 }

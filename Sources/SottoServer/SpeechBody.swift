@@ -118,6 +118,7 @@ extension SpeechBody {
                 throw .invalid("\(descriptor.id) does not time its words", param: "word_timings")
             }
         }
+        options.wordTimings = wordTimings == true
         return SpeechOrder(model: descriptor, text: input, options: options, encoding: encoding, sse: stream == "sse",
                            wordTimings: wordTimings == true)
     }

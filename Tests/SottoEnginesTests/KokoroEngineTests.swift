@@ -178,7 +178,9 @@ enum KokoroEngineFixture {
         let engine = try KokoroEngineFixture.engine.get()
         var chunks: [AudioChunk] = []
         let text = "The quick brown fox jumps over 13 lazy dogs. Then it rests!"
-        _ = try engine.synthesize(SynthesisRequest(text: text), cancellation: CancellationFlag()) { chunks.append($0) }
+        var request = SynthesisRequest(text: text)
+        request.wordTimings = true
+        _ = try engine.synthesize(request, cancellation: CancellationFlag()) { chunks.append($0) }
         #expect(chunks.count == 2)
         let words = chunks.flatMap(\.words)
         #expect(words.map(\.word) == ["The", "quick", "brown", "fox", "jumps", "over", "13", "lazy", "dogs", "Then", "it", "rests"])

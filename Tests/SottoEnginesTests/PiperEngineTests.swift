@@ -23,6 +23,8 @@ import Testing
         let texts = ["The first sentence is here.", "And this is the second one!"]
         #expect(chunks.map(\.text).reduce(into: [String]()) { if $0.last != $1 { $0.append($1) } } == texts)
         #expect(chunks.count > 2)
+        // Words are timed only when the request asks for them.
+        #expect(chunks.allSatisfy { $0.words.isEmpty })
         let hop = engine.piper.hopLength
         for text in texts {
             let sentence = chunks.filter { $0.text == text }
@@ -40,7 +42,8 @@ import Testing
         var sampling = SamplingOptions()
         sampling.noiseScale = 0
         sampling.noiseW = 0
-        let request = SynthesisRequest(text: text, sampling: sampling)
+        var request = SynthesisRequest(text: text, sampling: sampling)
+        request.wordTimings = true
         _ = try engine.synthesize(request, cancellation: CancellationFlag()) { collect($0) }
         let chunks = collect.chunks
         let firsts = chunks.indices.filter { $0 == 0 || chunks[$0].text != chunks[$0 - 1].text }

@@ -108,6 +108,30 @@ import Testing
         #expect(a.offset != c.offset)
     }
 
+    @Test func aReservationServesGrowingAllocationsFromOneBlock() {
+        let ws = Workspace(initialCapacity: 1 << 16)
+        func pass() {
+            ws.reset()
+            _ = ws.tensor([1000])
+            ws.reserve(2 * 1_600_000 + 64)
+            for n in [100_000, 400_000, 1_600_000] {
+                let m = ws.mark()
+                _ = ws.tensor([n])
+                _ = ws.tensor([n])
+                ws.release(to: m)
+            }
+        }
+        pass()
+        // The initial block and the reserved one; none for the growing allocations.
+        #expect(ws.allocationCount == 2)
+        // Merged at the reset into one block that already meets the next reservation.
+        pass()
+        let settled = ws.allocationCount
+        pass()
+        #expect(ws.allocationCount == settled)
+        #expect(ws.capacity >= 1000 + 2 * 1_600_000)
+    }
+
     @Test func secondIdenticalConvolutionPassAllocatesNothing() {
         var rng = SeededRandom(seed: 3)
         let conv = Conv1d(weight: rng.tensor([16, 8, 5]), bias: rng.tensor([16]), padding: .same(kernelSize: 5))

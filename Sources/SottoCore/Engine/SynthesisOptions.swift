@@ -22,6 +22,9 @@ public struct SynthesisOptions: Codable, Sendable, Equatable {
     public var referenceText: String?
     /// Clone from the reference's x-vector alone, without its words.
     public var xVectorOnly: Bool?
+    /// Time each spoken word (captions, the server's word events, the studio's highlighting).
+    /// Off, engines skip the per-word phonemization and alignment that timing needs.
+    public var wordTimings: Bool?
 
     public init(voice: String? = nil, instruct: String? = nil, voiceDescription: String? = nil, language: String? = nil,
                 speed: Double = 1, seed: UInt64? = nil, sampling: SamplingOptions = SamplingOptions()) {

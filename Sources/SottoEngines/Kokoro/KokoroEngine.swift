@@ -99,7 +99,7 @@ public final class KokoroEngine: TokenizingEngine, @unchecked Sendable {
         }
         var totals: [String: Double] = [:]
         var order: [String] = []
-        let timer = KokoroWordTimer(frontEnd: try frontEnd(request))
+        let timer = try request.wordTimings == true ? KokoroWordTimer(frontEnd: frontEnd(request)) : nil
         var samplesBefore = 0
         for (index, chunk) in chunks.enumerated() {
             if cancellation.isCancelled { throw SynthesisCancelled() }
@@ -109,7 +109,7 @@ public final class KokoroEngine: TokenizingEngine, @unchecked Sendable {
                 if totals[name] == nil { order.append(name) }
                 totals[name, default: 0] += seconds
             }
-            let words = timer.words(of: chunk, durations: output.durations, offset: samplesBefore)
+            let words = timer?.words(of: chunk, durations: output.durations, offset: samplesBefore) ?? []
             samplesBefore += output.audio.count
             try onChunk(AudioChunk(samples: output.audio, sampleRate: sampleRate, index: index, text: chunk.text, words: words))
         }

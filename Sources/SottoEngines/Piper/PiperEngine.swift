@@ -120,14 +120,15 @@ public final class PiperEngine: TokenizingEngine, @unchecked Sendable {
         var totals: [String: Double] = [:]
         var order: [String] = []
         var index = 0
-        let timer = PiperWordTimer(frontEnd: frontEnd, hopLength: piper.hopLength, sampleRate: sampleRate)
+        let timer = request.wordTimings == true ? PiperWordTimer(frontEnd: frontEnd, hopLength: piper.hopLength, sampleRate: sampleRate) : nil
         var samplesBefore = 0
         for sentence in sentences where sentence.isSpeakable {
             try cancellation.check()
-            // A sentence's words are timed once its durations exist and go out with its first window.
+            // A sentence's words (when asked for) are timed once its durations exist and go out
+            // with its first window.
             var words: [WordTiming] = []
             let output = try piper.synthesize(ids: sentence.ids, options: options, noise: &noise, onDurations: { frames in
-                words = timer.words(of: sentence, frames: frames, offset: samplesBefore)
+                words = timer?.words(of: sentence, frames: frames, offset: samplesBefore) ?? []
             }) { samples in
                 try onChunk(AudioChunk(samples: samples, sampleRate: sampleRate, index: index, text: sentence.text, words: words))
                 words = []

@@ -102,7 +102,9 @@ struct Say: ParsableCommand {
             player = nil
         }
 
-        let request = synthesis.options().request(text: text)
+        var options = synthesis.options()
+        options.wordTimings = captions != nil
+        let request = options.request(text: text)
 
         let cancellation = CancellationFlag()
         let speakers = player
