@@ -3,6 +3,7 @@
 
     ~/.cache/sotto/venv-qwen/bin/python Scripts/bench/qwen3_bench.py [--size 0.6b|1.7b] [--threads 1,2]
         [--precisions fp32,bf16,int8,int4] [--frames 48] [--rounds 2] [--runs 2] [--sotto PATH]
+        [--tiers avx2,generic] [--clone [--reference-seconds 3] [--encode-runs 5]]
 
 Released weights are not needed: the script builds a checkpoint with the real dimensions of
 Qwen3-TTS-12Hz-0.6B-CustomVoice (or 1.7B with --size 1.7b) and random, well-scaled weights,
@@ -24,6 +25,19 @@ second of audio, prefill, total time, real-time factor (compute / audio) and spe
 plus peak resident memory per process. The last line is one JSON object for machines. The
 default run takes about 20 minutes on a quiet 2-core machine (the first one also builds the
 checkpoint: 1.8 GB + 0.46 GB, a few minutes).
+
+--clone adds voice cloning at the same size: a Base checkpoint built the same way (cached as
+base-<size>-random) with the released speaker encoder (ECAPA-TDNN, x-vector as wide as the
+talker) and the released codec encoder, and a --reference-seconds voiced test recording (24 kHz
+WAV) with words of its own. Each round and thread count then also times, interleaved, what a
+clone prompt costs: the x-vector and the reference codes, natively (qwen3-batch-bench --encode
+--speaker, once per tier) and with the official code (extract_speaker_embedding and
+speech_tokenizer.encode, as create_voice_clone_prompt runs them). The cloned takes are
+in-context clones of that recording: Sotto speaks the voice file `sotto clone` keeps of it
+(--voice FILE), PyTorch `generate_voice_clone` with the prompt `create_voice_clone_prompt` made
+once; neither re-encodes the reference per take. Their rows ("clone") sit beside the
+CustomVoice ones, with the ratio of their real-time factor to CustomVoice's at the same
+precision and tier. Build qwen3-batch-bench too (`swift build -c release --product qwen3-batch-bench`).
 
 The run needs the venv of Scripts/fixtures/make_qwen3_goldens.py (torch CPU, qwen-tts) and the
 Qwen3 tokenizer files Scripts/setup fetches. Build Sotto first:
@@ -47,6 +61,8 @@ import time
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 TEXT = "The quick brown fox jumps over the lazy dog, too."
+# The words of the cloned reference recording (its sound is a voiced test signal, see --clone).
+REFERENCE_TEXT = "A short reference recording of the voice."
 SPEAKER = "ryan"
 LANGUAGE = "english"
 FRAMES_PER_SECOND = 12.5
@@ -94,7 +110,23 @@ def talker_config(g, size):
             num_code_groups=16, layer_types=["full_attention"] * 5))
 
 
-def build_checkpoint(folder, size, tokenizer_dir):
+# The released Base models' speaker encoder (ECAPA-TDNN); its x-vector is as wide as the talker.
+def speaker_encoder_config(size):
+    return dict(mel_dim=128, enc_dim=SIZES[size]["hidden"], enc_channels=[512, 512, 512, 512, 1536],
+                enc_kernel_sizes=[5, 3, 3, 3, 1], enc_dilations=[1, 2, 3, 4, 1], enc_attention_channels=128,
+                enc_res2net_scale=8, enc_se_channels=128, sample_rate=24000)
+
+
+def released_codec_encoder():
+    """The released codec's encoder_config (Mimi at 24 kHz → 12.5 Hz), as make_qwen3_random.py writes it."""
+    sys.path.insert(0, str(ROOT / "Scripts" / "bench"))
+    import make_qwen3_random
+    return dict(make_qwen3_random.ENCODER, frame_rate=12.5)
+
+
+def build_checkpoint(folder, size, tokenizer_dir, variant="custom_voice"):
+    """variant "custom_voice", or "base": the voice-cloning model, with the released speaker
+    encoder and codec encoder shapes (a reference recording goes through both)."""
     g = goldens_module()
     import torch
     from qwen_tts.core.models import Qwen3TTSConfig, Qwen3TTSForConditionalGeneration
@@ -103,8 +135,13 @@ def build_checkpoint(folder, size, tokenizer_dir):
 
     work = pathlib.Path(tempfile.mkdtemp(prefix="qwen3-bench-", dir=folder.parent))
     started = time.perf_counter()
-    config = Qwen3TTSConfig(talker_config=talker_config(g, size), tokenizer_type="qwen3_tts_tokenizer_12hz",
-                            tts_model_size=SIZES[size]["tag"], tts_model_type="custom_voice",
+    base = variant == "base"
+    talker = talker_config(g, size)
+    if base:
+        talker.update(spk_id={}, spk_is_dialect={})
+    config = Qwen3TTSConfig(talker_config=talker, tokenizer_type="qwen3_tts_tokenizer_12hz",
+                            speaker_encoder_config=speaker_encoder_config(size) if base else None,
+                            tts_model_size=SIZES[size]["tag"], tts_model_type=variant,
                             im_start_token_id=151644, im_end_token_id=151645, tts_pad_token_id=151671,
                             tts_bos_token_id=151672, tts_eos_token_id=151673, assistant_token_id=77091)
     model = Qwen3TTSForConditionalGeneration(config).eval()
@@ -114,19 +151,31 @@ def build_checkpoint(folder, size, tokenizer_dir):
     model.to(torch.bfloat16).save_pretrained(work, safe_serialization=True)
     del model
     full = config.to_dict()
-    full.pop("speaker_encoder_config", None)
+    if base:
+        # As released Base folders hold it (save_pretrained's "model_type": "" is refused on load).
+        full["speaker_encoder_config"] = speaker_encoder_config(size)
+    else:
+        full.pop("speaker_encoder_config", None)
     (work / "config.json").write_text(json.dumps(full, indent=1))
     (work / "generation_config.json").write_text(json.dumps(dict(
         do_sample=True, top_k=50, top_p=1.0, temperature=0.9, repetition_penalty=1.05, subtalker_dosample=True,
         subtalker_top_k=50, subtalker_top_p=1.0, subtalker_temperature=0.9, max_new_tokens=8192), indent=2))
     g.write_tokenizer_files(str(work), str(tokenizer_dir))
 
-    codec_config = Qwen3TTSTokenizerV2Config(encoder_config=g.CODEC_ENCODER, decoder_config=CODEC_DECODER,
+    codec_config = Qwen3TTSTokenizerV2Config(encoder_config=released_codec_encoder() if base else g.CODEC_ENCODER,
+                                             decoder_config=CODEC_DECODER,
                                              encoder_valid_num_quantizers=16, input_sample_rate=24000,
                                              output_sample_rate=24000, decode_upsample_rate=1920,
                                              encode_downsample_rate=1920)
     codec = Qwen3TTSTokenizerV2Model(codec_config).eval()
     g.randomize(codec, g.SEED + 12, [])
+    with torch.no_grad():  # Mimi keeps its codebooks as buffers, which randomize() leaves at zero
+        generator = torch.Generator().manual_seed(g.SEED + 13)
+        for name, buffer in codec.named_buffers():
+            if name.endswith("embed_sum"):
+                buffer.copy_(torch.randn(buffer.shape, generator=generator))
+            elif name.endswith("cluster_usage"):
+                buffer.copy_(torch.rand(buffer.shape, generator=generator) * 1.5 + 0.5)
     codec.save_pretrained(work / "speech_tokenizer", safe_serialization=True)
     (work / "speech_tokenizer" / "preprocessor_config.json").write_text(json.dumps(dict(
         feature_extractor_type="EncodecFeatureExtractor", feature_size=1, sampling_rate=24000, padding_side="right",
@@ -136,8 +185,11 @@ def build_checkpoint(folder, size, tokenizer_dir):
 
 
 # ---------------------------------------------------------------- the PyTorch side
-def worker(folder):
-    """Long-lived: loads the checkpoint once in fp32, then answers one JSON request per line."""
+def worker(folder, reference=None):
+    """Long-lived: loads the checkpoint once in fp32, then answers one JSON request per line.
+    With `reference` (a WAV) the checkpoint is a Base model: takes are cloned in context from
+    the prompt the official code makes of that recording once, and an "encode" request times
+    that prompt's two parts (x-vector and reference codes) on their own."""
     # The reference prints notices on stdout; the answers get a descriptor of their own.
     answers = os.fdopen(os.dup(1), "w")
     os.dup2(2, 1)
@@ -167,18 +219,31 @@ def worker(folder):
     talker.forward = timed("talker_forward", talker.forward)
     predictor.generate = timed("code_predictor", predictor.generate)
     codec.decode = timed("codec", codec.decode)
+    prompt = wave = None
+    if reference:
+        import soundfile
+        wave, _ = soundfile.read(reference, dtype="float32")
+        prompt = model.create_voice_clone_prompt(ref_audio=(wave, SAMPLE_RATE), ref_text=REFERENCE_TEXT)
     warmed = set()
     print(json.dumps({"ready": True, "load_seconds": load_seconds}), file=answers, flush=True)
     for line in sys.stdin:
         request = json.loads(line)
         torch.set_num_threads(request["threads"])
+        if request.get("encode"):
+            print(json.dumps(time_reference_encoding(model, wave, request["runs"])), file=answers, flush=True)
+            continue
         runs = []
         for index in range(request["runs"] + (0 if request["threads"] in warmed else 1)):
             clock.clear()
             t0 = time.perf_counter()
-            wavs, rate = model.generate_custom_voice(
-                text=request["text"], speaker=SPEAKER, language=LANGUAGE, do_sample=False, subtalker_dosample=False,
-                repetition_penalty=1.05, max_new_tokens=request["frames"] + 1)
+            if prompt:
+                wavs, rate = model.generate_voice_clone(
+                    text=request["text"], language=LANGUAGE, voice_clone_prompt=prompt, do_sample=False,
+                    subtalker_dosample=False, repetition_penalty=1.05, max_new_tokens=request["frames"] + 1)
+            else:
+                wavs, rate = model.generate_custom_voice(
+                    text=request["text"], speaker=SPEAKER, language=LANGUAGE, do_sample=False, subtalker_dosample=False,
+                    repetition_penalty=1.05, max_new_tokens=request["frames"] + 1)
             seconds = time.perf_counter() - t0
             forwards = clock["talker_forward"]
             # The first talker call is the prefill; every later one runs the code predictor for
@@ -195,10 +260,30 @@ def worker(folder):
         print(json.dumps({"runs": runs, "peak_rss_mb": peak}), file=answers, flush=True)
 
 
+def time_reference_encoding(model, wave, runs):
+    """What create_voice_clone_prompt computes from a 24 kHz recording, part by part: the
+    speaker encoder's x-vector (log-mel + ECAPA-TDNN) and the codec encoder's reference codes.
+    One warm-up, then `runs` timed repeats; wall and CPU seconds of each."""
+    import torch
+    codec = model.model.speech_tokenizer
+    parts = dict(xvector=lambda: model.model.extract_speaker_embedding(audio=wave, sr=SAMPLE_RATE),
+                 codes=lambda: codec.encode(wave, sr=SAMPLE_RATE).audio_codes[0])
+    timings = {name: dict(wall=[], cpu=[]) for name in parts}
+    with torch.inference_mode():
+        for index in range(runs + 1):
+            for name, part in parts.items():
+                t0, c0 = time.perf_counter(), time.process_time()
+                part()
+                if index:
+                    timings[name]["wall"].append(time.perf_counter() - t0)
+                    timings[name]["cpu"].append(time.process_time() - c0)
+    return timings
+
+
 class TorchWorker:
-    def __init__(self, folder):
-        self.process = subprocess.Popen([sys.executable, __file__, "--worker", str(folder)], stdin=subprocess.PIPE,
-                                        stdout=subprocess.PIPE, text=True)
+    def __init__(self, folder, reference=None):
+        command = [sys.executable, __file__, "--worker", str(folder)] + (["--worker-reference", reference] if reference else [])
+        self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         self.ready = self._read()
 
     def _read(self):
@@ -212,14 +297,19 @@ class TorchWorker:
         self.process.stdin.flush()
         return self._read()
 
+    def encode(self, threads, runs):
+        self.process.stdin.write(json.dumps(dict(threads=threads, runs=runs, encode=True)) + "\n")
+        self.process.stdin.flush()
+        return self._read()
+
     def close(self):
         self.process.stdin.close()
         self.process.wait()
 
 
 # ---------------------------------------------------------------- the Sotto side
-def sotto_bench(sotto, folder, threads, precision, frames, runs, tier=None):
-    command = [sotto, "bench", "-m", str(folder), "-v", SPEAKER, "--language", LANGUAGE, "--text", TEXT,
+def sotto_bench(sotto, folder, threads, precision, frames, runs, tier=None, voice=SPEAKER):
+    command = [sotto, "bench", "-m", str(folder), "-v", voice, "--language", LANGUAGE, "--text", TEXT,
                "--greedy", "--max-frames", str(frames), "--threads", str(threads), "--precision", precision,
                "--warmup", "1", "--runs", str(runs), "--json"]
     env = dict(os.environ, SOTTO_ISA=tier) if tier else None
@@ -263,6 +353,70 @@ def machine():
     return f"{name}, {os.cpu_count()} cores"
 
 
+def cached_checkpoint(args, variant):
+    cache = pathlib.Path(os.environ.get("SOTTO_QWEN3_BENCH_DIR") or os.path.expanduser("~/.cache/sotto/qwen3-bench"))
+    folder = cache / f"{variant.replace('_', '')}-{args.size}-random"
+    if not (folder / "speech_tokenizer" / "model.safetensors").exists():
+        cache.mkdir(parents=True, exist_ok=True)
+        if folder.exists():
+            shutil.rmtree(folder)
+        build_checkpoint(folder, args.size, args.tokenizer, variant)
+    return folder
+
+
+def write_reference(folder, seconds):
+    """The reference recording both sides clone from: a voiced test signal, 24 kHz mono 16-bit
+    WAV, and the same samples as raw float32 for qwen3-batch-bench --encode."""
+    import soundfile
+    sys.path.insert(0, str(ROOT / "Scripts" / "bench"))
+    from qwen3_encoder_bench import voiced
+    wav, raw = folder / "reference.wav", folder / "reference.f32"
+    soundfile.write(wav, voiced(seconds), SAMPLE_RATE, subtype="PCM_16")
+    soundfile.read(wav, dtype="float32")[0].tofile(raw)
+    return wav, raw
+
+
+def sotto_clone_voice(sotto, base, wav, out):
+    """The voice file `sotto clone` keeps of the reference, in context (with its words)."""
+    command = [sotto, "clone", str(wav), "--reference-text", REFERENCE_TEXT, "-m", str(base), "-o", str(out), "--force"]
+    result = subprocess.run(command, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed:\n{result.stderr}")
+
+
+def native_encoding(bench, base, raw, threads, runs, tier=None):
+    """qwen3-batch-bench --encode --speaker: x-vector and reference codes timed apart."""
+    command = [bench, str(base), "--encode", str(raw), "--speaker", "--threads", str(threads), "--repeats", str(runs)]
+    env = dict(os.environ, SOTTO_ISA=tier) if tier else None
+    out = subprocess.run(command, capture_output=True, text=True, env=env)
+    if out.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed:\n{out.stderr}")
+    lines = [line for line in out.stdout.splitlines() if line.startswith("{")]
+    return json.loads(lines[-1])
+
+
+def encoding_table(encodings, threads_list, seconds):
+    print(f"\nEncoding a {seconds:g} s reference (what a clone prompt needs): x-vector = log-mel + ECAPA-TDNN "
+          "speaker encoder, reference codes = codec encoder; medians, wall ms (CPU ms = user + system)\n")
+    print("| threads | engine | kernel tier | x-vector ms | reference codes ms | total ms | total CPU ms | runs |")
+    print("|---|---|---|---|---|---|---|---|")
+    rows = []
+    for threads in threads_list:
+        for (t, side), entry in encodings.items():
+            if t != threads:
+                continue
+            med = {f"{part}_{kind}": 1000 * statistics.median(entry[part][kind]) for part in ("xvector", "codes")
+                   for kind in ("wall", "cpu")}
+            totals = [x + c for x, c in zip(entry["xvector"]["wall"], entry["codes"]["wall"])]
+            cpu = [x + c for x, c in zip(entry["xvector"]["cpu"], entry["codes"]["cpu"])]
+            row = dict(threads=threads, engine=side, tier=entry["tier"], total_ms=1000 * statistics.median(totals),
+                       total_cpu_ms=1000 * statistics.median(cpu), runs=len(totals), **med)
+            rows.append(row)
+            print(f"| {threads} | {side} | {entry['tier']} | {med['xvector_wall']:.0f} | {med['codes_wall']:.0f} | "
+                  f"{row['total_ms']:.0f} | {row['total_cpu_ms']:.0f} | {len(totals)} |")
+    return rows
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--size", choices=sorted(SIZES), default="0.6b")
@@ -273,47 +427,77 @@ def main():
     parser.add_argument("--runs", type=int, default=2, help="timed runs per side and round")
     parser.add_argument("--tiers", default="", help="kernel tiers to run Sotto at (SOTTO_ISA), e.g. avx2,generic")
     parser.add_argument("--no-torch", action="store_true", help="time Sotto only")
+    parser.add_argument("--clone", action="store_true",
+                        help="also a Base model of the same size: reference encoding, and in-context cloned takes")
+    parser.add_argument("--reference-seconds", type=float, default=3.0, help="length of the cloned reference")
+    parser.add_argument("--encode-runs", type=int, default=5, help="timed reference encodings per side and round")
     parser.add_argument("--sotto", default=str(ROOT / ".build/release/sotto"))
+    parser.add_argument("--batch-bench", default=str(ROOT / ".build/release/qwen3-batch-bench"))
     parser.add_argument("--checkpoint", help="use this folder instead of the cached random one")
     parser.add_argument("--tokenizer", default=os.path.join(
         os.environ.get("SOTTO_MODELS_DIR") or os.path.expanduser("~/.local/share/sotto/models"), "qwen3-tokenizer"))
     parser.add_argument("--worker", help=argparse.SUPPRESS)
+    parser.add_argument("--worker-reference", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        return worker(args.worker)
+        return worker(args.worker, args.worker_reference)
     if not os.access(args.sotto, os.X_OK):
         raise SystemExit(f"no sotto binary at {args.sotto}; build it or pass --sotto")
 
-    if args.checkpoint:
-        folder = pathlib.Path(args.checkpoint)
-    else:
-        cache = pathlib.Path(os.environ.get("SOTTO_QWEN3_BENCH_DIR") or os.path.expanduser("~/.cache/sotto/qwen3-bench"))
-        folder = cache / f"customvoice-{args.size}-random"
-        if not (folder / "speech_tokenizer" / "model.safetensors").exists():
-            cache.mkdir(parents=True, exist_ok=True)
-            if folder.exists():
-                shutil.rmtree(folder)
-            build_checkpoint(folder, args.size, args.tokenizer)
+    folder = pathlib.Path(args.checkpoint) if args.checkpoint else cached_checkpoint(args, "custom_voice")
     threads_list = [int(t) for t in args.threads.split(",")]
     precisions = args.precisions.split(",")
     tier_list = args.tiers.split(",") if args.tiers else [None]
-    # One Sotto side per (tier, precision); its name carries the tier only when tiers were asked for.
-    sotto_sides = [(f"sotto {t} {p}" if t else f"sotto {p}", p, t) for t in tier_list for p in precisions]
-    tiers = {"pytorch fp32": "its own"}
-    torch_worker = None if args.no_torch else TorchWorker(folder)
+    scratch = pathlib.Path(tempfile.mkdtemp(prefix="qwen3-bench-"))
+    # One Sotto side per (variant, tier, precision): name, precision, tier, folder, voice. The
+    # name carries the tier only when tiers were asked for.
+    sotto_sides = [(f"sotto {t} {p}" if t else f"sotto {p}", p, t, folder, SPEAKER) for t in tier_list for p in precisions]
+    torch_sides = [] if args.no_torch else [("pytorch fp32", TorchWorker(folder))]
+    if args.clone:
+        if not os.access(args.batch_bench, os.X_OK):
+            raise SystemExit(f"no qwen3-batch-bench at {args.batch_bench}; build it or pass --batch-bench")
+        base = cached_checkpoint(args, "base")
+        wav, raw = write_reference(scratch, args.reference_seconds)
+        voice = scratch / "reference.voice"
+        sotto_clone_voice(args.sotto, base, wav, voice)
+        sotto_sides += [(f"sotto clone {t} {p}" if t else f"sotto clone {p}", p, t, base, str(voice))
+                        for t in tier_list for p in precisions]
+        if not args.no_torch:
+            torch_sides.append(("pytorch clone fp32", TorchWorker(base, str(wav))))
+    tiers = {name: "its own" for name, _ in torch_sides}
     collected = {}  # (threads, side) -> dict(runs, rss, load)
+    encodings = {}  # (threads, side) -> dict(xvector, codes, tier)
     started = time.perf_counter()
     for round_index in range(args.rounds):
         for threads in threads_list:
-            sides = sotto_sides + ([("pytorch fp32", None, None)] if torch_worker else [])
+            if args.clone:
+                encoders = [(f"sotto {t or 'best'}", t) for t in tier_list] + [(n, w) for n, w in torch_sides if "clone" in n]
+                if round_index % 2 == 1:
+                    encoders.reverse()
+                for side, how in encoders:
+                    if isinstance(how, TorchWorker):
+                        result, tier = how.encode(threads, args.encode_runs), "its own"
+                    else:
+                        result = native_encoding(args.batch_bench, base, raw, threads, args.encode_runs, how)
+                        tier = result.pop("tier", how or "?")
+                    entry = encodings.setdefault((threads, side), dict(xvector=dict(wall=[], cpu=[]),
+                                                                       codes=dict(wall=[], cpu=[]), tier=tier))
+                    for part in ("xvector", "codes"):
+                        for kind in ("wall", "cpu"):
+                            entry[part][kind] += result[part][kind]
+                    print(f"round {round_index + 1} threads {threads} {side} encoding: "
+                          f"{1000 * statistics.median(result['codes']['wall']):.0f} ms codes, "
+                          f"{1000 * statistics.median(result['xvector']['wall']):.0f} ms x-vector", file=sys.stderr)
+            sides = [(name, worker) for name, worker in torch_sides] + [(side[0], side) for side in sotto_sides]
             if round_index % 2 == 1:
                 sides.reverse()
-            for side, precision, tier in sides:
-                if precision is None:
-                    result = torch_worker.run(threads, args.frames, args.runs)
-                    result["load_seconds"] = torch_worker.ready["load_seconds"]
+            for side, how in sides:
+                if isinstance(how, TorchWorker):
+                    result = how.run(threads, args.frames, args.runs)
+                    result["load_seconds"] = how.ready["load_seconds"]
                 else:
-                    result = sotto_bench(args.sotto, folder, threads, precision, args.frames, args.runs, tier)
+                    _, precision, tier, model, voice = how
+                    result = sotto_bench(args.sotto, model, threads, precision, args.frames, args.runs, tier, voice)
                     tiers[side] = result["tier"]
                 entry = collected.setdefault((threads, side), dict(runs=[], rss=[], load=[]))
                 entry["runs"] += result["runs"]
@@ -325,33 +509,40 @@ def main():
                 print(f"round {round_index + 1} threads {threads} {side}: "
                       f"{statistics.median(r['seconds'] for r in result['runs']):.2f} s "
                       f"({time.perf_counter() - started:.0f} s elapsed)", file=sys.stderr)
-    if torch_worker:
+    for _, torch_worker in torch_sides:
         torch_worker.close()
+    shutil.rmtree(scratch, ignore_errors=True)
 
-    print(f"\nQwen3-TTS {args.size} CustomVoice (random weights, real shapes), \"{TEXT}\", greedy, "
+    load = " ".join(open("/proc/loadavg").read().split()[:3])
+    print(f"\nQwen3-TTS {args.size} CustomVoice{' and Base (in-context clone of a ' + f'{args.reference_seconds:g} s reference)' if args.clone else ''} "
+          f"(random weights, real shapes), \"{TEXT}\", greedy, "
           f"{args.frames} frames = {args.frames / FRAMES_PER_SECOND:.2f} s of audio; {machine()}; "
-          f"medians of {args.rounds} rounds × {args.runs} runs\n")
+          f"medians of {args.rounds} rounds × {args.runs} runs; load average at the end {load}\n")
     print("| threads | engine | kernel tier | talker ms/step | code predictor ms/frame | codec s per audio s | prefill s | total s "
-          "| RTF | × PyTorch | peak RSS MB | load s |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+          "| RTF | × PyTorch | clone RTF ÷ CustomVoice RTF | peak RSS MB | load s |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     machine_rows = []
     for threads in threads_list:
-        baseline = collected.get((threads, "pytorch fp32"))
-        base = summarize(baseline["runs"]) if baseline else None
-        for side in [name for name, _, _ in sotto_sides] + (["pytorch fp32"] if baseline else []):
+        summaries = {side: summarize(entry["runs"]) for (t, side), entry in collected.items() if t == threads}
+        for side, s in summaries.items():
+            clone = "clone" in side
+            baseline = summaries.get("pytorch clone fp32" if clone else "pytorch fp32")
+            speedup = baseline["seconds"] / s["seconds"] if baseline else None
+            plain = summaries.get(side.replace("clone ", "")) if clone else None
+            versus = s["rtf"] / plain["rtf"] if plain else None
             entry = collected[(threads, side)]
-            s = summarize(entry["runs"])
-            speedup = base["seconds"] / s["seconds"] if base else None
             rss = max(entry["rss"])
-            load = statistics.median(entry["load"])
+            load_seconds = statistics.median(entry["load"])
             print(f"| {threads} | {side} | {tiers.get(side, '?')} | {s['talker_ms_per_step']:.1f} | {s['code_predictor_ms_per_frame']:.1f} | "
                   f"{s['codec_seconds_per_audio_second']:.3f} | {s['prefill_seconds']:.3f} | {s['seconds']:.2f} | "
-                  f"{s['rtf']:.3f} | {'-' if speedup is None else f'{speedup:.2f}'} | {rss:.0f} | {load:.2f} |")
-            machine_rows.append(dict(threads=threads, engine=side, tier=tiers.get(side), speedup=speedup, peak_rss_mb=rss,
-                                     load_seconds=load, **s))
+                  f"{s['rtf']:.3f} | {'-' if speedup is None else f'{speedup:.2f}'} | {'-' if versus is None else f'{versus:.2f}'} | "
+                  f"{rss:.0f} | {load_seconds:.2f} |")
+            machine_rows.append(dict(threads=threads, engine=side, tier=tiers.get(side), speedup=speedup, clone_vs_custom_voice=versus,
+                                     peak_rss_mb=rss, load_seconds=load_seconds, **s))
+    encoding_rows = encoding_table(encodings, threads_list, args.reference_seconds) if args.clone else []
     print("\n" + json.dumps(dict(bench="qwen3", size=args.size, frames=args.frames, text=TEXT, machine=machine(),
-                                 rounds=args.rounds, runs=args.runs, rows=machine_rows)))
-
+                                 rounds=args.rounds, runs=args.runs, load_average=load, rows=machine_rows,
+                                 encoding=encoding_rows)))
 
 if __name__ == "__main__":
     main()

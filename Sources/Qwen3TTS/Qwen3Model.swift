@@ -20,6 +20,8 @@ public final class Qwen3Model: @unchecked Sendable {
     let generationLock = NSLock()
     /// Scratch for one generation at a time (held under `generationLock`).
     let workspace = Workspace()
+    /// The codec state after the last in-context clone's reference codes.
+    let referenceDecoding = ReferenceDecoding()
 
     /// Loads `folder`; every missing or mismatched piece is reported with the file it concerns.
     public init(folder: URL, precision: WeightPrecision = .fp32) throws {

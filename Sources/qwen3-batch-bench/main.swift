@@ -11,7 +11,7 @@ import SottoMetrics
 // peak resident memory. One batch size per process, so that the peak memory is that batch's.
 //
 //   qwen3-batch-bench FOLDER [--streams N] [--frames F] [--precision int8] [--threads T]
-//   qwen3-batch-bench FOLDER --encode SAMPLES.f32 [--threads T] [--repeats R]
+//   qwen3-batch-bench FOLDER --encode SAMPLES.f32 [--speaker] [--threads T] [--repeats R]
 //
 // The second form times the codec encoder on a voice-clone reference instead (EncodeBench.swift).
 
@@ -48,7 +48,8 @@ let threads = Int(argument("--threads") ?? "2") ?? 2
 KernelThreads.set(threads)
 
 if let input = argument("--encode") {
-    try runEncodeBench(folder: folder, input: input, threads: threads, repeats: Int(argument("--repeats") ?? "5") ?? 5)
+    try runEncodeBench(folder: folder, input: input, threads: threads, repeats: Int(argument("--repeats") ?? "5") ?? 5,
+                       speaker: CommandLine.arguments.contains("--speaker"))
     exit(0)
 }
 

@@ -255,4 +255,9 @@ public final class CodecStream: @unchecked Sendable {
         self.convolutions = convolutions
         self.transformer = transformer
     }
+
+    /// An independent copy: decoding on either leaves the other as it was.
+    public func copy() -> CodecStream {
+        CodecStream(convolutions: convolutions, transformer: transformer.copy())
+    }
 }

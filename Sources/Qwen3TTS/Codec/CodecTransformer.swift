@@ -74,6 +74,15 @@ final class CodecTransformer: @unchecked Sendable {
     struct State {
         var caches: [KVCache]
         var position: Int
+
+        /// A copy with caches of its own (a cache's rows are storage shared between copies).
+        func copy() -> State {
+            State(caches: caches.map { cache in
+                var copy = KVCache(capacity: cache.capacity, kvHeads: 1, headDim: cache.width)
+                if cache.count > 0 { copy.append(keys: cache.keys, values: cache.values) }
+                return copy
+            }, position: position)
+        }
     }
 
     /// A fresh utterance's state (empty caches of the transformer's capacity).

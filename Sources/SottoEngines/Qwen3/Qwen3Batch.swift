@@ -73,10 +73,8 @@ final class Qwen3SynthesisBatch: SynthesisBatch {
         } catch {
             throw SottoError("Qwen3-TTS could not start this request: \(error)")
         }
-        let codecStream = qwen.codec.makeStream()
-        if let reference = resolved.clone?.inContextReferenceCodes {
-            _ = try qwen.codec.decodeNext(reference, stream: codecStream)
-        }
+        let codecStream = try resolved.clone?.inContextReferenceCodes.map { try qwen.codecStream(after: $0) }
+            ?? qwen.codec.makeStream()
         members.append(Member(request: request, stream: stream, codec: codecStream, cancellation: cancellation,
                               onChunk: onChunk, onEnd: onEnd, notes: notes))
     }

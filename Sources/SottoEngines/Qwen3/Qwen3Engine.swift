@@ -69,18 +69,19 @@ public final class Qwen3Engine: SpeechEngine, @unchecked Sendable {
         var pending: [[Int]] = []
         var chunkIndex = 0
         var codecSeconds = 0.0
+        // An in-context clone's take continues the reference's sound: it decodes on a stream
+        // that has been through the reference's codes (once per voice; that audio is never played).
+        var cloneStream: CodecStream?
         if let reference = resolved.clone?.inContextReferenceCodes {
-            // The take continues the reference's sound: its codes go through the codec first,
-            // and their audio is never played.
             let start = MonotonicClock.now()
-            _ = try qwen.codec.decodeNext(reference)
+            cloneStream = try qwen.codecStream(after: reference)
             codecSeconds += MonotonicClock.now() - start
         }
         var samplesOut = 0
         func flush() throws {
             guard !pending.isEmpty else { return }
             let start = MonotonicClock.now()
-            let samples = try qwen.codec.decodeNext(pending)
+            let samples = try cloneStream.map { try qwen.codec.decodeNext(pending, stream: $0) } ?? qwen.codec.decodeNext(pending)
             codecSeconds += MonotonicClock.now() - start
             pending.removeAll()
             samplesOut += samples.count

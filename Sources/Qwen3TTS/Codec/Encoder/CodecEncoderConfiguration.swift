@@ -110,7 +110,9 @@ public struct CodecEncoderConfiguration: Decodable, Sendable {
         // 2·(that rate / frame rate) and stride 2.
         let hop = max(downsamplingRatios.reduce(1, *), 1)
         convolutionFrameRate = (sampleRate + hop - 1) / hop
-        let frameRate = try c.decodeIfPresent(Double.self, forKey: .frameRate) ?? Double(convolutionFrameRate)
+        // Without one, transformers' MimiConfig takes the rate after the stride-2 downsampling
+        // (sampling_rate / frame_size, the frame size counting that stride).
+        let frameRate = try c.decodeIfPresent(Double.self, forKey: .frameRate) ?? Double(sampleRate) / Double(2 * hop)
         downsampleStride = Double(convolutionFrameRate) == frameRate ? 1 : 2
         samplesPerFrame = hop * downsampleStride
         if downsampleStride == 2, Double(convolutionFrameRate) / frameRate != 2 {

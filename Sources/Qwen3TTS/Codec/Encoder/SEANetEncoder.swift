@@ -20,7 +20,7 @@ final class SEANetEncoder: @unchecked Sendable {
             ExponentialLinearUnit.apply(x, into: activated)
             let hidden = narrow(activated, workspace: workspace)
             ExponentialLinearUnit.apply(hidden, into: hidden)
-            Elementwise.add(x, widen(hidden, workspace: workspace), into: x)
+            widen.apply(hidden, into: x, residual: x, workspace: workspace)
         }
     }
 
@@ -79,9 +79,8 @@ final class SEANetEncoder: @unchecked Sendable {
     }
 
     private static func run(_ layer: MimiConvolution, _ x: Tensor, workspace: Workspace) -> Tensor {
-        let conv = layer.convolution
-        let y = Tensor(zeros: [conv.outChannels, conv.outputLength(inputLength: x.shape[1])])
-        conv.apply(x, into: y, workspace: workspace)
+        let y = Tensor(zeros: [layer.outputChannels, layer.outputLength(inputLength: x.shape[1])])
+        layer.apply(x, into: y, workspace: workspace)
         return y
     }
 }
