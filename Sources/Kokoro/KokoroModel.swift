@@ -75,6 +75,9 @@ public struct KokoroModel: Sendable {
                            workspace: Workspace, tap: ((String, Tensor) -> Void)? = nil) throws -> KokoroOutput {
         try validate(ids: ids, style: style, speed: speed, durations: injected)
         workspace.reset()
+        // Merged as soon as the call ends, not at the next one: a call that grew the arena leaves
+        // one block, whose pages count only once the next call writes them.
+        defer { workspace.reset() }
         let origin = workspace.mark()
         var timings: [(String, Double)] = []
         let clock = ContinuousClock()
