@@ -72,7 +72,7 @@ let package = Package(
         .executableTarget(name: "kernel-bench", dependencies: ["SottoKernels", "CKernels", "COpenBLAS"],
                           swiftSettings: numericSwiftSettings),
         // Reads ONNX files (weights and graph structure) without onnxruntime.
-        .target(name: "SottoONNX", dependencies: ["SottoCore"], swiftSettings: numericSwiftSettings),
+        .target(name: "SottoONNX", dependencies: ["SottoCore", "SottoKernels"], swiftSettings: numericSwiftSettings),
 
         // Engines, one architecture per folder; language-blind (ids in, audio out).
         .target(name: "Qwen3TTS", dependencies: ["SottoKernels", "SottoCore", "SottoAudio"],

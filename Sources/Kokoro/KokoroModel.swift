@@ -48,18 +48,53 @@ public struct KokoroModel: Sendable {
         weightBytes = weights.tally.bytes
     }
 
-    /// Runs the closures at once (as many at a time as there are cores) and returns their
+    /// Runs the closures at once, on as many threads as there are cores, and returns their
     /// results in order; the first error wins.
+    ///
+    /// The helper threads are started here rather than by Dispatch: under an address-space limit
+    /// (`ulimit -v`) a new thread's stack may not fit, and Dispatch then waits for a thread
+    /// forever. A helper that cannot be started is simply not there, and the calling thread takes
+    /// its share.
     static func concurrently(_ tasks: [@Sendable () throws -> any Sendable]) throws -> [any Sendable] {
-        let results = Mutex<[Int: Result<any Sendable, any Error>]>([:])
-        DispatchQueue.concurrentPerform(iterations: tasks.count) { index in
-            let result = Result { try tasks[index]() }
-            results.withLock { $0[index] = result }
+        let queue = TaskQueue(tasks)
+        var helpers: [pthread_t] = []
+        for _ in 0 ..< max(0, min(tasks.count, KernelThreads.processorCount) - 1) {
+            let context = Unmanaged.passRetained(queue).toOpaque()
+            var thread = pthread_t()
+            let started = pthread_create(&thread, nil, { context in
+                Unmanaged<TaskQueue>.fromOpaque(context!).takeRetainedValue().drain()
+                return nil
+            }, context)
+            guard started == 0 else {
+                Unmanaged<TaskQueue>.fromOpaque(context).release()
+                break
+            }
+            helpers.append(thread)
         }
-        let finished = results.withLock { $0 }
+        queue.drain()
+        for thread in helpers { pthread_join(thread, nil) }
+        let finished = queue.results.withLock { $0 }
         return try (0..<tasks.count).map { index in
             guard let result = finished[index] else { throw SottoError("Kokoro weights were not loaded") }
             return try result.get()
+        }
+    }
+
+    /// Tasks taken in order by whichever thread is free.
+    final class TaskQueue: Sendable {
+        let tasks: [@Sendable () throws -> any Sendable]
+        let next = Atomic<Int>(0)
+        let results = Mutex<[Int: Result<any Sendable, any Error>]>([:])
+
+        init(_ tasks: [@Sendable () throws -> any Sendable]) { self.tasks = tasks }
+
+        func drain() {
+            while true {
+                let index = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                guard index < tasks.count else { return }
+                let result = Result { try tasks[index]() }
+                results.withLock { $0[index] = result }
+            }
         }
     }
 
@@ -75,6 +110,9 @@ public struct KokoroModel: Sendable {
                            workspace: Workspace, tap: ((String, Tensor) -> Void)? = nil) throws -> KokoroOutput {
         try validate(ids: ids, style: style, speed: speed, durations: injected)
         workspace.reset()
+        // Merged as soon as the call ends, not at the next one: a call that grew the arena leaves
+        // one block, whose pages count only once the next call writes them.
+        defer { workspace.reset() }
         let origin = workspace.mark()
         var timings: [(String, Double)] = []
         let clock = ContinuousClock()

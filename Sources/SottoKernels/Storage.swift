@@ -13,6 +13,8 @@ public final class TensorStorage: @unchecked Sendable {
     public let capacity: Int
     /// First float of the buffer; valid while this object is alive.
     public let baseAddress: UnsafeMutablePointer<Float>
+    /// Bytes mapped for the buffer when it has pages of its own (``init(pagesFor:)``), else 0.
+    private let mappedBytes: Int
 
     /// Allocates `capacity` floats, zero-filled (fresh buffers are zeroed so that a model that
     /// forgets to write a region reads silence rather than garbage).
@@ -27,10 +29,35 @@ public final class TensorStorage: @unchecked Sendable {
         memset(raw, 0, rounded)
         self.capacity = capacity
         self.baseAddress = raw.bindMemory(to: Float.self, capacity: max(capacity, 1))
+        mappedBytes = 0
+        StorageStatistics.recordAllocation(floats: capacity)
+    }
+
+    /// Allocates `capacity` floats on pages of their own, straight from the system, for large
+    /// buffers that live long and are reused (a ``Workspace``'s blocks). The system hands out
+    /// zeroed pages and counts each one only once it is written, so a block larger than its use
+    /// costs no memory for the part never touched; and when it is freed its pages go back at
+    /// once. From malloc, the same buffer would raise glibc's mmap threshold on its first free,
+    /// after which blocks of that size come from the heap and stay resident when freed
+    /// (measured: +44 MB of peak memory for Kokoro's benchmark at two threads).
+    public init(pagesFor capacity: Int) {
+        precondition(capacity >= 0, "negative capacity")
+        let page = max(Self.alignment, Int(sysconf(Int32(_SC_PAGESIZE))))
+        let bytes = (max(capacity, 1) * MemoryLayout<Float>.stride + page - 1) / page * page
+        guard let raw = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), raw != MAP_FAILED else {
+            MemoryShortage.fail("allocate \(MemoryShortage.describe(bytes: bytes)) for a tensor of \(capacity) floats")
+        }
+        self.capacity = capacity
+        self.baseAddress = raw.bindMemory(to: Float.self, capacity: max(capacity, 1))
+        mappedBytes = bytes
         StorageStatistics.recordAllocation(floats: capacity)
     }
 
     deinit {
-        free(baseAddress)
+        if mappedBytes > 0 {
+            munmap(baseAddress, mappedBytes)
+        } else {
+            free(baseAddress)
+        }
     }
 }

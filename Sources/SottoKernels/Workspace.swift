@@ -14,6 +14,8 @@
 /// - The first pass of a new input size may grow the arena. ``reset()`` then merges the blocks it
 ///   used into one of the peak size, so the next pass of the same (or smaller) size allocates
 ///   nothing: ``allocationCount`` stays put.
+/// - Blocks are pages of their own (``TensorStorage/init(pagesFor:)``): a block counts in memory
+///   only as far as it has been written, and a merged block only once it is used again.
 public final class Workspace {
     /// Position in the arena: which block, and how many floats of it are in use.
     public struct Mark {
@@ -151,6 +153,6 @@ public final class Workspace {
     private func makeBlock(capacity: Int) -> TensorStorage {
         allocationCount += 1
         let rounded = (capacity + Self.granule - 1) / Self.granule * Self.granule
-        return TensorStorage(capacity: rounded)
+        return TensorStorage(pagesFor: rounded)
     }
 }

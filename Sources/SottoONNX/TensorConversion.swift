@@ -1,5 +1,6 @@
 import Foundation
 import SottoCore
+import SottoKernels
 
 #if _endian(big)
 #error("ONNX raw_data is little-endian; the copies below assume a little-endian host")
@@ -9,6 +10,7 @@ extension ONNXTensor {
     /// The elements as Float, converting any numeric type: float16, bfloat16 and double are
     /// rounded to the nearest Float, integers become numbers (no dequantisation), bools 0 or 1.
     public func floats() throws -> [Float] {
+        ensureRoom(resultWidth: 4, direct: dataType == .float32)
         switch try payload() {
         case .raw(let range):
             switch dataType {
@@ -53,6 +55,7 @@ extension ONNXTensor {
     /// The elements of an int8 tensor, exactly as stored.
     public func int8s() throws -> [Int8] {
         try requireType(.int8)
+        ensureRoom(resultWidth: 1, direct: true)
         switch try payload() {
         case .raw(let range): return try rawElements(range, as: Int8.self)
         case .typed(let field):
@@ -64,6 +67,7 @@ extension ONNXTensor {
     /// The elements of a uint8 tensor, exactly as stored.
     public func uint8s() throws -> [UInt8] {
         try requireType(.uint8)
+        ensureRoom(resultWidth: 1, direct: true)
         switch try payload() {
         case .raw(let range): return try rawElements(range, as: UInt8.self)
         case .typed(let field):
@@ -75,6 +79,7 @@ extension ONNXTensor {
     /// The elements of an int32 tensor, exactly as stored.
     public func int32s() throws -> [Int32] {
         try requireType(.int32)
+        ensureRoom(resultWidth: 4, direct: true)
         switch try payload() {
         case .raw(let range): return try rawElements(range, as: Int32.self)
         case .typed(let field):
@@ -86,6 +91,7 @@ extension ONNXTensor {
     /// The elements of any integer or bool tensor widened to Int64 (shapes, axes, indices and
     /// zero points come in several integer types). A uint64 beyond Int64 is an error.
     public func int64s() throws -> [Int64] {
+        ensureRoom(resultWidth: 8, direct: dataType == .int64)
         switch try payload() {
         case .raw(let range):
             switch dataType {
@@ -134,12 +140,36 @@ extension ONNXTensor {
 
     /// Runs `body` on the tensor's raw_data as it lies in the file, without copying. Tensors
     /// written with typed fields have no such bytes; convert those with `floats()` and friends.
+    /// Callers read the bytes to keep them in a form of their own, so room for one copy of them
+    /// is checked first (see ``ensureRoom(forBytes:)``).
     public func withRawBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) throws -> R {
         guard case .raw(let range) = try payload() else {
             throw file.error("tensor '\(name)' is stored in typed fields, not raw bytes", hint: "convert it with floats() or int64s()")
         }
         try checkRawSize(range)
+        ensureRoom(forBytes: range.count)
         return try file.withBytes { bytes in try body(UnsafeRawBufferPointer(rebasing: bytes[range])) }
+    }
+
+    /// Stops the process with one line naming this tensor and its file when the address-space
+    /// limit (`ulimit -v`) leaves no room for `bytes` more (see ``MemoryShortage``). Every
+    /// conversion checks before it allocates: the arrays it fills trap when memory is out, where
+    /// this reports which weight did not fit.
+    public func ensureRoom(forBytes bytes: Int) {
+        MemoryShortage.ensureRoom(for: bytes, to: "load \(name) of \(file.label)")
+    }
+
+    /// The room a conversion to `resultWidth`-byte elements holds at once: the result, plus the
+    /// elements read out of the file first when they are converted (`direct` when they are not),
+    /// or the typed field's 64-bit values.
+    private func ensureRoom(resultWidth: Int, direct: Bool) {
+        let read: Int
+        switch storage {
+        case .raw: read = direct ? 0 : dataType.byteWidth ?? 8
+        case .typed: read = 8
+        default: read = 0
+        }
+        ensureRoom(forBytes: elementCount * (resultWidth + read))
     }
 
     // MARK: - Reading the payload

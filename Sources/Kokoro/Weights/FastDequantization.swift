@@ -46,6 +46,7 @@ extension KokoroWeights {
               [ONNXDataType.uint8, .int8].contains(q.weight.dataType) else { return nil }
         let scale = try q.scale.scalarFloat()
         let zero = try q.zeroPoint?.floats().first ?? 0
+        q.weight.ensureRoom(forBytes: q.weight.elementCount * MemoryLayout<Float>.stride)
         let tensor = Tensor(zeros: Shape(q.weight.dims))
         let n = tensor.count
         let signed = q.weight.dataType == .int8
@@ -73,6 +74,7 @@ extension KokoroWeights {
         if let zero = q.zeroPoint, try zero.floats().contains(where: { $0 != 0 }) { return nil }
         let stored = try q.scale.floats()
         let scales = stored.count == outputs ? stored : [Float](repeating: stored[0], count: outputs)
+        q.weight.ensureRoom(forBytes: inputs * outputs)
         var values = [Int8](repeating: 0, count: inputs * outputs)
         guard (try? q.weight.withRawBytes({ raw -> Bool in
             guard raw.count >= inputs * outputs else { return false }
@@ -118,6 +120,7 @@ extension KokoroWeights {
 
         func matrix(_ stored: ONNXTensor, rows: Int, direction: Int) -> [Int8]? {
             let columns = 4 * hidden
+            stored.ensureRoom(forBytes: columns * rows)
             var out = [Int8](repeating: 0, count: columns * rows)
             let ok = (try? stored.withRawBytes({ raw -> Bool in
                 guard raw.count >= directions * rows * columns else { return false }

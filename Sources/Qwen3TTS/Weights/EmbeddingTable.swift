@@ -26,7 +26,7 @@ final class EmbeddingTable: @unchecked Sendable {
                              hint: "the weights do not match this model's config.json")
         }
         if raw.type == .bf16 {
-            storage = .bf16(raw.type.bits(raw.pointer, count: rows * width))
+            storage = .bf16(try archive.bits(name))
         } else {
             storage = .fp32(try archive.floats(name))
         }

@@ -47,6 +47,8 @@ final class Projection: @unchecked Sendable {
                      rowsEach: [Int], precision: WeightPrecision) throws -> Projection {
         precondition(names.count == rowsEach.count)
         let rows = rowsEach.reduce(0, +)
+        // The float copy every precision but bf16 goes through is the largest this load holds.
+        archive.ensureRoom(for: names.joined(separator: ", "), bytes: rows * columns * (precision == .bf16 ? 2 : 4))
         let bias = try biasName.map { try archive.tensor($0, shape: [rows]) }
         func floats() throws -> Tensor {
             let weight = Tensor(zeros: [rows, columns])
@@ -72,7 +74,7 @@ final class Projection: @unchecked Sendable {
                 }
                 if raw.type == .bf16 {
                     // Released checkpoints are bf16 already: keep their bits.
-                    bits += raw.type.bits(raw.pointer, count: count * columns)
+                    bits += try archive.bits(name)
                     archive.release(name)
                 } else {
                     let values = try archive.floats(name)

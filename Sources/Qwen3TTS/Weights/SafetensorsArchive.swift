@@ -54,11 +54,28 @@ public final class SafetensorsArchive: @unchecked Sendable {
                              hint: "the weights do not match this model's config.json")
         }
         let count = shape.reduce(1, *)
+        ensureRoom(for: name, bytes: count * 4)
         defer { release(name) }
         return [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
             type.convert(pointer, count: count, into: buffer.baseAddress!)
             initialized = count
         }
+    }
+
+    /// The tensor's 16-bit values as stored (bf16 or f16), copied out of the file.
+    func bits(_ name: String) throws -> [UInt16] {
+        let (pointer, type, shape) = try raw(name)
+        let count = shape.reduce(1, *)
+        ensureRoom(for: name, bytes: count * 2)
+        return type.bits(pointer, count: count)
+    }
+
+    /// Stops the process with one line naming the tensor when the address-space limit
+    /// (`ulimit -v`) leaves no room for `bytes` more (see `MemoryShortage`): every copy out of
+    /// the file is checked before it is allocated, since the arrays and tensors it fills trap or
+    /// fail without saying which weight did not fit. `name` may list several tensors loaded as one.
+    func ensureRoom(for name: String, bytes: Int) {
+        MemoryShortage.ensureRoom(for: bytes, to: "load \(name) of \(url.lastPathComponent)")
     }
 
     /// Drops the file's pages of a tensor that has been copied out: they go back to the page
@@ -88,6 +105,7 @@ public final class SafetensorsArchive: @unchecked Sendable {
 
     /// The tensor as a new float32 `Tensor`, checked against `shape`.
     func tensor(_ name: String, shape: [Int]) throws -> Tensor {
+        ensureRoom(for: name, bytes: shape.reduce(1, *) * 4)
         let t = Tensor(zeros: Shape(shape))
         try convert(name, shape: shape, into: t.pointer)
         return t

@@ -1,0 +1,62 @@
+import Foundation
+import SottoCore
+import Testing
+
+/// Weights are loaded only where the address-space limit (`ulimit -v`) leaves room: a limit too
+/// low for a model's weights ends `sotto say` with one line naming the weight that did not fit
+/// and its file, never a trap, a core or a hang.
+///
+/// Where in the address space loading begins depends on the machine (libraries, thread stacks,
+/// malloc arenas), so each model is run under a few limits around that point: every run must end
+/// cleanly (audio, or one line and status 1), and at least one must stop at a named weight.
+@Suite(.serialized) struct WeightRoomTests {
+    /// One `sotto say` under `ulimit -v kilobytes` (`timeout` turns a hang into status 124).
+    private func say(_ arguments: String, kilobytes: Int, in folder: String) throws -> SottoProcess.Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", #"ulimit -v \#(kilobytes); exec timeout 120 "$0" say \#(arguments) -o out.wav"#,
+                             SottoProcess.executable.path]
+        process.currentDirectoryURL = URL(fileURLWithPath: folder)
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return SottoProcess.Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                                   stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    /// Runs `arguments` under each limit; returns the lines that named a weight of `file`.
+    private func scan(_ arguments: String, limits: [Int], file: String) throws -> [String] {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sotto-room-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        var named: [String] = []
+        for kilobytes in limits {
+            let result = try say(arguments, kilobytes: kilobytes, in: folder)
+            let lines = result.stderr.split(separator: "\n").filter { !$0.hasPrefix("note:") }
+            guard result.status != 0 else { continue }
+            #expect(result.status == 1, "ulimit -v \(kilobytes): status \(result.status): \(result.stderr.prefix(600))")
+            #expect(lines.count == 1 && lines[0].hasPrefix("sotto: "), "ulimit -v \(kilobytes): \(result.stderr.prefix(600))")
+            if let line = lines.first, line.contains("to load "), line.contains(" of \(file)") { named.append(String(line)) }
+        }
+        return named
+    }
+
+    @Test func kokoroNamesTheWeightThatDoesNotFit() throws {
+        let named = try scan("'こんにちは。' -m kokoro -v jf_alpha", limits: [400_000, 440_000, 480_000], file: "kokoro-v1.0.int8.onnx")
+        #expect(!named.isEmpty, "no limit stopped at a Kokoro weight")
+    }
+
+    @Test func qwen3NamesTheWeightThatDoesNotFit() throws {
+        let folder = try SayCloneTests.modelFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let reference = SayCloneTests.fixture.appendingPathComponent("ref_24k_mono.wav").path
+        let named = try scan("'Hello there.' -m '\(folder.path)' --reference '\(reference)' --x-vector-only --max-frames 4",
+                             limits: [340_000, 345_000, 350_000, 360_000], file: "model.safetensors")
+        #expect(!named.isEmpty, "no limit stopped at a Qwen3-TTS weight")
+    }
+}
