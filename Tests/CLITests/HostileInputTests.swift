@@ -19,23 +19,7 @@ import Testing
 
     private func contents() -> [String] { ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).sorted() }
 
-    /// Runs `sotto` through the shell, for redirections and limits `Process` cannot express.
-    private func shell(_ script: String) throws -> SottoProcess.Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", script, SottoProcess.executable.path]
-        process.currentDirectoryURL = URL(fileURLWithPath: folder)
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return SottoProcess.Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                                   stderr: String(decoding: errData, as: UTF8.self))
-    }
+    private func shell(_ script: String) throws -> SottoProcess.Result { try SottoProcess.shell(script, in: folder) }
 
     private func expectOneLine(_ result: SottoProcess.Result, mentioning words: [String]) {
         #expect(result.status == 1 || result.status == 64, "status \(result.status): \(result.stderr)")

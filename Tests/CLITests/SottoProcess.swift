@@ -20,10 +20,11 @@ struct SottoProcess {
     }
 
     static func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:],
-                    timeout: TimeInterval = 300, executable: URL? = nil) throws -> Result {
+                    timeout: TimeInterval = 300, executable: URL? = nil, directory: String? = nil) throws -> Result {
         let process = Process()
         process.executableURL = executable ?? Self.executable
         process.arguments = arguments
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         var env = ProcessInfo.processInfo.environment
         for (key, value) in environment { env[key] = value }
         process.environment = env
@@ -48,6 +49,12 @@ struct SottoProcess {
         process.waitUntilExit()
         return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
                       stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    /// Runs `script` in `/bin/sh` inside `directory`, with `$0` the `sotto` executable: for
+    /// redirections and limits (`ulimit -v`) that `Process` cannot express.
+    static func shell(_ script: String, in directory: String) throws -> Result {
+        try run(["-c", script, Self.executable.path], executable: URL(fileURLWithPath: "/bin/sh"), directory: directory)
     }
 }
 

@@ -12,21 +12,7 @@ import Testing
 @Suite(.serialized) struct WeightRoomTests {
     /// One `sotto say` under `ulimit -v kilobytes` (`timeout` turns a hang into status 124).
     private func say(_ arguments: String, kilobytes: Int, in folder: String) throws -> SottoProcess.Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", #"ulimit -v \#(kilobytes); exec timeout 120 "$0" say \#(arguments) -o out.wav"#,
-                             SottoProcess.executable.path]
-        process.currentDirectoryURL = URL(fileURLWithPath: folder)
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return SottoProcess.Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                                   stderr: String(decoding: errData, as: UTF8.self))
+        try SottoProcess.shell(#"ulimit -v \#(kilobytes); exec timeout 120 "$0" say \#(arguments) -o out.wav"#, in: folder)
     }
 
     /// Runs `arguments` under each limit; returns the lines that named a weight of `file`.
