@@ -33,11 +33,12 @@ WAV) with words of its own. Each round and thread count then also times, interle
 clone prompt costs: the x-vector and the reference codes, natively (qwen3-batch-bench --encode
 --speaker, once per tier) and with the official code (extract_speaker_embedding and
 speech_tokenizer.encode, as create_voice_clone_prompt runs them). The cloned takes are
-in-context clones of that recording: Sotto speaks the voice file `sotto clone` keeps of it
-(--voice FILE), PyTorch `generate_voice_clone` with the prompt `create_voice_clone_prompt` made
-once; neither re-encodes the reference per take. Their rows ("clone") sit beside the
-CustomVoice ones, with the ratio of their real-time factor to CustomVoice's at the same
-precision and tier. Build qwen3-batch-bench too (`swift build -c release --product qwen3-batch-bench`).
+clones of that recording, in context ("clone": its words and codes in the prompt) and from its
+x-vector alone ("x-vector clone"): Sotto speaks the voice files `sotto clone` keeps of it
+(--voice FILE), PyTorch `generate_voice_clone` with the prompts `create_voice_clone_prompt` made
+once; neither re-encodes the reference per take. Their rows sit beside the CustomVoice ones,
+with the ratio of their real-time factor to CustomVoice's at the same precision and tier, and
+every row shows the prompt's length in tokens (what the prefill runs over). Build qwen3-batch-bench too (`swift build -c release --product qwen3-batch-bench`).
 
 The run needs the venv of Scripts/fixtures/make_qwen3_goldens.py (torch CPU, qwen-tts) and the
 Qwen3 tokenizer files Scripts/setup fetches. Build Sotto first:
@@ -64,6 +65,17 @@ TEXT = "The quick brown fox jumps over the lazy dog, too."
 # The words of the cloned reference recording (its sound is a voiced test signal, see --clone).
 REFERENCE_TEXT = "A short reference recording of the voice."
 SPEAKER = "ryan"
+# The two ways a Base model clones: in context (the reference's words and codes in the prompt)
+# and from the x-vector alone; each as (side label, sotto clone --x-vector-only).
+CLONE_KINDS = (("clone", False), ("x-vector clone", True))
+
+
+def clone_kind(side):
+    """The clone label in a side's name ("clone", "x-vector clone") or "" for CustomVoice."""
+    for kind, _ in sorted(CLONE_KINDS, key=lambda k: -len(k[0])):
+        if f" {kind} " in f" {side} ":
+            return kind
+    return ""
 LANGUAGE = "english"
 FRAMES_PER_SECOND = 12.5
 SAMPLE_RATE = 24000
@@ -209,6 +221,9 @@ def worker(folder, reference=None):
     def timed(name, function):
         @functools.wraps(function)  # transformers reads forward's signature
         def wrapper(*args, **kwargs):
+            embeds = kwargs.get("inputs_embeds")
+            if embeds is not None:
+                clock.setdefault(name + "_rows", []).append(int(embeds.shape[1]))
             t0 = time.perf_counter()
             try:
                 return function(*args, **kwargs)
@@ -219,11 +234,13 @@ def worker(folder, reference=None):
     talker.forward = timed("talker_forward", talker.forward)
     predictor.generate = timed("code_predictor", predictor.generate)
     codec.decode = timed("codec", codec.decode)
-    prompt = wave = None
+    prompts = {}
+    wave = None
     if reference:
         import soundfile
         wave, _ = soundfile.read(reference, dtype="float32")
-        prompt = model.create_voice_clone_prompt(ref_audio=(wave, SAMPLE_RATE), ref_text=REFERENCE_TEXT)
+        prompts["in-context"] = model.create_voice_clone_prompt(ref_audio=(wave, SAMPLE_RATE), ref_text=REFERENCE_TEXT)
+        prompts["x-vector"] = model.create_voice_clone_prompt(ref_audio=(wave, SAMPLE_RATE), x_vector_only_mode=True)
     warmed = set()
     print(json.dumps({"ready": True, "load_seconds": load_seconds}), file=answers, flush=True)
     for line in sys.stdin:
@@ -233,12 +250,13 @@ def worker(folder, reference=None):
             print(json.dumps(time_reference_encoding(model, wave, request["runs"])), file=answers, flush=True)
             continue
         runs = []
-        for index in range(request["runs"] + (0 if request["threads"] in warmed else 1)):
+        for index in range(request["runs"] + (0 if (request["threads"], request.get("mode")) in warmed else 1)):
             clock.clear()
             t0 = time.perf_counter()
-            if prompt:
+            if prompts:
                 wavs, rate = model.generate_voice_clone(
-                    text=request["text"], language=LANGUAGE, voice_clone_prompt=prompt, do_sample=False,
+                    text=request["text"], language=LANGUAGE, voice_clone_prompt=prompts[request.get("mode", "in-context")],
+                    do_sample=False,
                     subtalker_dosample=False, repetition_penalty=1.05, max_new_tokens=request["frames"] + 1)
             else:
                 wavs, rate = model.generate_custom_voice(
@@ -250,11 +268,12 @@ def worker(folder, reference=None):
             # the previous token and then one talker step.
             steps = len(forwards) - 1
             runs.append(dict(seconds=seconds, audio_seconds=len(wavs[0]) / rate, frames=len(wavs[0]) // 1920,
-                             prefill=forwards[0], talker=sum(forwards[1:]) - sum(clock["code_predictor"]),
+                             prompt_rows=(clock.get("talker_forward_rows") or [None])[0], prefill=forwards[0], talker=sum(forwards[1:]) - sum(clock["code_predictor"]),
                              talker_steps=steps, code_predictor=sum(clock["code_predictor"]),
                              predictor_frames=len(clock["code_predictor"]), codec=sum(clock["codec"])))
-        if request["threads"] not in warmed:
-            warmed.add(request["threads"])
+        warm_key = (request["threads"], request.get("mode"))
+        if warm_key not in warmed:
+            warmed.add(warm_key)
             runs = runs[1:]
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(json.dumps({"runs": runs, "peak_rss_mb": peak}), file=answers, flush=True)
@@ -292,8 +311,8 @@ class TorchWorker:
             raise SystemExit("the PyTorch worker exited early; see its messages above")
         return json.loads(line)
 
-    def run(self, threads, frames, runs):
-        self.process.stdin.write(json.dumps(dict(threads=threads, frames=frames, runs=runs, text=TEXT)) + "\n")
+    def run(self, threads, frames, runs, mode=None):
+        self.process.stdin.write(json.dumps(dict(threads=threads, frames=frames, runs=runs, text=TEXT, mode=mode)) + "\n")
         self.process.stdin.flush()
         return self._read()
 
@@ -338,6 +357,7 @@ def summarize(runs):
         code_predictor_ms_per_frame=1000 * med(lambda r: r["code_predictor"] / max(r["predictor_frames"], 1)),
         codec_seconds_per_audio_second=med(lambda r: r["codec"] / r["audio_seconds"]),
         prefill_seconds=med(lambda r: r["prefill"]), seconds=med(lambda r: r["seconds"]),
+        prompt_rows=(statistics.median(r["prompt_rows"] for r in runs) if all(r.get("prompt_rows") for r in runs) else None),
         rtf=med(lambda r: r["seconds"] / r["audio_seconds"]))
 
 
@@ -376,9 +396,11 @@ def write_reference(folder, seconds):
     return wav, raw
 
 
-def sotto_clone_voice(sotto, base, wav, out):
-    """The voice file `sotto clone` keeps of the reference, in context (with its words)."""
-    command = [sotto, "clone", str(wav), "--reference-text", REFERENCE_TEXT, "-m", str(base), "-o", str(out), "--force"]
+def sotto_clone_voice(sotto, base, wav, out, x_vector_only=False):
+    """The voice file `sotto clone` keeps of the reference: in context (with its words), or its
+    x-vector alone."""
+    kind = ["--x-vector-only"] if x_vector_only else ["--reference-text", REFERENCE_TEXT]
+    command = [sotto, "clone", str(wav)] + kind + ["-m", str(base), "-o", str(out), "--force"]
     result = subprocess.run(command, capture_output=True, text=True)
     if result.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed:\n{result.stderr}")
@@ -458,12 +480,16 @@ def main():
             raise SystemExit(f"no qwen3-batch-bench at {args.batch_bench}; build it or pass --batch-bench")
         base = cached_checkpoint(args, "base")
         wav, raw = write_reference(scratch, args.reference_seconds)
-        voice = scratch / "reference.voice"
-        sotto_clone_voice(args.sotto, base, wav, voice)
-        sotto_sides += [(f"sotto clone {t} {p}" if t else f"sotto clone {p}", p, t, base, str(voice))
-                        for t in tier_list for p in precisions]
+        for kind, x_vector_only in CLONE_KINDS:
+            voice = scratch / f"reference-{kind.replace(' ', '-')}.voice"
+            sotto_clone_voice(args.sotto, base, wav, voice, x_vector_only)
+            sotto_sides += [(f"sotto {kind} {t} {p}" if t else f"sotto {kind} {p}", p, t, base, str(voice))
+                            for t in tier_list for p in precisions]
         if not args.no_torch:
-            torch_sides.append(("pytorch clone fp32", TorchWorker(base, str(wav))))
+            cloner = TorchWorker(base, str(wav))
+            torch_sides += [(f"pytorch {kind} fp32", (cloner, mode)) for kind, mode in
+                            (("clone", "in-context"), ("x-vector clone", "x-vector"))]
+    torch_sides = [(name, how if isinstance(how, tuple) else (how, None)) for name, how in torch_sides]
     tiers = {name: "its own" for name, _ in torch_sides}
     collected = {}  # (threads, side) -> dict(runs, rss, load)
     encodings = {}  # (threads, side) -> dict(xvector, codes, tier)
@@ -471,7 +497,8 @@ def main():
     for round_index in range(args.rounds):
         for threads in threads_list:
             if args.clone:
-                encoders = [(f"sotto {t or 'best'}", t) for t in tier_list] + [(n, w) for n, w in torch_sides if "clone" in n]
+                encoders = [(f"sotto {t or 'best'}", t) for t in tier_list] + \
+                    [(n, w) for n, (w, mode) in torch_sides if mode == "in-context"]
                 if round_index % 2 == 1:
                     encoders.reverse()
                 for side, how in encoders:
@@ -488,13 +515,14 @@ def main():
                     print(f"round {round_index + 1} threads {threads} {side} encoding: "
                           f"{1000 * statistics.median(result['codes']['wall']):.0f} ms codes, "
                           f"{1000 * statistics.median(result['xvector']['wall']):.0f} ms x-vector", file=sys.stderr)
-            sides = [(name, worker) for name, worker in torch_sides] + [(side[0], side) for side in sotto_sides]
+            sides = list(torch_sides) + [(side[0], side) for side in sotto_sides]
             if round_index % 2 == 1:
                 sides.reverse()
             for side, how in sides:
-                if isinstance(how, TorchWorker):
-                    result = how.run(threads, args.frames, args.runs)
-                    result["load_seconds"] = how.ready["load_seconds"]
+                if isinstance(how[0], TorchWorker):
+                    torch_worker, mode = how
+                    result = torch_worker.run(threads, args.frames, args.runs, mode)
+                    result["load_seconds"] = torch_worker.ready["load_seconds"]
                 else:
                     _, precision, tier, model, voice = how
                     result = sotto_bench(args.sotto, model, threads, precision, args.frames, args.runs, tier, voice)
@@ -509,35 +537,39 @@ def main():
                 print(f"round {round_index + 1} threads {threads} {side}: "
                       f"{statistics.median(r['seconds'] for r in result['runs']):.2f} s "
                       f"({time.perf_counter() - started:.0f} s elapsed)", file=sys.stderr)
-    for _, torch_worker in torch_sides:
+    for torch_worker in {id(w): w for _, (w, _) in torch_sides}.values():
         torch_worker.close()
     shutil.rmtree(scratch, ignore_errors=True)
 
     load = " ".join(open("/proc/loadavg").read().split()[:3])
-    print(f"\nQwen3-TTS {args.size} CustomVoice{' and Base (in-context clone of a ' + f'{args.reference_seconds:g} s reference)' if args.clone else ''} "
+    print(f"\nQwen3-TTS {args.size} CustomVoice{' and Base (clones of a ' + f'{args.reference_seconds:g} s reference, in context and from its x-vector)' if args.clone else ''} "
           f"(random weights, real shapes), \"{TEXT}\", greedy, "
           f"{args.frames} frames = {args.frames / FRAMES_PER_SECOND:.2f} s of audio; {machine()}; "
           f"medians of {args.rounds} rounds × {args.runs} runs; load average at the end {load}\n")
-    print("| threads | engine | kernel tier | talker ms/step | code predictor ms/frame | codec s per audio s | prefill s | total s "
+    print("| threads | engine | kernel tier | prompt tokens | talker ms/step | code predictor ms/frame | codec s per audio s | prefill s | total s "
           "| RTF | × PyTorch | clone RTF ÷ CustomVoice RTF | peak RSS MB | load s |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     machine_rows = []
     for threads in threads_list:
         summaries = {side: summarize(entry["runs"]) for (t, side), entry in collected.items() if t == threads}
         for side, s in summaries.items():
-            clone = "clone" in side
-            baseline = summaries.get("pytorch clone fp32" if clone else "pytorch fp32")
+            kind = clone_kind(side)
+            baseline = summaries.get(f"pytorch {kind} fp32" if kind else "pytorch fp32")
             speedup = baseline["seconds"] / s["seconds"] if baseline else None
-            plain = summaries.get(side.replace("clone ", "")) if clone else None
+            plain = summaries.get(side.replace(f"{kind} ", "")) if kind else None
+            # Both sides build the same prompt (the golden tests compare them); PyTorch's is counted.
+            rows = baseline["prompt_rows"] if baseline else None
             versus = s["rtf"] / plain["rtf"] if plain else None
             entry = collected[(threads, side)]
             rss = max(entry["rss"])
             load_seconds = statistics.median(entry["load"])
-            print(f"| {threads} | {side} | {tiers.get(side, '?')} | {s['talker_ms_per_step']:.1f} | {s['code_predictor_ms_per_frame']:.1f} | "
+            print(f"| {threads} | {side} | {tiers.get(side, '?')} | {'-' if rows is None else f'{rows:.0f}'} | "
+                  f"{s['talker_ms_per_step']:.1f} | {s['code_predictor_ms_per_frame']:.1f} | "
                   f"{s['codec_seconds_per_audio_second']:.3f} | {s['prefill_seconds']:.3f} | {s['seconds']:.2f} | "
                   f"{s['rtf']:.3f} | {'-' if speedup is None else f'{speedup:.2f}'} | {'-' if versus is None else f'{versus:.2f}'} | "
                   f"{rss:.0f} | {load_seconds:.2f} |")
             machine_rows.append(dict(threads=threads, engine=side, tier=tiers.get(side), speedup=speedup, clone_vs_custom_voice=versus,
+                                     prompt_tokens=rows,
                                      peak_rss_mb=rss, load_seconds=load_seconds, **s))
     encoding_rows = encoding_table(encodings, threads_list, args.reference_seconds) if args.clone else []
     print("\n" + json.dumps(dict(bench="qwen3", size=args.size, frames=args.frames, text=TEXT, machine=machine(),

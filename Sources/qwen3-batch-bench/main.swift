@@ -12,6 +12,7 @@ import SottoMetrics
 //
 //   qwen3-batch-bench FOLDER [--streams N] [--frames F] [--precision int8] [--threads T]
 //   qwen3-batch-bench FOLDER --encode SAMPLES.f32 [--speaker] [--threads T] [--repeats R]
+//   qwen3-batch-bench FOLDER --decode [--frames F] [--precision P] [--threads T] [--repeats R]
 //
 // The second form times the codec encoder on a voice-clone reference instead (EncodeBench.swift).
 
@@ -47,6 +48,11 @@ let precision = WeightPrecision(rawValue: argument("--precision") ?? "int8") ?? 
 let threads = Int(argument("--threads") ?? "2") ?? 2
 KernelThreads.set(threads)
 
+if CommandLine.arguments.contains("--decode") {
+    try runDecodeBench(folder: folder, frames: frames, threads: threads, repeats: Int(argument("--repeats") ?? "5") ?? 5,
+                       bfloat16Convolutions: precision != .fp32)
+    exit(0)
+}
 if let input = argument("--encode") {
     try runEncodeBench(folder: folder, input: input, threads: threads, repeats: Int(argument("--repeats") ?? "5") ?? 5,
                        speaker: CommandLine.arguments.contains("--speaker"))

@@ -192,4 +192,18 @@ import Testing
         #expect(start >= codes.count)
         #expect(Qwen3Fixtures.maxDifference(whole, pieces) < 1e-5)
     }
+
+    @Test func decoderReportsWhereItsTimeGoes() throws {
+        let codec = try CodecDecoder(folder: Qwen3Fixtures.directory.appendingPathComponent("speech_tokenizer"))
+        let flat = try Qwen3Fixtures.array("codec_320_codes").map { Int($0) }
+        let codes = (0 ..< 30).map { Array(flat[$0 * 16 ..< ($0 + 1) * 16]) }
+        codec.resetStageSeconds()
+        _ = try codec.decodeNext(codes)
+        let stages = codec.stageSeconds
+        let blocks = codec.config.upsampleRates.count
+        #expect(stages.map(\.stage) == ["transformer", "upsampling"] + (1 ... blocks).map { "block \($0)" } + ["output"])
+        #expect(stages.allSatisfy { $0.seconds > 0 })
+        codec.resetStageSeconds()
+        #expect(codec.stageSeconds.isEmpty)
+    }
 }

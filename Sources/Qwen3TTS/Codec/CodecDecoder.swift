@@ -196,14 +196,52 @@ public final class CodecDecoder: @unchecked Sendable {
 
     private func decodePiece(_ frames: ArraySlice<[Int]>) -> [Float] {
         workspace.reset()
-        let x = transformer(preConvolution(quantize(frames), workspace: workspace), workspace: workspace)
-        var y = x
-        for (up, block) in upsampling { y = block(up(y, workspace: workspace), workspace: workspace) }
-        y = inputConvolution(y, workspace: workspace)
-        for block in blocks { y = block(y, workspace: workspace) }
-        finalActivation.apply(y, into: y)
-        let wave = outputConvolution(y, workspace: workspace)
-        return wave.toArray().map { min(1, max(-1, $0)) }
+        var y = timed("transformer") {
+            transformer(preConvolution(quantize(frames), workspace: workspace), workspace: workspace)
+        }
+        y = timed("upsampling") {
+            for (up, block) in upsampling { y = block(up(y, workspace: workspace), workspace: workspace) }
+            return inputConvolution(y, workspace: workspace)
+        }
+        for (index, block) in blocks.enumerated() {
+            y = timed(Self.blockStageNames[min(index, Self.blockStageNames.count - 1)]) { block(y, workspace: workspace) }
+        }
+        return timed("output") {
+            finalActivation.apply(y, into: y)
+            let wave = outputConvolution(y, workspace: workspace)
+            return wave.toArray().map { min(1, max(-1, $0)) }
+        }
+    }
+
+    private static let blockStageNames = ["block 1", "block 2", "block 3", "block 4", "later blocks"]
+
+    /// Seconds spent in each stage since the last ``resetStageSeconds()``, summed over pieces:
+    /// where decoding time goes, for benchmarks.
+    public var stageSeconds: [(stage: String, seconds: Double)] {
+        lock.lock()
+        defer { lock.unlock() }
+        return stageTotals
+    }
+
+    public func resetStageSeconds() {
+        lock.lock()
+        defer { lock.unlock() }
+        stageTotals = []
+    }
+
+    private var stageTotals: [(stage: String, seconds: Double)] = []
+
+    private func timed<R>(_ stage: String, _ body: () -> R) -> R {
+        let start = ContinuousClock.now
+        let result = body()
+        let parts = (ContinuousClock.now - start).components
+        let elapsed = Double(parts.seconds) + Double(parts.attoseconds) * 1e-18
+        if let index = stageTotals.firstIndex(where: { $0.stage == stage }) {
+            stageTotals[index].seconds += elapsed
+        } else {
+            stageTotals.append((stage, elapsed))
+        }
+        return result
     }
 
     /// The summed codebook vectors of the first and of the other quantizers, each through its
