@@ -38,7 +38,8 @@ x-vector alone ("x-vector clone"): Sotto speaks the voice files `sotto clone` ke
 (--voice FILE), PyTorch `generate_voice_clone` with the prompts `create_voice_clone_prompt` made
 once; neither re-encodes the reference per take. Their rows sit beside the CustomVoice ones,
 with the ratio of their real-time factor to CustomVoice's at the same precision and tier, and
-every row shows the prompt's length in tokens (what the prefill runs over). Build qwen3-batch-bench too (`swift build -c release --product qwen3-batch-bench`).
+every row shows the prompt's length in tokens (what the prefill runs over). Build
+qwen3-batch-bench too (`swift build -c release --product qwen3-batch-bench`).
 
 The run needs the venv of Scripts/fixtures/make_qwen3_goldens.py (torch CPU, qwen-tts) and the
 Qwen3 tokenizer files Scripts/setup fetches. Build Sotto first:
@@ -268,7 +269,8 @@ def worker(folder, reference=None):
             # the previous token and then one talker step.
             steps = len(forwards) - 1
             runs.append(dict(seconds=seconds, audio_seconds=len(wavs[0]) / rate, frames=len(wavs[0]) // 1920,
-                             prompt_rows=(clock.get("talker_forward_rows") or [None])[0], prefill=forwards[0], talker=sum(forwards[1:]) - sum(clock["code_predictor"]),
+                             prompt_rows=(clock.get("talker_forward_rows") or [None])[0], prefill=forwards[0],
+                             talker=sum(forwards[1:]) - sum(clock["code_predictor"]),
                              talker_steps=steps, code_predictor=sum(clock["code_predictor"]),
                              predictor_frames=len(clock["code_predictor"]), codec=sum(clock["codec"])))
         warm_key = (request["threads"], request.get("mode"))
@@ -474,7 +476,8 @@ def main():
     # One Sotto side per (variant, tier, precision): name, precision, tier, folder, voice. The
     # name carries the tier only when tiers were asked for.
     sotto_sides = [(f"sotto {t} {p}" if t else f"sotto {p}", p, t, folder, SPEAKER) for t in tier_list for p in precisions]
-    torch_sides = [] if args.no_torch else [("pytorch fp32", TorchWorker(folder))]
+    # (name, (worker, clone mode)); one worker serves both clone modes of the Base model.
+    torch_sides = [] if args.no_torch else [("pytorch fp32", (TorchWorker(folder), None))]
     if args.clone:
         if not os.access(args.batch_bench, os.X_OK):
             raise SystemExit(f"no qwen3-batch-bench at {args.batch_bench}; build it or pass --batch-bench")
@@ -489,7 +492,6 @@ def main():
             cloner = TorchWorker(base, str(wav))
             torch_sides += [(f"pytorch {kind} fp32", (cloner, mode)) for kind, mode in
                             (("clone", "in-context"), ("x-vector clone", "x-vector"))]
-    torch_sides = [(name, how if isinstance(how, tuple) else (how, None)) for name, how in torch_sides]
     tiers = {name: "its own" for name, _ in torch_sides}
     collected = {}  # (threads, side) -> dict(runs, rss, load)
     encodings = {}  # (threads, side) -> dict(xvector, codes, tier)

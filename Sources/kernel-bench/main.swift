@@ -290,6 +290,23 @@ if options.sections.contains("gemv") {
     print(row16)
     let tq = measure(runs: options.runs) { _ = Int4Matrix(quantizing: w) }
     print("\nint4 quantisation (scale search) of 1024×3072: \(fmt(tq * 1e3, 2)) ms")
+
+    // A prompt's rows through one matrix (each row quantised, the weights read once for all):
+    // what a Qwen3-TTS prefill runs per layer, and the rate that sets its time.
+    print("\n## Prompt products (prefill): G multiply-adds per second")
+    print("| rows×cols | prompt rows | int8 | int4 |")
+    print("|---|---|---|---|")
+    for (rows, cols) in [(3072, 1024), (6144, 1024)] {
+        let w = rng.tensor([rows, cols])
+        let q = Int8Matrix(quantizing: w), q4 = Int4Matrix(quantizing: w)
+        for count in [8, 32, 64] {
+            let x = rng.tensor([count, cols]), y = Tensor(zeros: [count, rows])
+            let t8 = measure(runs: options.runs) { q.multiply(quantizingRows: x, into: y) }
+            let t4 = measure(runs: options.runs) { q4.multiply(quantizingRows: x, into: y) }
+            let macs = Double(rows * cols * count)
+            print("| \(rows)×\(cols) | \(count) | \(fmt(macs / t8 / 1e9)) | \(fmt(macs / t4 / 1e9)) |")
+        }
+    }
 }
 
 if options.sections.contains("decode") {

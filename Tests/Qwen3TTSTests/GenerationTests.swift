@@ -196,13 +196,24 @@ import Testing
     @Test func decoderReportsWhereItsTimeGoes() throws {
         let codec = try CodecDecoder(folder: Qwen3Fixtures.directory.appendingPathComponent("speech_tokenizer"))
         let flat = try Qwen3Fixtures.array("codec_320_codes").map { Int($0) }
-        let codes = (0 ..< 30).map { Array(flat[$0 * 16 ..< ($0 + 1) * 16]) }
+        let codes = (0 ..< CodecDecoder.piece).map { Array(flat[$0 * 16 ..< ($0 + 1) * 16]) }
+        codec.reset()
         codec.resetStageSeconds()
-        _ = try codec.decodeNext(codes)
+        let clock = ContinuousClock()
+        let wall = try clock.measure { _ = try codec.decodeNext(codes) }
         let stages = codec.stageSeconds
         let blocks = codec.config.upsampleRates.count
         #expect(stages.map(\.stage) == ["transformer", "upsampling"] + (1 ... blocks).map { "block \($0)" } + ["output"])
         #expect(stages.allSatisfy { $0.seconds > 0 })
+        // The stages lie inside the call.
+        let wallSeconds = Double(wall.components.seconds) + Double(wall.components.attoseconds) * 1e-18
+        #expect(stages.reduce(0) { $0 + $1.seconds } <= wallSeconds)
+        // A further, five times shorter call adds to every stage: a tally that started again
+        // (or kept only the last piece) would now hold less than before.
+        _ = try codec.decodeNext(Array(codes.prefix(CodecDecoder.piece / 5)))
+        for (before, after) in zip(stages, codec.stageSeconds) {
+            #expect(after.stage == before.stage && after.seconds > before.seconds, "\(before.stage)")
+        }
         codec.resetStageSeconds()
         #expect(codec.stageSeconds.isEmpty)
     }

@@ -204,7 +204,7 @@ public final class CodecDecoder: @unchecked Sendable {
             return inputConvolution(y, workspace: workspace)
         }
         for (index, block) in blocks.enumerated() {
-            y = timed(Self.blockStageNames[min(index, Self.blockStageNames.count - 1)]) { block(y, workspace: workspace) }
+            y = timed("block \(index + 1)") { block(y, workspace: workspace) }
         }
         return timed("output") {
             finalActivation.apply(y, into: y)
@@ -212,8 +212,6 @@ public final class CodecDecoder: @unchecked Sendable {
             return wave.toArray().map { min(1, max(-1, $0)) }
         }
     }
-
-    private static let blockStageNames = ["block 1", "block 2", "block 3", "block 4", "later blocks"]
 
     /// Seconds spent in each stage since the last ``resetStageSeconds()``, summed over pieces:
     /// where decoding time goes, for benchmarks.
