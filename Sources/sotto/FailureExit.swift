@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Glibc
 import SottoKernels
+import Synchronization
 
 /// How the process ends when it cannot go on: one line on standard error, a non-zero status,
 /// and no half-written output left behind.
@@ -9,6 +10,7 @@ enum FailureExit {
     private static let lock = NSLock()
     nonisolated(unsafe) private static var cleanups: [Int: @Sendable () -> Void] = [:]
     nonisolated(unsafe) private static var nextKey = 0
+    private static let exiting = Atomic<Bool>(false)
 
     /// Memory that runs out inside the engine ends the process here instead of trapping.
     static func install() {
@@ -33,7 +35,13 @@ enum FailureExit {
     }
 
     /// Prints `line`, runs the registered clean-ups and exits with status 1. Safe from any thread.
+    ///
+    /// Only the first thread to fail reports: weights load on several threads at once, and under
+    /// a memory limit more than one of them can run short together. The others wait for the end.
     static func exit(_ line: String) -> Never {
+        guard exiting.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged else {
+            while true { pause() }
+        }
         StandardStreams.error(line)
         // Another thread may hold the lock while failing too: take what is there without waiting.
         var pending: [@Sendable () -> Void] = []
