@@ -87,5 +87,8 @@ int sotto_conv1d_best_path(void) {
 }
 
 int sotto_conv1d_s16_best_path(void) {
-    return sotto_active_tier() >= SOTTO_TIER_AVX2 ? SOTTO_PATH_AVX2 : SOTTO_PATH_SCALAR;
+    __builtin_cpu_init();
+    int tier = sotto_active_tier();
+    if (tier >= SOTTO_TIER_AVX512 && __builtin_cpu_supports("avx512vnni")) return SOTTO_PATH_AVX512;
+    return tier >= SOTTO_TIER_AVX2 ? SOTTO_PATH_AVX2 : SOTTO_PATH_SCALAR;
 }

@@ -69,7 +69,7 @@ public struct IntegerConv1d: Sendable {
         return w
     }
 
-    /// The best path the active tier runs (`SOTTO_PATH_AVX2` or `_SCALAR`).
+    /// The best path the active tier runs (`SOTTO_PATH_AVX512` with VNNI, `_AVX2` or `_SCALAR`).
     public static var bestPath: Int32 { sotto_conv1d_s16_best_path() }
 
     /// Bytes of weights held.

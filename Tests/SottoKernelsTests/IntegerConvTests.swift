@@ -25,7 +25,8 @@ import Testing
 
     /// Every path the active tier runs, the portable one included.
     static var paths: [Int32] {
-        [Int32(SOTTO_PATH_SCALAR.rawValue), Int32(SOTTO_PATH_AVX2.rawValue)].filter { $0 <= IntegerConv1d.bestPath }
+        [Int32(SOTTO_PATH_SCALAR.rawValue), Int32(SOTTO_PATH_AVX2.rawValue), Int32(SOTTO_PATH_AVX512.rawValue)]
+            .filter { $0 <= IntegerConv1d.bestPath }
     }
 
     struct Layer {

@@ -35,7 +35,10 @@ extension KokoroWeights {
                               padding: padding, dilation: dilation)
             }
         }) ?? nil
-        if let conv { tally.add(bytes: conv.weightBytes + (bias?.count ?? 0) * MemoryLayout<Float>.stride) }
+        guard var conv else { return nil }
+        // The model's tier, not the process's: a model built for a lower tier runs its kernels.
+        conv.path = tier.kernelPath
+        tally.add(bytes: conv.weightBytes + (bias?.count ?? 0) * MemoryLayout<Float>.stride)
         return conv
     }
 
