@@ -201,34 +201,33 @@ TILE_AVX512(tile12_avx512, TILES12)
 #undef STEP512
 #undef STORE512
 
-// Writes a tile whose 12 columns are all valid and whose block has 8 rows: the sums are turned
-// into floats and transposed from [time][channel] to rows of time 8 and 4 columns at a time.
+// Writes `columns` columns of a block whose 8 rows are all valid: the sums are turned into floats
+// and transposed from [time][channel] to rows, 8 columns at a time, the last few one by one (in
+// the same order of operations: scale, then bias, then what the output holds).
 __attribute__((target("avx2,fma")))
-static void store_full_tile_avx2(const int32_t *acc, float scale, const float *bias, float *out, ptrdiff_t ldo,
-                                 int accumulate) {
+static void store_rows_avx2(const int32_t *acc, int columns, float scale, const float *bias, float *out,
+                            ptrdiff_t ldo, int accumulate) {
     __m256 s = _mm256_set1_ps(scale);
-    __m256 v[8];
-    for (int t = 0; t < 8; t++) v[t] = _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_loadu_si256((const __m256i *)(acc + t * BLOCK))), s);
-    __m256 rows[8];
-    sotto_transpose8x8_ps(v, rows); // rows[r]: channel r at times 0..7
-    // Times 8..11 go through a small array.
-    float tail[8][4];
-    for (int t = 0; t < 4; t++) {
-        const int32_t *a = acc + (8 + t) * BLOCK;
-        for (int r = 0; r < 8; r++) tail[r][t] = (float)a[r] * scale;
-    }
-    for (int r = 0; r < 8; r++) {
-        float b = bias ? bias[r] : 0.0f;
-        __m256 head = _mm256_add_ps(rows[r], _mm256_set1_ps(b));
-        __m128 rest = _mm_add_ps(_mm_loadu_ps(tail[r]), _mm_set1_ps(b));
-        float *dst = out + r * ldo;
-        if (accumulate) {
-            head = _mm256_add_ps(head, _mm256_loadu_ps(dst));
-            rest = _mm_add_ps(rest, _mm_loadu_ps(dst + 8));
+    int c = 0;
+    for (; c + 8 <= columns; c += 8) {
+        __m256 v[8], rows[8];
+        for (int t = 0; t < 8; t++)
+            v[t] = _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_loadu_si256((const __m256i *)(acc + (c + t) * BLOCK))), s);
+        sotto_transpose8x8_ps(v, rows); // rows[r]: channel r at times c..c+7
+        for (int r = 0; r < 8; r++) {
+            __m256 y = _mm256_add_ps(rows[r], _mm256_set1_ps(bias ? bias[r] : 0.0f));
+            float *dst = out + r * ldo + c;
+            if (accumulate) y = _mm256_add_ps(y, _mm256_loadu_ps(dst));
+            _mm256_storeu_ps(dst, y);
         }
-        _mm256_storeu_ps(dst, head);
-        _mm_storeu_ps(dst + 8, rest);
     }
+    for (; c < columns; c++)
+        for (int r = 0; r < 8; r++) {
+            float product = (float)acc[c * BLOCK + r] * scale;
+            float y = product + (bias ? bias[r] : 0.0f);
+            float *dst = out + r * ldo + c;
+            *dst = accumulate ? y + *dst : y;
+        }
 }
 
 // Columns per sweep: each weight block passes over this many columns of the staged input, which
@@ -238,13 +237,8 @@ static void store_full_tile_avx2(const int32_t *acc, float scale, const float *b
 // Writes the sums of one 8-row block for `columns` columns (at most 24) of a tile.
 static void store_block(const int32_t *acc, int path, int rows, int columns, float scale, const float *bias,
                         float *out, ptrdiff_t ldo, int accumulate) {
-    for (int c = 0; c < columns; c += TILE) {
-        int n = columns - c < TILE ? columns - c : TILE;
-        if (path >= SOTTO_PATH_AVX2 && rows == BLOCK && n == TILE)
-            store_full_tile_avx2(acc + c * BLOCK, scale, bias, out + c, ldo, accumulate);
-        else
-            store_tile(acc + c * BLOCK, rows, n, scale, bias, out + c, ldo, accumulate);
-    }
+    if (path >= SOTTO_PATH_AVX2 && rows == BLOCK) store_rows_avx2(acc, columns, scale, bias, out, ldo, accumulate);
+    else store_tile(acc, rows, columns, scale, bias, out, ldo, accumulate);
 }
 
 // Two blocks at once over one sweep, 24 columns per tile while 24 remain, then 12.
