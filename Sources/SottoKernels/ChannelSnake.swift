@@ -13,6 +13,9 @@ public struct ChannelSnake: Sendable {
     public let alpha: [Float]
     /// max |y| over the rows it was built for (their minima and maxima passed to `init`).
     public let largest: Float
+    /// The smallest and largest y over those rows (0 when none is finite).
+    public let lowest: Float
+    public let highest: Float
 
     /// `minimum`/`maximum` per channel are those of the input rows the map will be applied to.
     public init(scale: [Float], shift: [Float], alpha: [Float], minimum: [Float], maximum: [Float]) {
@@ -21,15 +24,22 @@ public struct ChannelSnake: Sendable {
         self.scale = scale
         self.shift = shift
         self.alpha = alpha
-        var largest: Float = 0
+        var largest: Float = 0, lowest = Float.infinity, highest = -Float.infinity
         for c in 0..<scale.count {
             var ends = V(repeating: minimum[c])
             ends[1] = maximum[c]
             let y = Self.evaluate(ends, scale: scale[c], shift: shift[c], slope: alpha[c], inverse: 1 / alpha[c])
             let m = max(abs(y[0]), abs(y[1]))
-            if m.isFinite { largest = max(largest, m) }
+            if m.isFinite {
+                largest = max(largest, m)
+                // The affine map may reverse the order (a negative scale).
+                lowest = min(lowest, y[0], y[1])
+                highest = max(highest, y[0], y[1])
+            }
         }
         self.largest = largest
+        self.lowest = lowest <= highest ? lowest : 0
+        self.highest = lowest <= highest ? highest : 0
     }
 
     public var channels: Int { scale.count }

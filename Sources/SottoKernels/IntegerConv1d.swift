@@ -14,6 +14,10 @@ import CKernels
 /// uses) has 7 bits each side.
 ///
 /// The weights stay one byte each, in blocks of 8 output channels (see `sotto_conv1d_u8_pack`).
+///
+/// Where the path is AVX-512 with VNNI, the input is quantised to 8 bits instead, exactly as
+/// onnxruntime's ConvInteger receives it from DynamicQuantizeLinear (one scale and zero point
+/// per tensor), and the products run four to a lane with `vpdpbusd` (see IntegerConv1dBytes).
 public struct IntegerConv1d: Sendable {
     public let inChannels: Int
     public let outChannels: Int
@@ -25,14 +29,21 @@ public struct IntegerConv1d: Sendable {
     public let weightScale: Float
     /// Largest magnitude of a quantised activation.
     public let activationLimit: Int32
+    /// The weights in the form the kernel reads (see ``usesBytes``).
     let packed: [UInt8]
+    /// Σ (w − zp) per output channel, for the byte path's exact correction.
+    let weightSums: [Int32]
     /// Instruction path (`SOTTO_PATH_*`); the active tier's best by default. Tests pin lower ones.
-    public var path: Int32 = Int32(SOTTO_PATH_BEST.rawValue)
+    public let path: Int32
+    /// Whether the input is quantised to 8 bits and convolved with `vpdpbusd` (AVX-512 VNNI)
+    /// rather than to 16 bits.
+    public let usesBytes: Bool
 
     /// `weight` holds `[out, in, kernel]` uint8 values in PyTorch's layout; the float weight is
     /// `(weight − zeroPoint) · scale`.
     public init(weight: UnsafeBufferPointer<UInt8>, shape: [Int], zeroPoint: UInt8, scale: Float,
-                bias: Tensor? = nil, padding: Padding = .none, dilation: Int = 1) {
+                bias: Tensor? = nil, padding: Padding = .none, dilation: Int = 1,
+                path: Int32 = Int32(SOTTO_PATH_BEST.rawValue)) {
         precondition(shape.count == 3 && weight.count == shape[0] * shape[1] * shape[2],
                      "IntegerConv1d weight must be [out, in, kernel], got \(shape) for \(weight.count) values")
         precondition(dilation >= 1, "dilation must be positive")
@@ -49,20 +60,39 @@ public struct IntegerConv1d: Sendable {
         let base = weight.baseAddress!
         let rowSum = max(1, sotto_conv1d_u8_row_abs_sum_max(base, Int32(out), Int32(input), Int32(k), zeroPoint))
         activationLimit = Int32(min(32767, Int64(Int32.max) / rowSum))
-        var packed = [UInt8](repeating: 0, count: sotto_conv1d_u8_packed_bytes(Int32(out), Int32(input), Int32(k)))
-        packed.withUnsafeMutableBufferPointer { sotto_conv1d_u8_pack(base, Int32(out), Int32(input), Int32(k), zeroPoint, $0.baseAddress!) }
-        self.packed = packed
+        self.path = path
+        usesBytes = min(path, Self.bestPath) == Int32(SOTTO_PATH_AVX512.rawValue) && sotto_conv1d_q8_available() != 0
+        if usesBytes {
+            var packed = [UInt8](repeating: 0, count: sotto_conv1d_q8_packed_bytes(Int32(out), Int32(input), Int32(k)))
+            packed.withUnsafeMutableBytes {
+                sotto_conv1d_q8_pack(base, Int32(out), Int32(input), Int32(k), $0.baseAddress!.assumingMemoryBound(to: Int8.self))
+            }
+            var sums = [Int32](repeating: 0, count: out)
+            sums.withUnsafeMutableBufferPointer {
+                sotto_conv1d_q8_weight_sums(base, Int32(out), Int32(input), Int32(k), zeroPoint, $0.baseAddress!)
+            }
+            self.packed = packed
+            weightSums = sums
+        } else {
+            var packed = [UInt8](repeating: 0, count: sotto_conv1d_u8_packed_bytes(Int32(out), Int32(input), Int32(k)))
+            packed.withUnsafeMutableBufferPointer { sotto_conv1d_u8_pack(base, Int32(out), Int32(input), Int32(k), zeroPoint, $0.baseAddress!) }
+            self.packed = packed
+            weightSums = []
+        }
     }
 
     /// The weights as floats `[out, in, kernel]` (for tests and for the float fallback).
     public func floatWeight() -> Tensor {
         let w = Tensor(zeros: [outChannels, inChannels, kernelSize])
-        let pairs = (inChannels + 1) / 2, block = Int(SOTTO_CONV1D_S16_BLOCK)
+        let group = usesBytes ? 4 : 2, groups = (inChannels + group - 1) / group
+        let block = Int(usesBytes ? SOTTO_CONV1D_Q8_BLOCK : SOTTO_CONV1D_S16_BLOCK)
         for o in 0..<outChannels {
             for c in 0..<inChannels {
                 for j in 0..<kernelSize {
-                    let at = ((((o / block) * kernelSize + j) * pairs + c / 2) * block + o % block) * 2 + c % 2
-                    w.pointer[(o * inChannels + c) * kernelSize + j] = (Float(packed[at]) - Float(zeroPoint)) * weightScale
+                    let at = ((((o / block) * kernelSize + j) * groups + c / group) * block + o % block) * group + c % group
+                    // The byte path holds w − 128 as int8.
+                    let byte = usesBytes ? Float(Int8(bitPattern: packed[at])) + 128 : Float(packed[at])
+                    w.pointer[(o * inChannels + c) * kernelSize + j] = (byte - Float(zeroPoint)) * weightScale
                 }
             }
         }
@@ -97,9 +127,13 @@ public struct IntegerConv1d: Sendable {
         let length = x.shape[1], outLength = outputLength(inputLength: length)
         precondition(y.rank == 2 && y.shape[0] == outChannels && y.shape[1] == outLength,
                      "IntegerConv1d output should be [\(outChannels), \(outLength)], got \(y.shape)")
+        precondition(snake.map { $0.channels == inChannels } ?? true, "snake has a slope per input channel")
+        if usesBytes {
+            applyBytes(x, snake: snake, into: y, accumulate: accumulate, workspace: workspace)
+            return
+        }
         let mark = workspace.mark()
         defer { workspace.release(to: mark) }
-        precondition(snake.map { $0.channels == inChannels } ?? true, "snake has a slope per input channel")
         let largest = snake?.largest ?? Self.largestMagnitude(x)
         let limit = activationLimit
         let inverse: Float = largest > 0 && largest.isFinite ? Float(limit) / largest : 0

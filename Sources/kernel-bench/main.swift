@@ -149,38 +149,45 @@ if options.sections.contains("conv") {
 }
 
 // Kokoro's generator convolutions (2 s of audio) on every convolution kernel this tier offers:
-// the fp32 product per tap (OpenBLAS), the fp32 direct kernel, and 8-bit weights × 16-bit
-// activations on the portable and the AVX2 path.
+// the fp32 product per tap (OpenBLAS), the fp32 direct kernel, 8-bit weights × 16-bit
+// activations on the portable and the AVX2 path, and 8-bit weights × 8-bit activations on
+// AVX-512 VNNI (the byte path, where the CPU has it).
 if options.sections.contains("convtier") {
     print("\n## generator convolutions by kernel (active tier \(KernelTier.active), \(KernelThreads.count) threads)")
-    print("| C | k | dil | T | fp32 per tap ms | fp32 direct ms | int generic ms | int avx2 ms | best GMAC/s | int avx2 vs per tap |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print("| C | k | dil | T | fp32 per tap ms | fp32 direct ms | int16 generic ms | int16 avx2 ms | int8 avx512 ms | best GMAC/s | best int vs per tap |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     let ws = Workspace()
     for (c, k, d, t) in [(256, 3, 1, 1600), (256, 7, 3, 1600), (256, 11, 5, 1600), (128, 3, 1, 9600), (128, 11, 5, 9600),
                          (512, 5, 1, 200)] {
         let x = rng.tensor([c, t])
         let padding = Padding.same(kernelSize: k, dilation: d)
         let bytes = (0..<(c * c * k)).map { _ in UInt8(truncatingIfNeeded: Int((rng.next() + 1) * 127.9)) }
-        var integer = bytes.withUnsafeBufferPointer {
-            IntegerConv1d(weight: $0, shape: [c, c, k], zeroPoint: 60, scale: 0.002, bias: rng.tensor([c]),
-                          padding: padding, dilation: d)
+        let bias = rng.tensor([c])
+        func integer(_ path: sotto_path) -> IntegerConv1d {
+            bytes.withUnsafeBufferPointer {
+                IntegerConv1d(weight: $0, shape: [c, c, k], zeroPoint: 60, scale: 0.002, bias: bias,
+                              padding: padding, dilation: d, path: Int32(path.rawValue))
+            }
         }
-        let weight = integer.floatWeight()
-        let perTap = Conv1d(weight: weight, bias: integer.bias, padding: padding, dilation: d)
-        let direct = DirectConv1d(weight: weight, bias: integer.bias, padding: padding, dilation: d)
+        let generic = integer(SOTTO_PATH_SCALAR)
+        let weight = generic.floatWeight()
+        let perTap = Conv1d(weight: weight, bias: bias, padding: padding, dilation: d)
+        let direct = DirectConv1d(weight: weight, bias: bias, padding: padding, dilation: d)
         let y = Tensor(zeros: [c, t])
         let macs = Double(c * c * k * t)
         let tPerTap = measure(runs: options.runs) { perTap.apply(x, into: y, workspace: ws) }
         let tDirect = measure(runs: options.runs) { direct.apply(x, into: y, workspace: ws) }
-        integer.path = Int32(SOTTO_PATH_SCALAR.rawValue)
-        let tGeneric = measure(runs: max(1, options.runs / 2)) { integer.apply(x, into: y, workspace: ws) }
-        var tAVX2 = Double.nan
+        let tGeneric = measure(runs: max(1, options.runs / 2)) { generic.apply(x, into: y, workspace: ws) }
+        var tAVX2 = Double.nan, tBytes = Double.nan
         if KernelTier.active >= .avx2 {
-            integer.path = Int32(SOTTO_PATH_AVX2.rawValue)
-            tAVX2 = measure(runs: options.runs) { integer.apply(x, into: y, workspace: ws) }
+            let conv = integer(SOTTO_PATH_AVX2)
+            tAVX2 = measure(runs: options.runs) { conv.apply(x, into: y, workspace: ws) }
         }
-        let best = [tPerTap, tDirect, tGeneric, tAVX2].filter { !$0.isNaN }.min()!
-        print("| \(c) | \(k) | \(d) | \(t) | \(fmt(tPerTap * 1e3, 2)) | \(fmt(tDirect * 1e3, 2)) | \(fmt(tGeneric * 1e3, 2)) | \(fmt(tAVX2 * 1e3, 2)) | \(fmt(macs / best / 1e9)) | \(fmt(tPerTap / tAVX2, 2))× |")
+        let bytePath = integer(SOTTO_PATH_AVX512)
+        if bytePath.usesBytes { tBytes = measure(runs: options.runs) { bytePath.apply(x, into: y, workspace: ws) } }
+        let best = [tPerTap, tDirect, tGeneric, tAVX2, tBytes].filter { !$0.isNaN }.min()!
+        let bestInteger = [tGeneric, tAVX2, tBytes].filter { !$0.isNaN }.min()!
+        print("| \(c) | \(k) | \(d) | \(t) | \(fmt(tPerTap * 1e3, 2)) | \(fmt(tDirect * 1e3, 2)) | \(fmt(tGeneric * 1e3, 2)) | \(fmt(tAVX2 * 1e3, 2)) | \(fmt(tBytes * 1e3, 2)) | \(fmt(macs / best / 1e9)) | \(fmt(tPerTap / bestInteger, 2))× |")
     }
 }
 

@@ -48,12 +48,10 @@ import Testing
         }
 
         func conv(padding: Padding, dilation: Int, path: Int32) -> IntegerConv1d {
-            var conv = bytes.withUnsafeBufferPointer {
+            bytes.withUnsafeBufferPointer {
                 IntegerConv1d(weight: $0, shape: Array(float.shape), zeroPoint: zeroPoint, scale: scale, bias: bias,
-                              padding: padding, dilation: dilation)
+                              padding: padding, dilation: dilation, path: path)
             }
-            conv.path = path
-            return conv
         }
 
         /// Σ|w − zp| of output channel o.
@@ -63,13 +61,16 @@ import Testing
         }
     }
 
-    /// The only approximation is the input's rounding to its int16 level, half a level per
-    /// value: |error| ≤ scale_w · (max|x| / limit) / 2 · Σ|w − zp|, plus fp32 rounding of the
-    /// result (the integer sum itself is exact).
-    static func tolerance(_ layer: Layer, _ conv: IntegerConv1d, largest: Float, length: Int,
+    /// The only approximation is the input's rounding to its level, half a level per value:
+    /// |error| ≤ scale_w · level / 2 · Σ|w − zp|, plus fp32 rounding of the result (the integer
+    /// sum itself is exact). The level is max|x| / limit for 16-bit activations, and the range
+    /// stretched to include 0 over 255 steps for 8-bit ones (DynamicQuantizeLinear's).
+    static func tolerance(_ layer: Layer, _ conv: IntegerConv1d, lowest: Float, highest: Float, length: Int,
                           absSums: [Double]) -> (Int) -> Double {
-        let level = Double(layer.scale) * Double(largest) / Double(conv.activationLimit)
-        return { i in 0.5 * level * layer.rowAbsSum(i / length) + 1e-6 * absSums[i] + 1e-6 }
+        let level = conv.usesBytes ? Double(max(0, highest) - min(0, lowest)) / 255
+                                   : Double(max(abs(lowest), abs(highest))) / Double(conv.activationLimit)
+        let step = Double(layer.scale) * level
+        return { i in 0.5 * step * layer.rowAbsSum(i / length) + 1e-6 * absSums[i] + 1e-6 }
     }
 
     @Test(arguments: cases)
@@ -79,24 +80,27 @@ import Testing
         let x = random.tensor([c.cin, c.t], -3, 3)
         let reference = referenceConv1d(x: x, weight: layer.float, bias: layer.bias, stride: 1, padding: c.padding,
                                         dilation: c.dilation, groups: 1)
-        let largest = x.toArray().map(abs).max()!
+        let values = x.toArray()
         for path in Self.paths {
             let conv = layer.conv(padding: c.padding, dilation: c.dilation, path: path)
             #expect(conv.outputLength(inputLength: c.t) == reference.length)
             let y = conv(x, workspace: Workspace())
             expectClose(y.toArray(), reference.values,
-                        tolerance: Self.tolerance(layer, conv, largest: largest, length: reference.length,
-                                                  absSums: reference.absSums),
+                        tolerance: Self.tolerance(layer, conv, lowest: values.min()!, highest: values.max()!,
+                                                  length: reference.length, absSums: reference.absSums),
                         "\(c.testDescription) path \(path)")
         }
     }
 
-    /// The vector path computes the same integer sums as the portable one.
+    /// The vector paths with 16-bit activations compute the same integer sums as the portable
+    /// one. (The byte path rounds its input to other levels; it has a reference of its own.)
     @Test func pathsAgree() {
         var random = SeededRandom(seed: 11)
         let layer = Layer(&random, cout: 40, cin: 33, k: 7)
         let x = random.tensor([33, 500])
-        let outputs = Self.paths.map { layer.conv(padding: .symmetric(9), dilation: 3, path: $0)(x, workspace: Workspace()).toArray() }
+        let convs = Self.paths.map { layer.conv(padding: .symmetric(9), dilation: 3, path: $0) }.filter { !$0.usesBytes }
+        #expect(convs.count == min(2, Self.paths.count))
+        let outputs = convs.map { $0(x, workspace: Workspace()).toArray() }
         for other in outputs.dropFirst() {
             for i in other.indices {
                 #expect(abs(other[i] - outputs[0][i]) <= 1e-6 * max(1, abs(outputs[0][i])), "element \(i)")
@@ -113,15 +117,19 @@ import Testing
         let weight = Tensor(shape: [cout, cin, k], values: bytes.map { _ in Float(255) * 0.01 })
         let reference = referenceConv1d(x: x, weight: weight, bias: nil, stride: 1, padding: .symmetric(25),
                                         dilation: 5, groups: 1)
+        // The byte path reads the input at 8 bits (7.5 saturates at 127 steps of 15/255).
+        let byteReference = referenceConv1d(x: Self.dynamicallyQuantized(x), weight: weight, bias: nil, stride: 1,
+                                            padding: .symmetric(25), dilation: 5, groups: 1)
         for path in Self.paths {
-            var conv = bytes.withUnsafeBufferPointer {
-                IntegerConv1d(weight: $0, shape: [cout, cin, k], zeroPoint: 0, scale: 0.01, padding: .symmetric(25), dilation: 5)
+            let conv = bytes.withUnsafeBufferPointer {
+                IntegerConv1d(weight: $0, shape: [cout, cin, k], zeroPoint: 0, scale: 0.01, padding: .symmetric(25), dilation: 5,
+                              path: path)
             }
-            conv.path = path
             #expect(conv.activationLimit < 32767)
             let y = conv(x, workspace: Workspace()).toArray()
+            let expected = conv.usesBytes ? byteReference : reference
             for i in y.indices {
-                #expect(abs(Double(y[i]) - reference.values[i]) <= 1e-4 * reference.absSums[i], "element \(i) path \(path)")
+                #expect(abs(Double(y[i]) - expected.values[i]) <= 1e-4 * expected.absSums[i], "element \(i) path \(path)")
             }
         }
     }
@@ -158,13 +166,17 @@ import Testing
         snake.apply(x, into: mapped)
         let truth = mapped.toArray().map(abs).max()!
         #expect(snake.largest <= truth && snake.largest >= truth * (1 - 1e-6), "bound \(snake.largest) vs \(truth)")
+        let lowest = mapped.toArray().min()!, highest = mapped.toArray().max()!
+        #expect(abs(snake.lowest - lowest) <= 1e-6 * truth && abs(snake.highest - highest) <= 1e-6 * truth,
+                "range [\(snake.lowest), \(snake.highest)] vs [\(lowest), \(highest)]")
         let padding = Padding.symmetric(4)
         let reference = referenceConv1d(x: mapped, weight: layer.float, bias: layer.bias, stride: 1, padding: padding,
                                         dilation: 2, groups: 1)
         let start = random.tensor([24, reference.length])
         for path in Self.paths {
             let conv = layer.conv(padding: padding, dilation: 2, path: path)
-            let tolerance = Self.tolerance(layer, conv, largest: snake.largest, length: reference.length, absSums: reference.absSums)
+            let tolerance = Self.tolerance(layer, conv, lowest: snake.lowest, highest: snake.highest, length: reference.length,
+                                           absSums: reference.absSums)
             let y = Tensor(zeros: [24, reference.length])
             conv.apply(x, snake: snake, into: y, workspace: Workspace())
             expectClose(y.toArray(), reference.values, tolerance: tolerance, "snake, \(length) columns, path \(path)")
@@ -174,6 +186,40 @@ import Testing
             expectClose(sum.toArray(), zip(s, reference.values).map { Double($0) + $1 },
                         tolerance: { tolerance($0) + 1e-6 * Double(abs(s[$0])) }, "snake accumulated, path \(path)")
         }
+    }
+
+    /// The byte path is DynamicQuantizeLinear then ConvInteger, as onnxruntime runs a quantised
+    /// export: against the float convolution of the input quantised and dequantised that way
+    /// (zero padding is a quantised zero, the zero point), only float32 rounding differs.
+    /// Inputs all of one sign too, where the range is stretched to include 0.
+    @Test(.enabled(if: IntegerConv1d.bestPath == Int32(SOTTO_PATH_AVX512.rawValue) && sotto_conv1d_q8_available() != 0,
+                   "needs AVX-512 VNNI and the avx512 tier"),
+          arguments: [(-3 as Float, 3 as Float), (0.5, 4), (-6, -1)])
+    func bytePathIsDynamicQuantizeLinearThenConvInteger(_ low: Float, _ high: Float) {
+        var random = SeededRandom(seed: UInt64(100 + high))
+        for c in [Self.cases[1], Self.cases[5], Self.cases[8]] {
+            let layer = Layer(&random, cout: c.cout, cin: c.cin, k: c.k)
+            let x = random.tensor([c.cin, c.t], Double(low), Double(high))
+            let reference = referenceConv1d(x: Self.dynamicallyQuantized(x), weight: layer.float,
+                                            bias: layer.bias, stride: 1, padding: c.padding, dilation: c.dilation, groups: 1)
+            let conv = layer.conv(padding: c.padding, dilation: c.dilation, path: Int32(SOTTO_PATH_AVX512.rawValue))
+            #expect(conv.usesBytes)
+            let y = conv(x, workspace: Workspace()).toArray()
+            expectClose(y, reference.values, tolerance: { 2e-6 * reference.absSums[$0] + 1e-6 }, "\(c.testDescription) bytes")
+        }
+    }
+
+    /// `x` quantised by DynamicQuantizeLinear (range stretched to include 0, 255 steps, rounding
+    /// half to even) and dequantised: the input the byte path convolves.
+    static func dynamicallyQuantized(_ x: Tensor) -> Tensor {
+        let values = x.toArray()
+        let rangeLow = min(0, values.min()!), rangeHigh = max(0, values.max()!)
+        let scale = (rangeHigh - rangeLow) / 255
+        let zeroPoint = min(255, max(0, (-rangeLow / scale).rounded(.toNearestOrEven)))
+        return Tensor(shape: x.shape, values: values.map { v -> Float in
+            let q = min(255, max(0, (v * (1 / scale)).rounded(.toNearestOrEven) + zeroPoint))
+            return (q - zeroPoint) * scale
+        })
     }
 
     /// An all-zero input gives the bias alone; the float weights read back as stored.

@@ -12,6 +12,7 @@
 #include "gemm_s8.h"
 #include "gemv_s4.h"
 #include "conv1d_s16.h"
+#include "conv1d_q8.h"
 #include "row_moments.h"
 
 #ifdef __cplusplus

@@ -22,22 +22,22 @@ extension KokoroWeights {
         let pads = q.pads
         let padding = Padding(left: pads.first ?? 0, right: pads.count > 1 ? pads[1] : 0)
         let bias = try q.biasValues().map { Tensor(shape: [$0.count], values: $0) }
+        // The model's tier, not the process's: a model built for a lower tier runs its kernels.
+        let path = tier.kernelPath
         let conv = (try? q.weight.withRawBytes { raw -> IntegerConv1d? in
             guard raw.count >= n else { return nil }
             let bytes = UnsafeBufferPointer(start: raw.bindMemory(to: UInt8.self).baseAddress, count: n)
             if !signed {
                 return IntegerConv1d(weight: bytes, shape: shape, zeroPoint: UInt8(zero), scale: scale, bias: bias,
-                                     padding: padding, dilation: dilation)
+                                     padding: padding, dilation: dilation, path: path)
             }
             let shifted = bytes.map { $0 ^ 0x80 }
             return shifted.withUnsafeBufferPointer {
                 IntegerConv1d(weight: $0, shape: shape, zeroPoint: UInt8(zero), scale: scale, bias: bias,
-                              padding: padding, dilation: dilation)
+                              padding: padding, dilation: dilation, path: path)
             }
         }) ?? nil
-        guard var conv else { return nil }
-        // The model's tier, not the process's: a model built for a lower tier runs its kernels.
-        conv.path = tier.kernelPath
+        guard let conv else { return nil }
         tally.add(bytes: conv.weightBytes + (bias?.count ?? 0) * MemoryLayout<Float>.stride)
         return conv
     }
