@@ -164,43 +164,6 @@ static void tile_avx2(const int32_t *x, ptrdiff_t ldx, int pairs, int k, int dil
 #undef STORE
 }
 
-#define TILES24(X) TILES12(X) X(12) X(13) X(14) X(15) X(16) X(17) X(18) X(19) X(20) X(21) X(22) X(23)
-
-// AVX-512 with VNNI: two weight blocks (16 output channels) in the lanes of one register and 24
-// (or 12) time steps, one `vpdpwssd` per column for 32 multiply-adds, the activation pair
-// broadcast from memory. The same exact int32 sums as the AVX2 tile, which also writes the
-// results. Columns past `columns` are computed from readable staged input and not stored.
-#define TILE_AVX512(NAME, COLUMNS)                                                                               \
-    __attribute__((target("avx512f,avx512bw,avx512vl,avx512vnni")))                                             \
-    static void NAME(const int32_t *x, ptrdiff_t ldx, int pairs, int k, int dil, const uint8_t *w0,               \
-                     const uint8_t *w1, int zp, int32_t *acc0, int32_t *acc1) {                                 \
-        COLUMNS(INIT512)                                                                                         \
-        const __m512i zero_point = _mm512_set1_epi16((short)zp);                                                 \
-        size_t step = 0;                                                                                         \
-        for (int j = 0; j < k; j++) {                                                                            \
-            const int32_t *xj = x + j * dil;                                                                     \
-            for (int p = 0; p < pairs; p++, step += BLOCK * 2) {                                                 \
-                __m256i bytes = _mm256_inserti128_si256(                                                         \
-                    _mm256_castsi128_si256(_mm_loadu_si128((const __m128i *)(w0 + step))),                      \
-                    _mm_loadu_si128((const __m128i *)(w1 + step)), 1);                                           \
-                __m512i wv = _mm512_sub_epi16(_mm512_cvtepu8_epi16(bytes), zero_point);                          \
-                const int32_t *xp = xj + p * ldx;                                                                \
-                COLUMNS(STEP512)                                                                                 \
-            }                                                                                                    \
-        }                                                                                                        \
-        COLUMNS(STORE512)                                                                                        \
-    }
-#define INIT512(i) __m512i a##i = _mm512_setzero_si512();
-#define STEP512(i) a##i = _mm512_dpwssd_epi32(a##i, wv, _mm512_set1_epi32(xp[i]));
-#define STORE512(i)                                                                         \
-    _mm256_storeu_si256((__m256i *)(acc0 + (i) * BLOCK), _mm512_castsi512_si256(a##i));    \
-    _mm256_storeu_si256((__m256i *)(acc1 + (i) * BLOCK), _mm512_extracti64x4_epi64(a##i, 1));
-TILE_AVX512(tile24_avx512, TILES24)
-TILE_AVX512(tile12_avx512, TILES12)
-#undef INIT512
-#undef STEP512
-#undef STORE512
-
 // Writes `columns` columns of a block whose 8 rows are all valid: the sums are turned into floats
 // and transposed from [time][channel] to rows, 8 columns at a time, the last few one by one (in
 // the same order of operations: scale, then bias, then what the output holds).
@@ -234,32 +197,11 @@ static void store_rows_avx2(const int32_t *acc, int columns, float scale, const 
 // then stay in L2 while the block's weights (at most k * cin bytes) stay in L1.
 #define SWEEP (TILE * 20)
 
-// Writes the sums of one 8-row block for `columns` columns (at most 24) of a tile.
+// Writes the sums of one 8-row block for `columns` columns of a tile.
 static void store_block(const int32_t *acc, int path, int rows, int columns, float scale, const float *bias,
                         float *out, ptrdiff_t ldo, int accumulate) {
     if (path >= SOTTO_PATH_AVX2 && rows == BLOCK) store_rows_avx2(acc, columns, scale, bias, out, ldo, accumulate);
     else store_tile(acc, rows, columns, scale, bias, out, ldo, accumulate);
-}
-
-// Two blocks at once over one sweep, 24 columns per tile while 24 remain, then 12.
-static void sweep_pair_avx512(const int32_t *xs, ptrdiff_t ldx, int pairs, int k, int dil, const uint8_t *w0,
-                              const uint8_t *w1, int zp, float scale, const float *bias0, const float *bias1,
-                              int rows1, float *out0, float *out1, ptrdiff_t ldo, int accumulate, int s0, int s1) {
-    int32_t acc0[2 * TILE * BLOCK] __attribute__((aligned(64)));
-    int32_t acc1[2 * TILE * BLOCK] __attribute__((aligned(64)));
-    for (int t = s0; t < s1;) {
-        int columns = s1 - t;
-        if (columns >= 2 * TILE) {
-            tile24_avx512(xs + t, ldx, pairs, k, dil, w0, w1, zp, acc0, acc1);
-            columns = 2 * TILE;
-        } else {
-            tile12_avx512(xs + t, ldx, pairs, k, dil, w0, w1, zp, acc0, acc1);
-            if (columns > TILE) columns = TILE;
-        }
-        store_block(acc0, SOTTO_PATH_AVX512, BLOCK, columns, scale, bias0, out0 + t, ldo, accumulate);
-        store_block(acc1, SOTTO_PATH_AVX512, rows1, columns, scale, bias1, out1 + t, ldo, accumulate);
-        t += columns;
-    }
 }
 
 int sotto_conv1d_s16(const int16_t *x, ptrdiff_t ldx, int cin, int k, int dilation, const uint8_t *packed,
@@ -267,33 +209,23 @@ int sotto_conv1d_s16(const int16_t *x, ptrdiff_t ldx, int cin, int k, int dilati
                      int accumulate, int t0, int t1, int path) {
     int best = sotto_conv1d_s16_best_path();
     if (path > best) path = best;
+    if (path > SOTTO_PATH_AVX2) path = SOTTO_PATH_AVX2;
     int pairs = (cin + 1) / 2, blocks = (cout + BLOCK - 1) / BLOCK;
     size_t block_bytes = (size_t)k * pairs * BLOCK * 2;
     const int32_t *xs = (const int32_t *)x;
     int32_t acc[TILE * BLOCK] __attribute__((aligned(32)));
     for (int s0 = t0; s0 < t1; s0 += SWEEP) {
         int s1 = s0 + SWEEP < t1 ? s0 + SWEEP : t1;
-        int b = 0;
-        if (path == SOTTO_PATH_AVX512)
-            for (; b + 1 < blocks; b += 2) {
-                int rows1 = cout - (b + 1) * BLOCK < BLOCK ? cout - (b + 1) * BLOCK : BLOCK;
-                sweep_pair_avx512(xs, ldx, pairs, k, dilation, packed + b * block_bytes,
-                                  packed + (b + 1) * block_bytes, zero_point, scale, bias ? bias + b * BLOCK : NULL,
-                                  bias ? bias + (b + 1) * BLOCK : NULL, rows1, out + (ptrdiff_t)b * BLOCK * ldo,
-                                  out + (ptrdiff_t)(b + 1) * BLOCK * ldo, ldo, accumulate, s0, s1);
-            }
-        // A last single block (and every block below AVX-512) goes 12 columns at a time.
-        int narrow = path > SOTTO_PATH_AVX2 ? SOTTO_PATH_AVX2 : path;
-        for (; b < blocks; b++) {
+        for (int b = 0; b < blocks; b++) {
             const uint8_t *w = packed + b * block_bytes;
             int rows = cout - b * BLOCK < BLOCK ? cout - b * BLOCK : BLOCK;
             const float *bb = bias ? bias + b * BLOCK : NULL;
             float *ob = out + (ptrdiff_t)b * BLOCK * ldo;
             for (int t = s0; t < s1; t += TILE) {
                 int columns = s1 - t < TILE ? s1 - t : TILE;
-                if (narrow == SOTTO_PATH_AVX2) tile_avx2(xs + t, ldx, pairs, k, dilation, w, zero_point, acc);
+                if (path == SOTTO_PATH_AVX2) tile_avx2(xs + t, ldx, pairs, k, dilation, w, zero_point, acc);
                 else tile_scalar(xs + t, ldx, pairs, k, dilation, w, zero_point, acc);
-                store_block(acc, narrow, rows, columns, scale, bb, ob + t, ldo, accumulate);
+                store_block(acc, path, rows, columns, scale, bb, ob + t, ldo, accumulate);
             }
         }
     }

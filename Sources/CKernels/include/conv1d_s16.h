@@ -2,8 +2,8 @@
 #define SOTTO_CONV1D_S16_H
 // Integer 1-D convolution for CPUs without matrix tiles: 8-bit weights (as quantised exports
 // store them: uint8 with one zero point and one scale per tensor) times 16-bit activations,
-// summed exactly in int32. On AVX2 one `vpmaddwd` does 16 multiply-adds where an fp32 FMA does 8;
-// with AVX-512 VNNI one `vpdpwssd` does 32 and accumulates too. The weights stay one byte each.
+// summed exactly in int32. On AVX2 one `vpmaddwd` does 16 multiply-adds where an fp32 FMA does 8,
+// and the weights stay one byte each. (With AVX-512 VNNI, IntegerConv1d runs conv1d_q8 instead.)
 //
 // The activation is quantised per call with one scale, its range chosen from the weights so that
 // no int32 sum can overflow: with S = max over output channels of sum |w - zp| over (in, tap),
@@ -52,7 +52,8 @@ int sotto_conv1d_s16(const int16_t *x, ptrdiff_t ldx, int cin, int k, int dilati
                      uint8_t zero_point, float scale, const float *bias, int cout, float *out, ptrdiff_t ldo,
                      int accumulate, int t0, int t1, int path);
 
-/// Best path this CPU supports for the integer convolution (AVX512 means AVX-512 BW with VNNI).
+/// Best path the active tier supports for the integer convolutions: AVX512 means AVX-512 with
+/// VNNI, where IntegerConv1d runs the byte kernel (conv1d_q8); this kernel itself runs AVX2 there.
 int sotto_conv1d_s16_best_path(void);
 
 #ifdef __cplusplus
