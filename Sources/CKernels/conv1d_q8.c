@@ -106,9 +106,13 @@ void sotto_u8_interleave_quad(const float *row0, const float *row1, const float 
     }
 }
 
-int sotto_conv1d_q8_available(void) {
+int sotto_conv1d_q8_path(int requested) {
     __builtin_cpu_init();
-    return sotto_active_tier() >= SOTTO_TIER_AVX512 && __builtin_cpu_supports("avx512vnni");
+    int tier = sotto_active_tier();
+    if (requested >= SOTTO_PATH_AVX512 && tier >= SOTTO_TIER_AVX512 && __builtin_cpu_supports("avx512vnni"))
+        return SOTTO_PATH_AVX512;
+    if (requested >= SOTTO_PATH_AVX2 && tier >= SOTTO_TIER_AVX2 && __builtin_cpu_supports("avxvnni")) return SOTTO_PATH_AVX2;
+    return -1;
 }
 
 #define RS(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7)
@@ -171,15 +175,81 @@ static void tile_q8(const uint32_t *x, ptrdiff_t ldx, int quads, int k, int dil,
 #undef FINISH
 }
 
+// The same on 256-bit registers with AVX-VNNI (CPUs with AVX2 and VNNI but no AVX-512): 16
+// registers hold 4 channels by three 8-column vectors, so a block's 8 rows take two passes over
+// 24 columns; the activations are re-read from L1 by the second.
+__attribute__((target("avx2,fma,avxvnni")))
+static void rows4_q8_avxvnni(const uint32_t *x, ptrdiff_t ldx, int quads, int k, int dil, const int8_t *w, int row0,
+                             const q8_epilogue *e) {
+#define R4(X) X(0) X(1) X(2) X(3)
+#define INIT(r) __m256i a##r##0 = _mm256_setzero_si256(), a##r##1 = a##r##0, a##r##2 = a##r##0;
+    R4(INIT)
+#undef INIT
+    const int32_t *wp = (const int32_t *)w + row0;
+    for (int j = 0; j < k; j++) {
+        const uint32_t *xj = x + j * dil;
+        for (int q = 0; q < quads; q++, wp += ROWS) {
+            const uint32_t *xp = xj + q * ldx;
+            __m256i x0 = _mm256_loadu_si256((const __m256i *)xp), x1 = _mm256_loadu_si256((const __m256i *)(xp + 8)),
+                    x2 = _mm256_loadu_si256((const __m256i *)(xp + 16));
+#define STEP(r)                                                   \
+    {                                                             \
+        __m256i wr = _mm256_set1_epi32(wp[r]);                    \
+        a##r##0 = _mm256_dpbusd_avx_epi32(a##r##0, x0, wr);       \
+        a##r##1 = _mm256_dpbusd_avx_epi32(a##r##1, x1, wr);       \
+        a##r##2 = _mm256_dpbusd_avx_epi32(a##r##2, x2, wr);       \
+    }
+            R4(STEP)
+#undef STEP
+        }
+    }
+    const __m256 scale = _mm256_set1_ps(e->scale);
+    __m256i columns[3], masks[3];
+    for (int v = 0; v < 3; v++) {
+        columns[v] = _mm256_loadu_si256((const __m256i *)(e->column_terms + 8 * v));
+        int left = e->columns - 8 * v;
+        masks[v] = _mm256_cmpgt_epi32(_mm256_set1_epi32(left), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+    }
+#define FINISH(r)                                                                                        \
+    if (row0 + r < e->rows) {                                                                            \
+        __m256i row = _mm256_set1_epi32(e->row_terms[row0 + r]);                                         \
+        __m256 b = _mm256_set1_ps(e->bias ? e->bias[row0 + r] : 0.0f);                                   \
+        __m256i sums[3] = {a##r##0, a##r##1, a##r##2};                                                   \
+        float *dst = e->out + (row0 + r) * e->ldo;                                                       \
+        for (int v = 0; v < 3; v++) {                                                                    \
+            __m256i exact = _mm256_sub_epi32(_mm256_add_epi32(sums[v], columns[v]), row);                \
+            __m256 y = _mm256_add_ps(_mm256_mul_ps(_mm256_cvtepi32_ps(exact), scale), b);                \
+            if (e->accumulate) y = _mm256_add_ps(y, _mm256_maskload_ps(dst + 8 * v, masks[v]));          \
+            _mm256_maskstore_ps(dst + 8 * v, masks[v], y);                                               \
+        }                                                                                                \
+    }
+    R4(FINISH)
+#undef FINISH
+#undef R4
+}
+
+// A block of 8 rows over 48 columns (as tile_q8), in 4-row, 24-column pieces.
+static void tile_q8_avxvnni(const uint32_t *x, ptrdiff_t ldx, int quads, int k, int dil, const int8_t *w,
+                            const q8_epilogue *e) {
+    for (int half = 0; half < 2 && 24 * half < e->columns; half++) {
+        q8_epilogue piece = *e;
+        piece.column_terms += 24 * half;
+        piece.out += 24 * half;
+        piece.columns -= 24 * half;
+        for (int row0 = 0; row0 < e->rows; row0 += 4) rows4_q8_avxvnni(x + 24 * half, ldx, quads, k, dil, w, row0, &piece);
+    }
+}
+
 // Column sums of the staged bytes over every channel group: sums[u] for u < n from column 0.
-__attribute__((target("avx512f,avx512bw,avx512vl,avx512vnni")))
+__attribute__((target("avx2,fma,avxvnni")))
 static void column_sums(const uint32_t *x, ptrdiff_t ldx, int quads, int n, int32_t *sums) {
-    const __m512i ones = _mm512_set1_epi8(1);
+    const __m256i ones = _mm256_set1_epi8(1);
     int u = 0;
-    for (; u + 16 <= n; u += 16) {
-        __m512i s = _mm512_setzero_si512();
-        for (int q = 0; q < quads; q++) s = _mm512_dpbusd_epi32(s, _mm512_loadu_si512(x + q * ldx + u), ones);
-        _mm512_storeu_si512(sums + u, s);
+    for (; u + 8 <= n; u += 8) {
+        __m256i s = _mm256_setzero_si256();
+        for (int q = 0; q < quads; q++)
+            s = _mm256_dpbusd_avx_epi32(s, _mm256_loadu_si256((const __m256i *)(x + q * ldx + u)), ones);
+        _mm256_storeu_si256((__m256i *)(sums + u), s);
     }
     for (; u < n; u++) {
         int32_t s = 0;
@@ -193,13 +263,14 @@ static void column_sums(const uint32_t *x, ptrdiff_t ldx, int quads, int n, int3
 
 int sotto_conv1d_q8(const uint32_t *x, ptrdiff_t ldx, int cin, int k, int dilation, const int8_t *packed,
                     const int32_t *weight_sums, uint8_t weight_zero_point, uint8_t x_zero_point, float scale,
-                    const float *bias, int cout, float *out, ptrdiff_t ldo, int accumulate, int t0, int t1) {
-    if (!sotto_conv1d_q8_available()) return 0;
+                    const float *bias, int cout, float *out, ptrdiff_t ldo, int accumulate, int t0, int t1, int path) {
+    path = sotto_conv1d_q8_path(path);
+    if (path < 0) return path;
     int quads = (cin + 3) / 4, blocks = (cout + ROWS - 1) / ROWS, reach = (k - 1) * dilation;
     size_t block_bytes = (size_t)k * quads * ROWS * 4;
     int32_t stack_sums[SWEEP + SPAN_ON_STACK];
     int32_t *sums = reach < SPAN_ON_STACK ? stack_sums : malloc(sizeof(int32_t) * (SWEEP + reach + 1));
-    if (!sums) return 0;
+    if (!sums) return -1;
     int32_t column_terms[SWEEP] __attribute__((aligned(64)));
     int32_t row_terms[ROWS];
     for (int s0 = t0; s0 < t1; s0 += SWEEP) {
@@ -217,10 +288,12 @@ int sotto_conv1d_q8(const uint32_t *x, ptrdiff_t ldx, int cin, int k, int dilati
             for (int c = 0; c < n; c += COLUMNS) {
                 q8_epilogue e = {column_terms + c, row_terms, bias ? bias + b * ROWS : NULL, scale,
                                  out + (ptrdiff_t)b * ROWS * ldo + s0 + c, ldo, rows, s1 - s0 - c, accumulate};
-                tile_q8(x + s0 + c, ldx, quads, k, dilation, (const int8_t *)packed + b * block_bytes, &e);
+                const int8_t *w = packed + b * block_bytes;
+                if (path == SOTTO_PATH_AVX512) tile_q8(x + s0 + c, ldx, quads, k, dilation, w, &e);
+                else tile_q8_avxvnni(x + s0 + c, ldx, quads, k, dilation, w, &e);
             }
         }
     }
     if (sums != stack_sums) free(sums);
-    return SOTTO_PATH_AVX512;
+    return path;
 }

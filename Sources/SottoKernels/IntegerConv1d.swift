@@ -15,9 +15,10 @@ import CKernels
 ///
 /// The weights stay one byte each, in blocks of 8 output channels (see `sotto_conv1d_u8_pack`).
 ///
-/// Where the path is AVX-512 with VNNI, the input is quantised to 8 bits instead, exactly as
-/// onnxruntime's ConvInteger receives it from DynamicQuantizeLinear (one scale and zero point
-/// per tensor), and the products run four to a lane with `vpdpbusd` (see IntegerConv1dBytes).
+/// Where the CPU has VNNI (AVX-512 VNNI, or AVX-VNNI beside AVX2), the input is quantised to 8
+/// bits instead, exactly as onnxruntime's ConvInteger receives it from DynamicQuantizeLinear
+/// (one scale and zero point per tensor), and the products run four to a lane with `vpdpbusd`
+/// (see IntegerConv1dBytes).
 public struct IntegerConv1d: Sendable {
     public let inChannels: Int
     public let outChannels: Int
@@ -35,15 +36,19 @@ public struct IntegerConv1d: Sendable {
     let weightSums: [Int32]
     /// Instruction path (`SOTTO_PATH_*`); the active tier's best by default. Tests pin lower ones.
     public let path: Int32
-    /// Whether the input is quantised to 8 bits and convolved with `vpdpbusd` (AVX-512 VNNI)
-    /// rather than to 16 bits.
-    public let usesBytes: Bool
+    /// The byte kernel's path (`SOTTO_PATH_AVX512` for AVX-512 VNNI, `_AVX2` for AVX-VNNI), or
+    /// −1 where the input is quantised to 16 bits instead (no VNNI, or a lower path asked for).
+    public let bytePath: Int32
+    /// Whether the input is quantised to 8 bits and convolved with `vpdpbusd`.
+    public var usesBytes: Bool { bytePath >= 0 }
 
     /// `weight` holds `[out, in, kernel]` uint8 values in PyTorch's layout; the float weight is
     /// `(weight − zeroPoint) · scale`.
+    /// `bytes: false` keeps 16-bit activations where the CPU has VNNI too (tests pin it to check
+    /// the 16-bit kernels there).
     public init(weight: UnsafeBufferPointer<UInt8>, shape: [Int], zeroPoint: UInt8, scale: Float,
                 bias: Tensor? = nil, padding: Padding = .none, dilation: Int = 1,
-                path: Int32 = Int32(SOTTO_PATH_BEST.rawValue)) {
+                path: Int32 = Int32(SOTTO_PATH_BEST.rawValue), bytes: Bool = true) {
         precondition(shape.count == 3 && weight.count == shape[0] * shape[1] * shape[2],
                      "IntegerConv1d weight must be [out, in, kernel], got \(shape) for \(weight.count) values")
         precondition(dilation >= 1, "dilation must be positive")
@@ -61,8 +66,8 @@ public struct IntegerConv1d: Sendable {
         let rowSum = max(1, sotto_conv1d_u8_row_abs_sum_max(base, Int32(out), Int32(input), Int32(k), zeroPoint))
         activationLimit = Int32(min(32767, Int64(Int32.max) / rowSum))
         self.path = path
-        usesBytes = min(path, Self.bestPath) == Int32(SOTTO_PATH_AVX512.rawValue) && sotto_conv1d_q8_available() != 0
-        if usesBytes {
+        bytePath = bytes ? sotto_conv1d_q8_path(path) : -1
+        if bytePath >= 0 {
             var packed = [UInt8](repeating: 0, count: sotto_conv1d_q8_packed_bytes(Int32(out), Int32(input), Int32(k)))
             packed.withUnsafeMutableBytes {
                 sotto_conv1d_q8_pack(base, Int32(out), Int32(input), Int32(k), $0.baseAddress!.assumingMemoryBound(to: Int8.self))

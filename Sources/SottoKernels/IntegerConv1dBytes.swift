@@ -1,6 +1,6 @@
 import CKernels
 
-/// The byte path of ``IntegerConv1d`` (AVX-512 VNNI): the input is quantised as ONNX's
+/// The byte path of ``IntegerConv1d`` (AVX-512 VNNI or AVX-VNNI): the input is quantised as ONNX's
 /// DynamicQuantizeLinear does it, to uint8 with one scale and zero point over the whole tensor
 /// (its range stretched to include 0, 255 steps), and convolved with the export's uint8 weights
 /// in exact int32 sums, as onnxruntime's ConvInteger does after it (`sotto_conv1d_q8`). Padding
@@ -98,7 +98,7 @@ extension IntegerConv1d {
                             sotto_conv1d_q8(xs, stride, Int32(inChannels), Int32(kernelSize), Int32(dilation),
                                             w + b0 * blockBytes, s + b0 * blockRows, zeroPoint, xZero, scale,
                                             biasPointer.map { $0 + b0 * blockRows }, Int32(rows), out + b0 * blockRows * ldo,
-                                            ldo, accumulate ? 1 : 0, Int32(t0), Int32(t1))
+                                            ldo, accumulate ? 1 : 0, Int32(t0), Int32(t1), bytePath)
                         }
                     }
                 }
@@ -154,7 +154,7 @@ extension IntegerConv1d {
                                 }
                                 sotto_conv1d_q8(UnsafePointer(staged), stride, Int32(inChannels), Int32(kernelSize),
                                                 Int32(dilation), w, s, zeroPoint, xZero, scale, biasPointer,
-                                                Int32(outChannels), out + t0, ldo, accumulate ? 1 : 0, 0, Int32(t1 - t0))
+                                                Int32(outChannels), out + t0, ldo, accumulate ? 1 : 0, 0, Int32(t1 - t0), bytePath)
                             }
                         }
                     }

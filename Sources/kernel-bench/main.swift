@@ -150,11 +150,11 @@ if options.sections.contains("conv") {
 
 // Kokoro's generator convolutions (2 s of audio) on every convolution kernel this tier offers:
 // the fp32 product per tap (OpenBLAS), the fp32 direct kernel, 8-bit weights × 16-bit
-// activations on the portable and the AVX2 path, and 8-bit weights × 8-bit activations on
-// AVX-512 VNNI (the byte path, where the CPU has it).
+// activations on the portable and the AVX2 path, and 8-bit weights × 8-bit activations with
+// VNNI (the byte path: AVX-512 VNNI, or AVX-VNNI at the avx2 tier, where the CPU has it).
 if options.sections.contains("convtier") {
     print("\n## generator convolutions by kernel (active tier \(KernelTier.active), \(KernelThreads.count) threads)")
-    print("| C | k | dil | T | fp32 per tap ms | fp32 direct ms | int16 generic ms | int16 avx2 ms | int8 avx512 ms | best GMAC/s | best int vs per tap |")
+    print("| C | k | dil | T | fp32 per tap ms | fp32 direct ms | int16 generic ms | int16 avx2 ms | int8 VNNI ms | best GMAC/s | best int vs per tap |")
     print("|---|---|---|---|---|---|---|---|---|---|---|")
     let ws = Workspace()
     for (c, k, d, t) in [(256, 3, 1, 1600), (256, 7, 3, 1600), (256, 11, 5, 1600), (128, 3, 1, 9600), (128, 11, 5, 9600),
@@ -163,13 +163,13 @@ if options.sections.contains("convtier") {
         let padding = Padding.same(kernelSize: k, dilation: d)
         let bytes = (0..<(c * c * k)).map { _ in UInt8(truncatingIfNeeded: Int((rng.next() + 1) * 127.9)) }
         let bias = rng.tensor([c])
-        func integer(_ path: sotto_path) -> IntegerConv1d {
+        func integer(_ path: sotto_path, bytes activationBytes: Bool) -> IntegerConv1d {
             bytes.withUnsafeBufferPointer {
                 IntegerConv1d(weight: $0, shape: [c, c, k], zeroPoint: 60, scale: 0.002, bias: bias,
-                              padding: padding, dilation: d, path: Int32(path.rawValue))
+                              padding: padding, dilation: d, path: Int32(path.rawValue), bytes: activationBytes)
             }
         }
-        let generic = integer(SOTTO_PATH_SCALAR)
+        let generic = integer(SOTTO_PATH_SCALAR, bytes: false)
         let weight = generic.floatWeight()
         let perTap = Conv1d(weight: weight, bias: bias, padding: padding, dilation: d)
         let direct = DirectConv1d(weight: weight, bias: bias, padding: padding, dilation: d)
@@ -180,10 +180,10 @@ if options.sections.contains("convtier") {
         let tGeneric = measure(runs: max(1, options.runs / 2)) { generic.apply(x, into: y, workspace: ws) }
         var tAVX2 = Double.nan, tBytes = Double.nan
         if KernelTier.active >= .avx2 {
-            let conv = integer(SOTTO_PATH_AVX2)
+            let conv = integer(SOTTO_PATH_AVX2, bytes: false)
             tAVX2 = measure(runs: options.runs) { conv.apply(x, into: y, workspace: ws) }
         }
-        let bytePath = integer(SOTTO_PATH_AVX512)
+        let bytePath = integer(SOTTO_PATH_BEST, bytes: true)
         if bytePath.usesBytes { tBytes = measure(runs: options.runs) { bytePath.apply(x, into: y, workspace: ws) } }
         let best = [tPerTap, tDirect, tGeneric, tAVX2, tBytes].filter { !$0.isNaN }.min()!
         let bestInteger = [tGeneric, tAVX2, tBytes].filter { !$0.isNaN }.min()!

@@ -21,11 +21,13 @@ import Testing
     func amx() throws { try KokoroStageTests.checkAll(.amx) }
 
     /// What a model holds depends on its tier: one byte per convolution weight on the integer
-    /// tiers, where the tiles keep bf16 (two) and the float kernel four.
+    /// tiers, where the tiles keep bf16 (two) and the float kernel four. (The byte kernel pads
+    /// input channels to groups of four, the 16-bit one to pairs: a few hundred kB apart.)
     @Test(.enabled(if: KernelTier.avx2.isSupported))
     func integerTiersHoldByteWeights() throws {
         let generic = try RealKokoro.model(.generic), avx2 = try RealKokoro.model(.avx2)
-        #expect(generic.weightBytes == avx2.weightBytes)
+        #expect(abs(generic.weightBytes - avx2.weightBytes) <= generic.weightBytes / 1000,
+                "\(generic.weightBytes) against \(avx2.weightBytes)")
         // 82 M parameters: as floats they would take 328 MB.
         #expect(avx2.weightBytes < 200_000_000, "holds \(avx2.weightBytes) bytes")
     }

@@ -29,6 +29,19 @@ import Testing
             .filter { $0 <= IntegerConv1d.bestPath }
     }
 
+    /// One kernel per distinct way the active tier convolves: 16-bit activations on the portable
+    /// and the AVX2 path, and 8-bit ones on each byte path the CPU has (AVX-VNNI, AVX-512 VNNI).
+    struct Variant: CustomStringConvertible {
+        let path: Int32
+        let bytes: Bool
+        var description: String { "path \(path)\(bytes ? " bytes" : "")" }
+    }
+
+    static var variants: [Variant] {
+        paths.filter { $0 <= Int32(SOTTO_PATH_AVX2.rawValue) }.map { Variant(path: $0, bytes: false) }
+            + bytePaths.map { Variant(path: $0, bytes: true) }
+    }
+
     struct Layer {
         let bytes: [UInt8]
         let zeroPoint: UInt8
@@ -47,11 +60,15 @@ import Testing
             bias = random.tensor([cout])
         }
 
-        func conv(padding: Padding, dilation: Int, path: Int32) -> IntegerConv1d {
+        func conv(padding: Padding, dilation: Int, path: Int32, bytes activationBytes: Bool = true) -> IntegerConv1d {
             bytes.withUnsafeBufferPointer {
                 IntegerConv1d(weight: $0, shape: Array(float.shape), zeroPoint: zeroPoint, scale: scale, bias: bias,
-                              padding: padding, dilation: dilation, path: path)
+                              padding: padding, dilation: dilation, path: path, bytes: activationBytes)
             }
+        }
+
+        func conv(padding: Padding, dilation: Int, _ variant: Variant) -> IntegerConv1d {
+            conv(padding: padding, dilation: dilation, path: variant.path, bytes: variant.bytes)
         }
 
         /// Σ|w − zp| of output channel o.
@@ -81,14 +98,14 @@ import Testing
         let reference = referenceConv1d(x: x, weight: layer.float, bias: layer.bias, stride: 1, padding: c.padding,
                                         dilation: c.dilation, groups: 1)
         let values = x.toArray()
-        for path in Self.paths {
-            let conv = layer.conv(padding: c.padding, dilation: c.dilation, path: path)
+        for variant in Self.variants {
+            let conv = layer.conv(padding: c.padding, dilation: c.dilation, variant)
             #expect(conv.outputLength(inputLength: c.t) == reference.length)
             let y = conv(x, workspace: Workspace())
             expectClose(y.toArray(), reference.values,
                         tolerance: Self.tolerance(layer, conv, lowest: values.min()!, highest: values.max()!,
                                                   length: reference.length, absSums: reference.absSums),
-                        "\(c.testDescription) path \(path)")
+                        "\(c.testDescription) \(variant)")
         }
     }
 
@@ -98,7 +115,7 @@ import Testing
         var random = SeededRandom(seed: 11)
         let layer = Layer(&random, cout: 40, cin: 33, k: 7)
         let x = random.tensor([33, 500])
-        let convs = Self.paths.map { layer.conv(padding: .symmetric(9), dilation: 3, path: $0) }.filter { !$0.usesBytes }
+        let convs = Self.variants.filter { !$0.bytes }.map { layer.conv(padding: .symmetric(9), dilation: 3, $0) }
         #expect(convs.count == min(2, Self.paths.count))
         let outputs = convs.map { $0(x, workspace: Workspace()).toArray() }
         for other in outputs.dropFirst() {
@@ -120,16 +137,16 @@ import Testing
         // The byte path reads the input at 8 bits (7.5 saturates at 127 steps of 15/255).
         let byteReference = referenceConv1d(x: Self.dynamicallyQuantized(x), weight: weight, bias: nil, stride: 1,
                                             padding: .symmetric(25), dilation: 5, groups: 1)
-        for path in Self.paths {
+        for variant in Self.variants {
             let conv = bytes.withUnsafeBufferPointer {
                 IntegerConv1d(weight: $0, shape: [cout, cin, k], zeroPoint: 0, scale: 0.01, padding: .symmetric(25), dilation: 5,
-                              path: path)
+                              path: variant.path, bytes: variant.bytes)
             }
             #expect(conv.activationLimit < 32767)
             let y = conv(x, workspace: Workspace()).toArray()
             let expected = conv.usesBytes ? byteReference : reference
             for i in y.indices {
-                #expect(abs(Double(y[i]) - expected.values[i]) <= 1e-4 * expected.absSums[i], "element \(i) path \(path)")
+                #expect(abs(Double(y[i]) - expected.values[i]) <= 1e-4 * expected.absSums[i], "element \(i) \(variant)")
             }
         }
     }
@@ -139,8 +156,8 @@ import Testing
         var random = SeededRandom(seed: 3)
         let layer = Layer(&random, cout: 16, cin: 16, k: 3)
         let x = random.tensor([16, 100]), start = random.tensor([16, 100])
-        for path in Self.paths {
-            let conv = layer.conv(padding: .symmetric(1), dilation: 1, path: path)
+        for variant in Self.variants {
+            let conv = layer.conv(padding: .symmetric(1), dilation: 1, variant)
             let plain = conv(x, workspace: Workspace()).toArray()
             let y = Tensor(shape: [16, 100], values: start.toArray())
             conv.apply(x, into: y, accumulate: true, workspace: Workspace())
@@ -173,27 +190,30 @@ import Testing
         let reference = referenceConv1d(x: mapped, weight: layer.float, bias: layer.bias, stride: 1, padding: padding,
                                         dilation: 2, groups: 1)
         let start = random.tensor([24, reference.length])
-        for path in Self.paths {
-            let conv = layer.conv(padding: padding, dilation: 2, path: path)
+        for variant in Self.variants {
+            let conv = layer.conv(padding: padding, dilation: 2, variant)
             let tolerance = Self.tolerance(layer, conv, lowest: snake.lowest, highest: snake.highest, length: reference.length,
                                            absSums: reference.absSums)
             let y = Tensor(zeros: [24, reference.length])
             conv.apply(x, snake: snake, into: y, workspace: Workspace())
-            expectClose(y.toArray(), reference.values, tolerance: tolerance, "snake, \(length) columns, path \(path)")
+            expectClose(y.toArray(), reference.values, tolerance: tolerance, "snake, \(length) columns, \(variant)")
             let sum = Tensor(shape: [24, reference.length], values: start.toArray())
             conv.apply(x, snake: snake, into: sum, accumulate: true, workspace: Workspace())
             let s = start.toArray()
             expectClose(sum.toArray(), zip(s, reference.values).map { Double($0) + $1 },
-                        tolerance: { tolerance($0) + 1e-6 * Double(abs(s[$0])) }, "snake accumulated, path \(path)")
+                        tolerance: { tolerance($0) + 1e-6 * Double(abs(s[$0])) }, "snake accumulated, \(variant)")
         }
     }
 
+    /// The paths that run the byte kernel here (AVX-512 VNNI, AVX-VNNI).
+    static var bytePaths: [Int32] { paths.filter { sotto_conv1d_q8_path($0) >= 0 } }
+
     /// The byte path is DynamicQuantizeLinear then ConvInteger, as onnxruntime runs a quantised
     /// export: against the float convolution of the input quantised and dequantised that way
-    /// (zero padding is a quantised zero, the zero point), only float32 rounding differs.
-    /// Inputs all of one sign too, where the range is stretched to include 0.
-    @Test(.enabled(if: IntegerConv1d.bestPath == Int32(SOTTO_PATH_AVX512.rawValue) && sotto_conv1d_q8_available() != 0,
-                   "needs AVX-512 VNNI and the avx512 tier"),
+    /// (zero padding is a quantised zero, the zero point), only float32 rounding differs, on
+    /// every byte path the CPU has. Inputs all of one sign too, where the range is stretched to
+    /// include 0.
+    @Test(.enabled(if: !IntegerConvTests.bytePaths.isEmpty, "needs VNNI (AVX-512 VNNI or AVX-VNNI)"),
           arguments: [(-3 as Float, 3 as Float), (0.5, 4), (-6, -1)])
     func bytePathIsDynamicQuantizeLinearThenConvInteger(_ low: Float, _ high: Float) {
         var random = SeededRandom(seed: UInt64(100 + high))
@@ -202,10 +222,13 @@ import Testing
             let x = random.tensor([c.cin, c.t], Double(low), Double(high))
             let reference = referenceConv1d(x: Self.dynamicallyQuantized(x), weight: layer.float,
                                             bias: layer.bias, stride: 1, padding: c.padding, dilation: c.dilation, groups: 1)
-            let conv = layer.conv(padding: c.padding, dilation: c.dilation, path: Int32(SOTTO_PATH_AVX512.rawValue))
-            #expect(conv.usesBytes)
-            let y = conv(x, workspace: Workspace()).toArray()
-            expectClose(y, reference.values, tolerance: { 2e-6 * reference.absSums[$0] + 1e-6 }, "\(c.testDescription) bytes")
+            for path in Self.bytePaths {
+                let conv = layer.conv(padding: c.padding, dilation: c.dilation, path: path)
+                #expect(conv.bytePath == sotto_conv1d_q8_path(path))
+                let y = conv(x, workspace: Workspace()).toArray()
+                expectClose(y, reference.values, tolerance: { 2e-6 * reference.absSums[$0] + 1e-6 },
+                            "\(c.testDescription) bytes, path \(conv.bytePath)")
+            }
         }
     }
 

@@ -2,8 +2,9 @@
 #define SOTTO_CONV1D_Q8_H
 // Integer 1-D convolution as quantised exports compute it (ONNX ConvInteger after
 // DynamicQuantizeLinear): uint8 activations with one scale and zero point per tensor, times the
-// export's uint8 weights with theirs, summed exactly in int32. With AVX-512 VNNI one `vpdpbusd`
-// does 64 multiply-adds (four per lane), twice what the 16-bit kernel's `vpdpwssd` does.
+// export's uint8 weights with theirs, summed exactly in int32. One `vpdpbusd` does four
+// multiply-adds per 32-bit lane and accumulates: 64 on AVX-512 VNNI, 32 on AVX-VNNI, where the
+// 16-bit kernel's `vpmaddwd` + `vpaddd` do 16 in two instructions.
 //
 // `vpdpbusd` multiplies unsigned by signed bytes, so the weights are held as w - 128 and the sum
 // is corrected exactly:
@@ -47,14 +48,15 @@ void sotto_u8_interleave_quad(const float *row0, const float *row1, const float 
 ///   out[o * ldo + t] = accumulate ? out[o * ldo + t] + v : v
 /// `x` is the staged input: row q (stride `ldx` groups) holds channels 4q..4q+3 per column; it
 /// must be readable up to column t0 + (t1 - t0 rounded up to SOTTO_CONV1D_Q8_TILE) +
-/// (k - 1) * dilation. `bias` may be NULL. Needs AVX-512 VNNI (see sotto_conv1d_q8_available);
-/// returns 0 without doing anything where it is missing.
+/// (k - 1) * dilation. `bias` may be NULL. Runs the path sotto_conv1d_q8_path(path) names and
+/// returns it; where that is -1 (no VNNI), does nothing.
 int sotto_conv1d_q8(const uint32_t *x, ptrdiff_t ldx, int cin, int k, int dilation, const int8_t *packed,
                     const int32_t *weight_sums, uint8_t weight_zero_point, uint8_t x_zero_point, float scale,
-                    const float *bias, int cout, float *out, ptrdiff_t ldo, int accumulate, int t0, int t1);
+                    const float *bias, int cout, float *out, ptrdiff_t ldo, int accumulate, int t0, int t1, int path);
 
-/// Whether the active tier runs the byte kernel (AVX-512 with VNNI).
-int sotto_conv1d_q8_available(void);
+/// The path the byte kernel runs for a requested one at the active tier: SOTTO_PATH_AVX512 with
+/// AVX-512 VNNI, SOTTO_PATH_AVX2 with AVX-VNNI (VEX, 256 bits), else -1.
+int sotto_conv1d_q8_path(int requested);
 
 #ifdef __cplusplus
 }
