@@ -1,3 +1,5 @@
+import CKernels
+
 /// A per-channel affine map followed by Snake, `y = z + sin²(α·z)/α` with `z = scale·x + shift`
 /// (an instance norm with its style scale folded into `scale` and `shift`, then Snake), for
 /// kernels that apply it to their input as they read it instead of in a pass of its own.
@@ -51,9 +53,16 @@ public struct ChannelSnake: Sendable {
         return z.addingProduct(s * s, inverse)
     }
 
+    /// Whether rows go to the 16-lane C kernel (AVX-512 tiers), which computes the same values.
+    static let wide = sotto_snake_available() != 0
+
     /// `y[0..<n] = snake(x[0..<n])` for channel `c`; `y` may be `x`.
     public func apply(channel c: Int, _ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, count n: Int) {
         let scale = self.scale[c], shift = self.shift[c], slope = alpha[c], inverse = 1 / slope
+        if Self.wide {
+            sotto_snake_row(x, y, Int32(n), scale, shift, slope, inverse)
+            return
+        }
         var i = 0
         while i + 8 <= n {
             let v = UnsafeRawPointer(x + i).loadUnaligned(as: V.self)

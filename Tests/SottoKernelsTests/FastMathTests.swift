@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 import SottoKernels
 import Testing
@@ -158,6 +159,37 @@ import Testing
         // x up to 20 (ulp ~2e-6) plus sin² error ≤ 4e-7 scaled by 1/α ≤ 5.
         expectClose(y.toArray(), r, tolerance: { _ in 5e-6 }, "Snake")
         expectClose(yb.toArray(), rb, tolerance: { _ in 5e-6 }, "SnakeBeta")
+    }
+
+    /// The 16-lane C kernel behind ChannelSnake on AVX-512 gives exactly what FastMath's 8-lane
+    /// Swift code gives (same reduction, polynomials, operation order and fused multiply-adds),
+    /// for every row length's tail, negative scales, and arguments beyond the fast range,
+    /// infinite or NaN (libm lanes).
+    @Test(.enabled(if: sotto_snake_available() != 0, "needs the avx512 tier"))
+    func wideSnakeKernelIsTheSwiftOneBitForBit() {
+        var rng = SeededRandom(seed: 12)
+        var x = rng.floats(203, -30, 30)
+        x[5] = 3e6
+        x[17] = .infinity
+        x[18] = -.infinity
+        x[40] = .nan
+        x[41] = -2e7
+        for (scale, shift, slope) in [(Float(1.3), Float(-0.2), Float(0.7)), (-0.8, 0.5, 2.9), (1, 0, 1)] {
+            let inverse = 1 / slope
+            for n in [1, 8, 15, 16, 17, 64, 203] {
+                var wide = [Float](repeating: 0, count: n)
+                x.withUnsafeBufferPointer { sotto_snake_row($0.baseAddress!, &wide, Int32(n), scale, shift, slope, inverse) }
+                for i in 0..<n {
+                    var lanes = FastMath.Vector(repeating: 0)
+                    let z = x[i] * scale + shift
+                    lanes[0] = z * slope
+                    let sine = FastMath.sin(lanes)[0]
+                    let expected = z.addingProduct(sine * sine, inverse)
+                    #expect(wide[i].bitPattern == expected.bitPattern || (wide[i].isNaN && expected.isNaN),
+                            "x \(x[i]) n \(n): \(wide[i]) against \(expected)")
+                }
+            }
+        }
     }
 
     @Test func elementwiseAndBroadcast() {
