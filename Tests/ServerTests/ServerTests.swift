@@ -94,8 +94,9 @@ import Testing
         try server.waitUntilReady()
         // The client reads only the first bytes and then asks the server whether the model is
         // still busy with that very request: a server that made the whole take before sending
-        // would be idle by then.
-        let text = String(repeating: "This sentence is one of many in a long reading. ", count: 30)
+        // would be idle by then. The text is near the input limit, minutes of audio, so that
+        // even a fast CPU (Piper at 60× real time on AVX-512) is still speaking when asked.
+        let text = String(repeating: "This sentence is one of many in a long reading. ", count: 80)
         let drop = try OpenAIClient.run(server, ["drop", Self.piper, "--input", text, "--probe-metrics"])
         #expect(drop["status"] as? Int == 200)
         #expect((drop["first_bytes"] as? Int ?? 0) > 0)
