@@ -181,35 +181,42 @@ public struct IntegerConv1d: Sendable {
         }
 
         let scale = weightScale * activationScale
-        let sweep = tile * 20
-        let chunks = (outLength + sweep - 1) / sweep
-        // A short signal (the decoder's frame-rate convolutions) is also split by output blocks,
-        // so every thread gets work.
-        let blockRows = Int(SOTTO_CONV1D_S16_BLOCK)
-        let blocks = (outChannels + blockRows - 1) / blockRows
-        let wanted = 2 * KernelThreads.count
-        let groups = chunks >= wanted ? 1 : min(blocks, (wanted + chunks - 1) / chunks)
-        let blockBytes = kernelSize * pairs * blockRows * 2
-        let work = (blocks / groups) * blockRows * inChannels * kernelSize * sweep
+        let blockRows = Int(SOTTO_CONV1D_S16_BLOCK), blockBytes = kernelSize * pairs * blockRows * 2
         withExtendedLifetime((staged, y, bias)) {
             let xs = UnsafeRawPointer(staged.pointer).assumingMemoryBound(to: Int16.self)
             let biasPointer: UnsafePointer<Float>? = bias.map { UnsafePointer($0.pointer) }
             let out = y.pointer, ldo = y.rowStride, path = self.path
             packed.withUnsafeBufferPointer { weights in
                 let w = weights.baseAddress!
-                parallelParts(chunks * groups, minimumPerThread: max(1, 2_000_000 / max(work, 1))) { _, range in
-                    for part in range {
-                        let chunk = part / groups, group = part % groups
-                        let b0 = group * blocks / groups, b1 = (group + 1) * blocks / groups
-                        let t0 = chunk * sweep, t1 = min(outLength, t0 + sweep)
-                        let rows = min(outChannels, b1 * blockRows) - b0 * blockRows
-                        guard t0 < t1, rows > 0 else { continue }
-                        sotto_conv1d_s16(xs, stride, Int32(inChannels), Int32(kernelSize), Int32(dilation),
-                                         w + b0 * blockBytes, zeroPoint, scale, biasPointer.map { $0 + b0 * blockRows },
-                                         Int32(rows), out + b0 * blockRows * ldo, ldo, accumulate ? 1 : 0,
-                                         Int32(t0), Int32(t1), path)
-                    }
+                forEachPart(outLength: outLength, sweep: tile * 20, blockRows: blockRows, minimumWork: 2_000_000) { t0, t1, b0, rows in
+                    sotto_conv1d_s16(xs, stride, Int32(inChannels), Int32(kernelSize), Int32(dilation),
+                                     w + b0 * blockBytes, zeroPoint, scale, biasPointer.map { $0 + b0 * blockRows },
+                                     Int32(rows), out + b0 * blockRows * ldo, ldo, accumulate ? 1 : 0,
+                                     Int32(t0), Int32(t1), path)
                 }
+            }
+        }
+    }
+
+    /// Runs `body(t0, t1, firstBlock, rows)` on the kernel threads for parts of the output: sweeps
+    /// of `sweep` columns, and for a short signal (the decoder's frame-rate convolutions) groups
+    /// of `blockRows`-row output blocks too, so every thread gets work; a part is at least
+    /// `minimumWork` multiply-adds where there are enough.
+    func forEachPart(outLength: Int, sweep: Int, blockRows: Int, minimumWork: Int,
+                     _ body: (_ t0: Int, _ t1: Int, _ firstBlock: Int, _ rows: Int) -> Void) {
+        let chunks = (outLength + sweep - 1) / sweep
+        let blocks = (outChannels + blockRows - 1) / blockRows
+        let wanted = 2 * KernelThreads.count
+        let groups = chunks >= wanted ? 1 : min(blocks, (wanted + chunks - 1) / chunks)
+        let work = (blocks / groups) * blockRows * inChannels * kernelSize * sweep
+        parallelParts(chunks * groups, minimumPerThread: max(1, minimumWork / max(work, 1))) { _, range in
+            for part in range {
+                let chunk = part / groups, group = part % groups
+                let b0 = group * blocks / groups, b1 = (group + 1) * blocks / groups
+                let t0 = chunk * sweep, t1 = min(outLength, t0 + sweep)
+                let rows = min(outChannels, b1 * blockRows) - b0 * blockRows
+                guard t0 < t1, rows > 0 else { continue }
+                body(t0, t1, b0, rows)
             }
         }
     }

@@ -70,38 +70,28 @@ extension IntegerConv1d {
                 }
             }
         }
-        let sweep = tile * 5
-        let chunks = (outLength + sweep - 1) / sweep
-        // A short signal (the decoder's frame-rate convolutions) is also split by output blocks.
-        let blockRows = Int(SOTTO_CONV1D_Q8_BLOCK)
-        let blocks = (outChannels + blockRows - 1) / blockRows
-        let wanted = 2 * KernelThreads.count
-        let groups = chunks >= wanted ? 1 : min(blocks, (wanted + chunks - 1) / chunks)
-        let blockBytes = kernelSize * quads * blockRows * 4
-        let work = (blocks / groups) * blockRows * inChannels * kernelSize * sweep
+        let blockRows = Int(SOTTO_CONV1D_Q8_BLOCK), blockBytes = kernelSize * quads * blockRows * 4
         let scale = weightScale * quantization.scale, xZero = UInt8(quantization.zeroPoint)
         withExtendedLifetime((staged, y, bias)) {
             let xs = UnsafeRawPointer(staged.pointer).assumingMemoryBound(to: UInt32.self)
             let biasPointer: UnsafePointer<Float>? = bias.map { UnsafePointer($0.pointer) }
             let out = y.pointer, ldo = y.rowStride
-            packed.withUnsafeBytes { raw in
-                let w = raw.baseAddress!.assumingMemoryBound(to: Int8.self)
-                weightSums.withUnsafeBufferPointer { sums in
-                    let s = sums.baseAddress!
-                    parallelParts(chunks * groups, minimumPerThread: max(1, 4_000_000 / max(work, 1))) { _, range in
-                        for part in range {
-                            let chunk = part / groups, group = part % groups
-                            let b0 = group * blocks / groups, b1 = (group + 1) * blocks / groups
-                            let t0 = chunk * sweep, t1 = min(outLength, t0 + sweep)
-                            let rows = min(outChannels, b1 * blockRows) - b0 * blockRows
-                            guard t0 < t1, rows > 0 else { continue }
-                            sotto_conv1d_q8(xs, stride, Int32(inChannels), Int32(kernelSize), Int32(dilation),
-                                            w + b0 * blockBytes, s + b0 * blockRows, zeroPoint, xZero, scale,
-                                            biasPointer.map { $0 + b0 * blockRows }, Int32(rows), out + b0 * blockRows * ldo,
-                                            ldo, accumulate ? 1 : 0, Int32(t0), Int32(t1), bytePath)
-                        }
-                    }
+            withWeights { w, sums in
+                forEachPart(outLength: outLength, sweep: tile * 5, blockRows: blockRows, minimumWork: 4_000_000) { t0, t1, b0, rows in
+                    sotto_conv1d_q8(xs, stride, Int32(inChannels), Int32(kernelSize), Int32(dilation),
+                                    w + b0 * blockBytes, sums + b0 * blockRows, zeroPoint, xZero, scale,
+                                    biasPointer.map { $0 + b0 * blockRows }, Int32(rows), out + b0 * blockRows * ldo,
+                                    ldo, accumulate ? 1 : 0, Int32(t0), Int32(t1), bytePath)
                 }
+            }
+        }
+    }
+
+    /// The packed weights as the byte kernel reads them, and their sums per output channel.
+    private func withWeights(_ body: (UnsafePointer<Int8>, UnsafePointer<Int32>) -> Void) {
+        packed.withUnsafeBytes { raw in
+            weightSums.withUnsafeBufferPointer { sums in
+                body(raw.baseAddress!.assumingMemoryBound(to: Int8.self), sums.baseAddress!)
             }
         }
     }
@@ -123,39 +113,35 @@ extension IntegerConv1d {
             withExtendedLifetime((x, y, bias)) {
                 let biasPointer: UnsafePointer<Float>? = bias.map { UnsafePointer($0.pointer) }
                 let out = y.pointer, ldo = y.rowStride
-                packed.withUnsafeBytes { raw in
-                    let w = raw.baseAddress!.assumingMemoryBound(to: Int8.self)
-                    weightSums.withUnsafeBufferPointer { sums in
-                        let s = sums.baseAddress!
-                        parallelParts(windows) { part, range in
-                            let base = scratch + part * perPart
-                            let staged = UnsafeMutableRawPointer(base).assumingMemoryBound(to: UInt32.self)
-                            let rows = base + quads * stride
-                            for index in range {
-                                let t0 = index * window, t1 = min(outLength, t0 + window)
-                                let width = t1 - t0 + span - 1
-                                // The previous window of this range staged this one's first
-                                // span − 1 columns as its last: they are moved, not mapped again.
-                                let kept = index > range.lowerBound ? span - 1 : 0
-                                let fresh = width - kept
-                                for q in 0..<quads {
-                                    let row = staged + q * stride
-                                    if kept > 0 { row.update(from: row + window, count: kept) }
-                                    var present: [UnsafePointer<Float>?] = [nil, nil, nil, nil]
-                                    for h in 0..<4 where 4 * q + h < inChannels {
-                                        let floats = rows + h * columns
-                                        stageColumns(x, channel: 4 * q + h, from: t0 + kept, count: fresh, snake: snake,
-                                                     into: floats)
-                                        present[h] = UnsafePointer(floats)
-                                    }
-                                    sotto_u8_interleave_quad(present[0], present[1], present[2], present[3], Int32(fresh),
-                                                             quantization.inverse, quantization.zeroPoint, row + kept)
-                                    (row + width).update(repeating: 0, count: stride - width)
+                withWeights { w, s in
+                    parallelParts(windows) { part, range in
+                        let base = scratch + part * perPart
+                        let staged = UnsafeMutableRawPointer(base).assumingMemoryBound(to: UInt32.self)
+                        let rows = base + quads * stride
+                        for index in range {
+                            let t0 = index * window, t1 = min(outLength, t0 + window)
+                            let width = t1 - t0 + span - 1
+                            // The previous window of this range staged this one's first
+                            // span − 1 columns as its last: they are moved, not mapped again.
+                            let kept = index > range.lowerBound ? span - 1 : 0
+                            let fresh = width - kept
+                            for q in 0..<quads {
+                                let row = staged + q * stride
+                                if kept > 0 { row.update(from: row + window, count: kept) }
+                                var present: [UnsafePointer<Float>?] = [nil, nil, nil, nil]
+                                for h in 0..<4 where 4 * q + h < inChannels {
+                                    let floats = rows + h * columns
+                                    stageColumns(x, channel: 4 * q + h, from: t0 + kept, count: fresh, snake: snake,
+                                                 into: floats)
+                                    present[h] = UnsafePointer(floats)
                                 }
-                                sotto_conv1d_q8(UnsafePointer(staged), stride, Int32(inChannels), Int32(kernelSize),
-                                                Int32(dilation), w, s, zeroPoint, xZero, scale, biasPointer,
-                                                Int32(outChannels), out + t0, ldo, accumulate ? 1 : 0, 0, Int32(t1 - t0), bytePath)
+                                sotto_u8_interleave_quad(present[0], present[1], present[2], present[3], Int32(fresh),
+                                                         quantization.inverse, quantization.zeroPoint, row + kept)
+                                (row + width).update(repeating: 0, count: stride - width)
                             }
+                            sotto_conv1d_q8(UnsafePointer(staged), stride, Int32(inChannels), Int32(kernelSize),
+                                            Int32(dilation), w, s, zeroPoint, xZero, scale, biasPointer,
+                                            Int32(outChannels), out + t0, ldo, accumulate ? 1 : 0, 0, Int32(t1 - t0), bytePath)
                         }
                     }
                 }
