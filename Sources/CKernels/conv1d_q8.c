@@ -241,14 +241,18 @@ static void tile_q8_avxvnni(const uint32_t *x, ptrdiff_t ldx, int quads, int k, 
 }
 
 // Column sums of the staged bytes over every channel group: sums[u] for u < n from column 0.
-__attribute__((target("avx2,fma,avxvnni")))
+// Plain AVX2 (byte pairs, then pairs of pairs), so that it runs beside either byte kernel: CPUs
+// with AVX-512 VNNI need not have AVX-VNNI.
+__attribute__((target("avx2,fma")))
 static void column_sums(const uint32_t *x, ptrdiff_t ldx, int quads, int n, int32_t *sums) {
-    const __m256i ones = _mm256_set1_epi8(1);
+    const __m256i ones8 = _mm256_set1_epi8(1), ones16 = _mm256_set1_epi16(1);
     int u = 0;
     for (; u + 8 <= n; u += 8) {
         __m256i s = _mm256_setzero_si256();
-        for (int q = 0; q < quads; q++)
-            s = _mm256_dpbusd_avx_epi32(s, _mm256_loadu_si256((const __m256i *)(x + q * ldx + u)), ones);
+        for (int q = 0; q < quads; q++) {
+            __m256i pairs = _mm256_maddubs_epi16(_mm256_loadu_si256((const __m256i *)(x + q * ldx + u)), ones8);
+            s = _mm256_add_epi32(s, _mm256_madd_epi16(pairs, ones16));
+        }
         _mm256_storeu_si256((__m256i *)(sums + u), s);
     }
     for (; u < n; u++) {

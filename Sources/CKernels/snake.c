@@ -3,7 +3,11 @@
 #include <math.h>
 #include <string.h>
 
-int sotto_snake_available(void) { return sotto_active_tier() >= SOTTO_TIER_AVX512; }
+// The tier guarantees AVX-512 F/BW/VL; the kernel is compiled for DQ too, so it asks for it.
+int sotto_snake_available(void) {
+    __builtin_cpu_init();
+    return sotto_active_tier() >= SOTTO_TIER_AVX512 && __builtin_cpu_supports("avx512dq");
+}
 
 // FastMath's constants (see FastMath.swift).
 #define HALF_PI_1 1.5707963705062866f
