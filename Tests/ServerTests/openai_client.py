@@ -7,7 +7,8 @@ what happened, for the Swift tests to check.
     openai_client.py BASE_URL error JSON_BODY        (sent through the openai client)
     openai_client.py BASE_URL raw BODY_TEXT          (sent as is, with httpx)
     openai_client.py BASE_URL concurrent MODEL N [--input TEXT]
-    openai_client.py BASE_URL drop MODEL [--input TEXT]
+    openai_client.py BASE_URL drop MODEL [--input TEXT]       (reads the first bytes, then hangs up)
+    openai_client.py BASE_URL timeline MODEL --input TEXT   (when the first and last bytes came)
     openai_client.py BASE_URL models
 """
 import argparse
@@ -142,13 +143,22 @@ def drop(args):
             model=args.model, input=args.input, voice="", response_format="pcm") as response:
         first = next(response.iter_bytes())
         first_at = time.monotonic() - started
-        busy = None
-        if args.probe_metrics:
-            text = httpx.get(args.base + "/metrics", timeout=60).text
-            sample = 'sotto_lane_busy{model="%s"} ' % response.headers.get("x-sotto-model")
-            busy = next((float(line.split()[-1]) for line in text.splitlines() if line.startswith(sample)), None)
         response.close()
-    return {"status": response.status_code, "first_bytes": len(first), "first_byte_s": first_at, "busy_at_first_byte": busy}
+    return {"status": response.status_code, "first_bytes": len(first), "first_byte_s": first_at}
+
+
+def timeline(args):
+    """Reads a whole streamed take and notes when its first and its last bytes arrived."""
+    started = time.monotonic()
+    first_at, size = None, 0
+    with client(args.base).audio.speech.with_streaming_response.create(
+            model=args.model, input=args.input, voice="", response_format="pcm") as response:
+        for chunk in response.iter_bytes():
+            if chunk and first_at is None:
+                first_at = time.monotonic() - started
+            size += len(chunk)
+    return {"status": response.status_code, "bytes": size, "first_byte_s": first_at,
+            "last_byte_s": time.monotonic() - started}
 
 
 def models(args):
@@ -171,8 +181,10 @@ def main():
     p = sub.add_parser("concurrent"); p.add_argument("model"); p.add_argument("n", type=int)
     p.add_argument("--input", default="Eight clients speak at once."); p.set_defaults(run=concurrent)
     p = sub.add_parser("drop"); p.add_argument("model")
-    p.add_argument("--input", default="A long text. " * 40); p.add_argument("--probe-metrics", action="store_true")
+    p.add_argument("--input", default="A long text. " * 40)
     p.set_defaults(run=drop)
+    p = sub.add_parser("timeline"); p.add_argument("model"); p.add_argument("--input", required=True)
+    p.set_defaults(run=timeline)
     p = sub.add_parser("models"); p.set_defaults(run=models)
     args = parser.parse_args()
     print(json.dumps(args.run(args)))
