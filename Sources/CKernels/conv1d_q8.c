@@ -107,11 +107,16 @@ void sotto_u8_interleave_quad(const float *row0, const float *row1, const float 
 }
 
 int sotto_conv1d_q8_path(int requested) {
-    __builtin_cpu_init();
-    int tier = sotto_active_tier();
-    if (requested >= SOTTO_PATH_AVX512 && tier >= SOTTO_TIER_AVX512 && __builtin_cpu_supports("avx512vnni"))
-        return SOTTO_PATH_AVX512;
-    if (requested >= SOTTO_PATH_AVX2 && tier >= SOTTO_TIER_AVX2 && __builtin_cpu_supports("avxvnni")) return SOTTO_PATH_AVX2;
+    // Asked once per sweep of every convolution: the CPU's answers are looked up once.
+    static int wide = -1, narrow = -1;
+    if (wide < 0) {
+        __builtin_cpu_init();
+        int tier = sotto_active_tier();
+        narrow = tier >= SOTTO_TIER_AVX2 && __builtin_cpu_supports("avxvnni");
+        wide = tier >= SOTTO_TIER_AVX512 && __builtin_cpu_supports("avx512vnni");
+    }
+    if (requested >= SOTTO_PATH_AVX512 && wide) return SOTTO_PATH_AVX512;
+    if (requested >= SOTTO_PATH_AVX2 && narrow) return SOTTO_PATH_AVX2;
     return -1;
 }
 

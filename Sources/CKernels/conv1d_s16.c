@@ -209,7 +209,6 @@ int sotto_conv1d_s16(const int16_t *x, ptrdiff_t ldx, int cin, int k, int dilati
                      int accumulate, int t0, int t1, int path) {
     int best = sotto_conv1d_s16_best_path();
     if (path > best) path = best;
-    if (path > SOTTO_PATH_AVX2) path = SOTTO_PATH_AVX2;
     int pairs = (cin + 1) / 2, blocks = (cout + BLOCK - 1) / BLOCK;
     size_t block_bytes = (size_t)k * pairs * BLOCK * 2;
     const int32_t *xs = (const int32_t *)x;

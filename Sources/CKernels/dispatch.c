@@ -87,9 +87,5 @@ int sotto_conv1d_best_path(void) {
 }
 
 int sotto_conv1d_s16_best_path(void) {
-    // AVX-512 VNNI reports its own path: IntegerConv1d runs the byte kernel (conv1d_q8) there.
-    __builtin_cpu_init();
-    int tier = sotto_active_tier();
-    if (tier >= SOTTO_TIER_AVX512 && __builtin_cpu_supports("avx512vnni")) return SOTTO_PATH_AVX512;
-    return tier >= SOTTO_TIER_AVX2 ? SOTTO_PATH_AVX2 : SOTTO_PATH_SCALAR;
+    return sotto_active_tier() >= SOTTO_TIER_AVX2 ? SOTTO_PATH_AVX2 : SOTTO_PATH_SCALAR;
 }

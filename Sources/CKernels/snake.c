@@ -5,8 +5,12 @@
 
 // The tier guarantees AVX-512 F/BW/VL; the kernel is compiled for DQ too, so it asks for it.
 int sotto_snake_available(void) {
-    __builtin_cpu_init();
-    return sotto_active_tier() >= SOTTO_TIER_AVX512 && __builtin_cpu_supports("avx512dq");
+    static int available = -1;
+    if (available < 0) {
+        __builtin_cpu_init();
+        available = sotto_active_tier() >= SOTTO_TIER_AVX512 && __builtin_cpu_supports("avx512dq");
+    }
+    return available;
 }
 
 // FastMath's constants (see FastMath.swift).

@@ -104,7 +104,8 @@ public struct IntegerConv1d: Sendable {
         return w
     }
 
-    /// The best path the active tier runs (`SOTTO_PATH_AVX512` with VNNI, `_AVX2` or `_SCALAR`).
+    /// The best path the active tier runs with 16-bit activations (`SOTTO_PATH_AVX2` or
+    /// `_SCALAR`); ``bytePath`` says whether the byte kernel runs instead.
     public static var bestPath: Int32 { sotto_conv1d_s16_best_path() }
 
     /// Bytes of weights held.
@@ -137,170 +138,46 @@ public struct IntegerConv1d: Sendable {
             applyBytes(x, snake: snake, into: y, accumulate: accumulate, workspace: workspace)
             return
         }
-        let mark = workspace.mark()
-        defer { workspace.release(to: mark) }
         let largest = snake?.largest ?? Self.largestMagnitude(x)
         let limit = activationLimit
         let inverse: Float = largest > 0 && largest.isFinite ? Float(limit) / largest : 0
-        let activationScale: Float = inverse > 0 ? largest / Float(limit) : 0
-        let window = Int(SOTTO_CONV1D_S16_TILE) * 40
-        let windows = (outLength + window - 1) / window
-        if padding.mode == .zeros, windows >= 2 * KernelThreads.count {
-            applyByWindows(x, snake: snake, window: window, inverse: inverse, scale: weightScale * activationScale,
-                           into: y, accumulate: accumulate, workspace: workspace)
-            return
-        }
-
-        let paddedLength = length + padding.left + padding.right
+        let scale = weightScale * (inverse > 0 ? largest / Float(limit) : 0)
         let tile = Int(SOTTO_CONV1D_S16_TILE)
-        // Readable columns past the output's last tile (see `sotto_conv1d_s16`), rounded to whole
-        // cache lines of pairs.
-        let stride = (paddedLength + tile + 15) / 16 * 16
-        let pairs = (inChannels + 1) / 2
-        // int16 pairs: one float's worth of bytes per column per pair.
-        let staged = workspace.tensor([pairs, stride])
-        let rowScratch = 2 * (paddedLength + 1)
-        let grain = max(1, 16384 / max(paddedLength, 1))
-        let parts = parallelPartCount(pairs, minimumPerThread: grain)
-        withExtendedLifetime((x, staged)) {
-            let dst = UnsafeMutableRawPointer(staged.pointer).assumingMemoryBound(to: Int16.self)
-            workspace.withScratch(parts * rowScratch) { scratch in
-                parallelParts(pairs, minimumPerThread: grain) { part, range in
-                    let a = scratch + part * rowScratch, b = a + paddedLength
-                    for p in range {
-                        let c = 2 * p
-                        stageRow(x, channel: c, snake: snake, into: a)
-                        let second = c + 1 < inChannels
-                        if second { stageRow(x, channel: c + 1, snake: snake, into: b) }
-                        let row = dst + p * stride * 2
-                        sotto_s16_interleave_pair(a, second ? UnsafePointer(b) : nil, Int32(paddedLength), inverse, limit, row)
-                        (row + 2 * paddedLength).update(repeating: 0, count: 2 * (stride - paddedLength))
-                    }
-                }
-            }
+        // Two channels' int16 values side by side per column.
+        let packing = Packing(channels: 2, tile: tile) { rows, rowStride, present, count, out in
+            sotto_s16_interleave_pair(rows, present > 1 ? rows + rowStride : nil, Int32(count), inverse, limit,
+                                      out.assumingMemoryBound(to: Int16.self))
         }
-
-        let scale = weightScale * activationScale
-        let blockRows = Int(SOTTO_CONV1D_S16_BLOCK), blockBytes = kernelSize * pairs * blockRows * 2
-        withExtendedLifetime((staged, y, bias)) {
-            let xs = UnsafeRawPointer(staged.pointer).assumingMemoryBound(to: Int16.self)
+        let path = self.path
+        let blockRows = Int(SOTTO_CONV1D_S16_BLOCK), blockBytes = kernelSize * ((inChannels + 1) / 2) * blockRows * 2
+        withExtendedLifetime((y, bias)) {
             let biasPointer: UnsafePointer<Float>? = bias.map { UnsafePointer($0.pointer) }
-            let out = y.pointer, ldo = y.rowStride, path = self.path
+            let out = y.pointer, ldo = y.rowStride
             packed.withUnsafeBufferPointer { weights in
                 let w = weights.baseAddress!
-                forEachPart(outLength: outLength, sweep: tile * 20, blockRows: blockRows, minimumWork: 2_000_000) { t0, t1, b0, rows in
-                    sotto_conv1d_s16(xs, stride, Int32(inChannels), Int32(kernelSize), Int32(dilation),
-                                     w + b0 * blockBytes, zeroPoint, scale, biasPointer.map { $0 + b0 * blockRows },
-                                     Int32(rows), out + b0 * blockRows * ldo, ldo, accumulate ? 1 : 0,
-                                     Int32(t0), Int32(t1), path)
+                let window = tile * 40
+                if padding.mode == .zeros, (outLength + window - 1) / window >= 2 * KernelThreads.count {
+                    convolveByWindows(x, snake: snake, packing, window: window, outLength: outLength,
+                                      workspace: workspace) { words, stride, t0, t1 in
+                        sotto_conv1d_s16(words.assumingMemoryBound(to: Int16.self), stride, Int32(inChannels),
+                                         Int32(kernelSize), Int32(dilation), w, zeroPoint, scale, biasPointer,
+                                         Int32(outChannels), out + t0, ldo, accumulate ? 1 : 0, 0, Int32(t1 - t0), path)
+                    }
+                    return
                 }
-            }
-        }
-    }
-
-    /// Runs `body(t0, t1, firstBlock, rows)` on the kernel threads for parts of the output: sweeps
-    /// of `sweep` columns, and for a short signal (the decoder's frame-rate convolutions) groups
-    /// of `blockRows`-row output blocks too, so every thread gets work; a part is at least
-    /// `minimumWork` multiply-adds where there are enough.
-    func forEachPart(outLength: Int, sweep: Int, blockRows: Int, minimumWork: Int,
-                     _ body: (_ t0: Int, _ t1: Int, _ firstBlock: Int, _ rows: Int) -> Void) {
-        let chunks = (outLength + sweep - 1) / sweep
-        let blocks = (outChannels + blockRows - 1) / blockRows
-        let wanted = 2 * KernelThreads.count
-        let groups = chunks >= wanted ? 1 : min(blocks, (wanted + chunks - 1) / chunks)
-        let work = (blocks / groups) * blockRows * inChannels * kernelSize * sweep
-        parallelParts(chunks * groups, minimumPerThread: max(1, minimumWork / max(work, 1))) { _, range in
-            for part in range {
-                let chunk = part / groups, group = part % groups
-                let b0 = group * blocks / groups, b1 = (group + 1) * blocks / groups
-                let t0 = chunk * sweep, t1 = min(outLength, t0 + sweep)
-                let rows = min(outChannels, b1 * blockRows) - b0 * blockRows
-                guard t0 < t1, rows > 0 else { continue }
-                body(t0, t1, b0, rows)
-            }
-        }
-    }
-
-    /// A long signal, window by window of `window` output columns: each thread quantises the
-    /// input columns one window reads (the window plus the kernel's span) into scratch of its own
-    /// and convolves them while they are in cache. No quantised copy of the whole input is held,
-    /// and each input column is mapped and quantised once (a thread's windows are consecutive, and
-    /// the overlap of two is carried over). Zero padding only.
-    private func applyByWindows(_ x: Tensor, snake: ChannelSnake?, window: Int, inverse: Float, scale: Float,
-                                into y: Tensor, accumulate: Bool, workspace: Workspace) {
-        let outLength = y.shape[1], windows = (outLength + window - 1) / window
-        let span = dilation * (kernelSize - 1) + 1, tile = Int(SOTTO_CONV1D_S16_TILE)
-        let columns = window + span - 1
-        // Readable columns past a window's last tile (see `sotto_conv1d_s16`), whole cache lines.
-        let stride = (columns + tile + 15) / 16 * 16
-        let pairs = (inChannels + 1) / 2
-        // int16 pairs take one float's bytes per column; then two float rows to stage from.
-        let perPart = pairs * stride + 2 * columns
-        let parts = parallelPartCount(windows)
-        let limit = activationLimit, path = self.path
-        workspace.withScratch(parts * perPart) { scratch in
-            withExtendedLifetime((x, y, bias)) {
-                let biasPointer: UnsafePointer<Float>? = bias.map { UnsafePointer($0.pointer) }
-                let out = y.pointer, ldo = y.rowStride
-                packed.withUnsafeBufferPointer { weights in
-                    let w = weights.baseAddress!
-                    parallelParts(windows) { part, range in
-                        let base = scratch + part * perPart
-                        let staged = UnsafeMutableRawPointer(base).assumingMemoryBound(to: Int16.self)
-                        let a = base + pairs * stride, b = a + columns
-                        for index in range {
-                            let t0 = index * window, t1 = min(outLength, t0 + window)
-                            let width = t1 - t0 + span - 1
-                            // A range's windows are consecutive: the previous one staged this
-                            // one's first span − 1 columns as its last (every window but the
-                            // signal's last is full), so they are moved, not mapped again.
-                            let kept = index > range.lowerBound ? span - 1 : 0
-                            let fresh = width - kept
-                            for p in 0..<pairs {
-                                let c = 2 * p, second = c + 1 < inChannels
-                                let row = staged + p * stride * 2
-                                if kept > 0 { row.update(from: row + 2 * window, count: 2 * kept) }
-                                stageColumns(x, channel: c, from: t0 + kept, count: fresh, snake: snake, into: a)
-                                if second { stageColumns(x, channel: c + 1, from: t0 + kept, count: fresh, snake: snake, into: b) }
-                                sotto_s16_interleave_pair(a, second ? UnsafePointer(b) : nil, Int32(fresh), inverse, limit,
-                                                          row + 2 * kept)
-                                (row + 2 * width).update(repeating: 0, count: 2 * (stride - width))
-                            }
-                            sotto_conv1d_s16(UnsafePointer(staged), stride, Int32(inChannels), Int32(kernelSize), Int32(dilation),
-                                             w, zeroPoint, scale, biasPointer, Int32(outChannels), out + t0, ldo,
-                                             accumulate ? 1 : 0, 0, Int32(t1 - t0), path)
-                        }
+                let mark = workspace.mark()
+                defer { workspace.release(to: mark) }
+                let (staged, stride) = stageWhole(x, snake: snake, packing, workspace: workspace)
+                withExtendedLifetime(staged) {
+                    let xs = UnsafeRawPointer(staged.pointer).assumingMemoryBound(to: Int16.self)
+                    forEachPart(outLength: outLength, sweep: tile * 20, blockRows: blockRows, minimumWork: 2_000_000) { t0, t1, b0, rows in
+                        sotto_conv1d_s16(xs, stride, Int32(inChannels), Int32(kernelSize), Int32(dilation),
+                                         w + b0 * blockBytes, zeroPoint, scale, biasPointer.map { $0 + b0 * blockRows },
+                                         Int32(rows), out + b0 * blockRows * ldo, ldo, accumulate ? 1 : 0,
+                                         Int32(t0), Int32(t1), path)
                     }
                 }
             }
-        }
-    }
-
-    /// Columns `u0 ..< u0 + count` of the zero-padded input row `c` (through `snake` if given).
-    @inline(__always)
-    func stageColumns(_ x: Tensor, channel c: Int, from u0: Int, count: Int, snake: ChannelSnake?,
-                      into row: UnsafeMutablePointer<Float>) {
-        let length = x.shape[1]
-        let lead = min(count, max(0, padding.left - u0))
-        let start = max(0, u0 - padding.left)
-        let n = max(0, min(length, u0 + count - padding.left) - start)
-        row.update(repeating: 0, count: lead)
-        let data = row + lead, src = x.pointer + c * x.rowStride + start
-        if let snake { snake.apply(channel: c, src, into: data, count: n) } else { data.update(from: src, count: n) }
-        (data + n).update(repeating: 0, count: count - lead - n)
-    }
-
-    /// One padded input row as the convolution reads it: `x` row `c`, through `snake` if given.
-    @inline(__always)
-    func stageRow(_ x: Tensor, channel c: Int, snake: ChannelSnake?, into row: UnsafeMutablePointer<Float>) {
-        let length = x.shape[1]
-        padding.padRow(x.pointer + c * x.rowStride, count: length, into: row)
-        guard let snake else { return }
-        // Zero padding stays zero; mirrored or repeated samples go through the map like the rest.
-        if padding.mode == .zeros {
-            snake.apply(channel: c, row + padding.left, into: row + padding.left, count: length)
-        } else {
-            snake.apply(channel: c, row, into: row, count: length + padding.left + padding.right)
         }
     }
 

@@ -31,117 +31,42 @@ extension IntegerConv1d {
     func applyBytes(_ x: Tensor, snake: ChannelSnake?, into y: Tensor, accumulate: Bool, workspace: Workspace) {
         let quantization = snake.map { ByteQuantization(lowest: $0.lowest, highest: $0.highest) }
             ?? Self.byteQuantization(x)
-        let length = x.shape[1], outLength = y.shape[1]
-        let tile = Int(SOTTO_CONV1D_Q8_TILE), window = tile * 10
-        let windows = (outLength + window - 1) / window
-        if padding.mode == .zeros, windows >= 2 * KernelThreads.count {
-            applyBytesByWindows(x, snake: snake, quantization: quantization, window: window, into: y,
-                                accumulate: accumulate, workspace: workspace)
-            return
+        let outLength = y.shape[1], tile = Int(SOTTO_CONV1D_Q8_TILE)
+        // Four channels' bytes side by side per column.
+        let packing = Packing(channels: 4, tile: tile) { rows, rowStride, present, count, out in
+            func row(_ h: Int) -> UnsafePointer<Float>? { h < present ? rows + h * rowStride : nil }
+            sotto_u8_interleave_quad(row(0), row(1), row(2), row(3), Int32(count), quantization.inverse,
+                                     quantization.zeroPoint, out.assumingMemoryBound(to: UInt32.self))
         }
-        let mark = workspace.mark()
-        defer { workspace.release(to: mark) }
-        let paddedLength = length + padding.left + padding.right
-        // Readable columns past the output's last tile (see `sotto_conv1d_q8`), whole cache lines.
-        let stride = (paddedLength + tile + 15) / 16 * 16
-        let quads = (inChannels + 3) / 4
-        // Four bytes per column per group of four channels: one float's worth.
-        let staged = workspace.tensor([quads, stride])
-        let rowScratch = 4 * paddedLength
-        let grain = max(1, 8192 / max(paddedLength, 1))
-        let parts = parallelPartCount(quads, minimumPerThread: grain)
-        withExtendedLifetime((x, staged)) {
-            let dst = UnsafeMutableRawPointer(staged.pointer).assumingMemoryBound(to: UInt32.self)
-            workspace.withScratch(parts * rowScratch) { scratch in
-                parallelParts(quads, minimumPerThread: grain) { part, range in
-                    let rows = scratch + part * rowScratch
-                    for q in range {
-                        var present: [UnsafePointer<Float>?] = [nil, nil, nil, nil]
-                        for h in 0..<4 where 4 * q + h < inChannels {
-                            let row = rows + h * paddedLength
-                            stageRow(x, channel: 4 * q + h, snake: snake, into: row)
-                            present[h] = UnsafePointer(row)
-                        }
-                        let out = dst + q * stride
-                        sotto_u8_interleave_quad(present[0], present[1], present[2], present[3], Int32(paddedLength),
-                                                 quantization.inverse, quantization.zeroPoint, out)
-                        (out + paddedLength).update(repeating: 0, count: stride - paddedLength)
-                    }
-                }
-            }
-        }
-        let blockRows = Int(SOTTO_CONV1D_Q8_BLOCK), blockBytes = kernelSize * quads * blockRows * 4
-        let scale = weightScale * quantization.scale, xZero = UInt8(quantization.zeroPoint)
-        withExtendedLifetime((staged, y, bias)) {
-            let xs = UnsafeRawPointer(staged.pointer).assumingMemoryBound(to: UInt32.self)
+        let scale = weightScale * quantization.scale, xZero = UInt8(quantization.zeroPoint), path = bytePath
+        let blockRows = Int(SOTTO_CONV1D_Q8_BLOCK), blockBytes = kernelSize * ((inChannels + 3) / 4) * blockRows * 4
+        withExtendedLifetime((y, bias)) {
             let biasPointer: UnsafePointer<Float>? = bias.map { UnsafePointer($0.pointer) }
             let out = y.pointer, ldo = y.rowStride
-            withWeights { w, sums in
-                forEachPart(outLength: outLength, sweep: tile * 5, blockRows: blockRows, minimumWork: 4_000_000) { t0, t1, b0, rows in
-                    sotto_conv1d_q8(xs, stride, Int32(inChannels), Int32(kernelSize), Int32(dilation),
-                                    w + b0 * blockBytes, sums + b0 * blockRows, zeroPoint, xZero, scale,
-                                    biasPointer.map { $0 + b0 * blockRows }, Int32(rows), out + b0 * blockRows * ldo,
-                                    ldo, accumulate ? 1 : 0, Int32(t0), Int32(t1), bytePath)
-                }
-            }
-        }
-    }
-
-    /// The packed weights as the byte kernel reads them, and their sums per output channel.
-    private func withWeights(_ body: (UnsafePointer<Int8>, UnsafePointer<Int32>) -> Void) {
-        packed.withUnsafeBytes { raw in
-            weightSums.withUnsafeBufferPointer { sums in
-                body(raw.baseAddress!.assumingMemoryBound(to: Int8.self), sums.baseAddress!)
-            }
-        }
-    }
-
-    /// A long signal, window by window, as ``IntegerConv1d`` does it for 16-bit activations: each
-    /// thread stages the columns its windows read into scratch of its own, carrying the overlap
-    /// of consecutive windows over. Zero padding only.
-    private func applyBytesByWindows(_ x: Tensor, snake: ChannelSnake?, quantization: ByteQuantization, window: Int,
-                                     into y: Tensor, accumulate: Bool, workspace: Workspace) {
-        let outLength = y.shape[1], windows = (outLength + window - 1) / window
-        let span = dilation * (kernelSize - 1) + 1, tile = Int(SOTTO_CONV1D_Q8_TILE)
-        let columns = window + span - 1
-        let stride = (columns + tile + 15) / 16 * 16
-        let quads = (inChannels + 3) / 4
-        let perPart = quads * stride + 4 * columns
-        let parts = parallelPartCount(windows)
-        let scale = weightScale * quantization.scale, xZero = UInt8(quantization.zeroPoint)
-        workspace.withScratch(parts * perPart) { scratch in
-            withExtendedLifetime((x, y, bias)) {
-                let biasPointer: UnsafePointer<Float>? = bias.map { UnsafePointer($0.pointer) }
-                let out = y.pointer, ldo = y.rowStride
-                withWeights { w, s in
-                    parallelParts(windows) { part, range in
-                        let base = scratch + part * perPart
-                        let staged = UnsafeMutableRawPointer(base).assumingMemoryBound(to: UInt32.self)
-                        let rows = base + quads * stride
-                        for index in range {
-                            let t0 = index * window, t1 = min(outLength, t0 + window)
-                            let width = t1 - t0 + span - 1
-                            // The previous window of this range staged this one's first
-                            // span − 1 columns as its last: they are moved, not mapped again.
-                            let kept = index > range.lowerBound ? span - 1 : 0
-                            let fresh = width - kept
-                            for q in 0..<quads {
-                                let row = staged + q * stride
-                                if kept > 0 { row.update(from: row + window, count: kept) }
-                                var present: [UnsafePointer<Float>?] = [nil, nil, nil, nil]
-                                for h in 0..<4 where 4 * q + h < inChannels {
-                                    let floats = rows + h * columns
-                                    stageColumns(x, channel: 4 * q + h, from: t0 + kept, count: fresh, snake: snake,
-                                                 into: floats)
-                                    present[h] = UnsafePointer(floats)
-                                }
-                                sotto_u8_interleave_quad(present[0], present[1], present[2], present[3], Int32(fresh),
-                                                         quantization.inverse, quantization.zeroPoint, row + kept)
-                                (row + width).update(repeating: 0, count: stride - width)
-                            }
-                            sotto_conv1d_q8(UnsafePointer(staged), stride, Int32(inChannels), Int32(kernelSize),
-                                            Int32(dilation), w, s, zeroPoint, xZero, scale, biasPointer,
-                                            Int32(outChannels), out + t0, ldo, accumulate ? 1 : 0, 0, Int32(t1 - t0), bytePath)
+            packed.withUnsafeBytes { raw in
+                weightSums.withUnsafeBufferPointer { sumsBuffer in
+                    let w = raw.baseAddress!.assumingMemoryBound(to: Int8.self), sums = sumsBuffer.baseAddress!
+                    let window = tile * 10
+                    if padding.mode == .zeros, (outLength + window - 1) / window >= 2 * KernelThreads.count {
+                        convolveByWindows(x, snake: snake, packing, window: window, outLength: outLength,
+                                          workspace: workspace) { words, stride, t0, t1 in
+                            sotto_conv1d_q8(words.assumingMemoryBound(to: UInt32.self), stride, Int32(inChannels),
+                                            Int32(kernelSize), Int32(dilation), w, sums, zeroPoint, xZero, scale,
+                                            biasPointer, Int32(outChannels), out + t0, ldo, accumulate ? 1 : 0, 0,
+                                            Int32(t1 - t0), path)
+                        }
+                        return
+                    }
+                    let mark = workspace.mark()
+                    defer { workspace.release(to: mark) }
+                    let (staged, stride) = stageWhole(x, snake: snake, packing, workspace: workspace)
+                    withExtendedLifetime(staged) {
+                        let xs = UnsafeRawPointer(staged.pointer).assumingMemoryBound(to: UInt32.self)
+                        forEachPart(outLength: outLength, sweep: tile * 5, blockRows: blockRows, minimumWork: 4_000_000) { t0, t1, b0, rows in
+                            sotto_conv1d_q8(xs, stride, Int32(inChannels), Int32(kernelSize), Int32(dilation),
+                                            w + b0 * blockBytes, sums + b0 * blockRows, zeroPoint, xZero, scale,
+                                            biasPointer.map { $0 + b0 * blockRows }, Int32(rows), out + b0 * blockRows * ldo,
+                                            ldo, accumulate ? 1 : 0, Int32(t0), Int32(t1), path)
                         }
                     }
                 }

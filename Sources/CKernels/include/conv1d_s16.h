@@ -52,8 +52,8 @@ int sotto_conv1d_s16(const int16_t *x, ptrdiff_t ldx, int cin, int k, int dilati
                      uint8_t zero_point, float scale, const float *bias, int cout, float *out, ptrdiff_t ldo,
                      int accumulate, int t0, int t1, int path);
 
-/// Best path the active tier supports for the integer convolutions: AVX512 means AVX-512 with
-/// VNNI, where IntegerConv1d runs the byte kernel (conv1d_q8); this kernel itself runs AVX2 there.
+/// Best path this CPU supports for the 16-bit integer convolution (AVX2 at most; with VNNI,
+/// IntegerConv1d runs the byte kernel of conv1d_q8 instead, see sotto_conv1d_q8_path).
 int sotto_conv1d_s16_best_path(void);
 
 #ifdef __cplusplus

@@ -2,8 +2,9 @@ import SottoKernels
 
 /// A Conv1d on the fastest kernel the model's tier offers for its geometry and storage:
 /// - AMX: bf16 matrix tiles (stride 1, one group, output channels a multiple of 32);
-/// - other tiers: the export's 8-bit weights against 16-bit activations (stride 1, one group,
-///   weights stored as one uint8/int8 tensor with one scale), AVX-512 VNNI, AVX2 or portable C by tier;
+/// - other tiers: the export's 8-bit weights (stride 1, one group, weights stored as one
+///   uint8/int8 tensor with one scale) against 8-bit activations quantised as onnxruntime does
+///   where the CPU has VNNI, else 16-bit ones (AVX2 or portable C by tier);
 /// - else the fp32 kernel.
 /// Only one copy of the weights is kept, in the form the chosen kernel reads.
 struct Convolution: Sendable {
