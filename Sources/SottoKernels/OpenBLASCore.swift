@@ -8,22 +8,22 @@ public enum OpenBLASCore {
     private static let marker = "SOTTO_BLAS_CORE_CHOSEN"
 
     /// The OpenBLAS core type to force for `tier`, or nil to keep the detected one.
-    /// - AVX-512 tiers: OpenBLAS 0.3.21 runs CPUs newer than it knows (Zen 4/5, Sapphire Rapids)
-    ///   with its AVX2 Haswell kernels; SkylakeX kernels measured twice as fast there. Only when
-    ///   every subset those kernels use is present (`runsSkylakeX`).
-    /// - AVX2: a CPU detected as an AVX-512 core gets the Haswell kernels.
+    /// - AVX-512 tiers: SkylakeX kernels, when every subset they use is present (`runsSkylakeX`);
+    ///   otherwise Haswell's. OpenBLAS 0.3.21 runs CPUs newer than it knows with older kernels:
+    ///   Zen 4/5 with Haswell's (SkylakeX's measured twice as fast there), an Emerald Rapids Xeon
+    ///   with Prescott's SSE3 ones.
+    /// - AVX2: Haswell's kernels, unless OpenBLAS already chose Haswell's or Zen's (which are
+    ///   AVX2 too); an AVX-512 core would run wider instructions than the tier allows.
     /// - generic: Nehalem's SSE kernels, no AVX.
     public static func preferred(detected: String, tier: KernelTier, runsSkylakeX: Bool) -> String? {
-        let core = detected.lowercased()
-        let avx512Cores = ["skylakex", "cooperlake", "sapphirerapids"]
-        switch tier {
-        case .amx, .avx512:
-            return runsSkylakeX && ["haswell", "zen", "sandybridge"].contains(core) ? "SkylakeX" : nil
-        case .avx2:
-            return avx512Cores.contains(core) ? "Haswell" : nil
-        case .generic:
-            return core == "nehalem" ? nil : "Nehalem"
+        let avx2Cores: Set = ["haswell", "zen"]
+        let avx512Cores: Set = ["skylakex", "cooperlake", "sapphirerapids"]
+        let (wanted, fitting): (String, Set<String>) = switch tier {
+        case .amx, .avx512: runsSkylakeX ? ("SkylakeX", avx512Cores) : ("Haswell", avx2Cores.union(avx512Cores))
+        case .avx2: ("Haswell", avx2Cores)
+        case .generic: ("Nehalem", ["nehalem"])
         }
+        return fitting.contains(detected.lowercased()) ? nil : wanted
     }
 
     /// If OpenBLAS detected another core type than the active tier wants and the user did not

@@ -43,5 +43,10 @@ import Testing
         #expect(OpenBLASCore.preferred(detected: "SapphireRapids", tier: .avx2, runsSkylakeX: true) == "Haswell")
         #expect(OpenBLASCore.preferred(detected: "Zen", tier: .generic, runsSkylakeX: false) == "Nehalem")
         #expect(OpenBLASCore.preferred(detected: "Nehalem", tier: .generic, runsSkylakeX: false) == nil)
+        // A CPU newer than OpenBLAS knows (an Emerald Rapids Xeon) is detected as Prescott, SSE3.
+        #expect(OpenBLASCore.preferred(detected: "Prescott", tier: .avx512, runsSkylakeX: true) == "SkylakeX")
+        #expect(OpenBLASCore.preferred(detected: "Prescott", tier: .avx512, runsSkylakeX: false) == "Haswell")
+        #expect(OpenBLASCore.preferred(detected: "Prescott", tier: .avx2, runsSkylakeX: true) == "Haswell")
+        #expect(OpenBLASCore.preferred(detected: "Prescott", tier: .generic, runsSkylakeX: true) == "Nehalem")
     }
 }
