@@ -106,6 +106,21 @@ void sotto_u8_interleave_quad(const float *row0, const float *row1, const float 
     }
 }
 
+__attribute__((target("avx2,fma")))
+void sotto_u8_quantize(const float *x, size_t n, float inverse_scale, int zero_point, uint8_t *out) {
+    const __m256 s = _mm256_set1_ps(inverse_scale), lo = _mm256_set1_ps(-512.0f), hi = _mm256_set1_ps(512.0f);
+    const __m256i zp = _mm256_set1_epi32(zero_point);
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        __m256 q = _mm256_min_ps(_mm256_max_ps(_mm256_mul_ps(_mm256_loadu_ps(x + i), s), lo), hi);
+        __m256i z = _mm256_add_epi32(_mm256_cvtps_epi32(q), zp);
+        // Saturating packs clamp to 0..255 on the way down to bytes.
+        __m128i words = _mm_packus_epi32(_mm256_castsi256_si128(z), _mm256_extracti128_si256(z, 1));
+        _mm_storel_epi64((__m128i *)(out + i), _mm_packus_epi16(words, words));
+    }
+    for (; i < n; i++) out[i] = (uint8_t)quantize_byte(x[i], inverse_scale, zero_point);
+}
+
 int sotto_conv1d_q8_path(int requested) {
     // Asked once per sweep of every convolution: the CPU's answers are looked up once.
     static int wide = -1, narrow = -1;

@@ -6,31 +6,9 @@ import CKernels
 /// in exact int32 sums, as onnxruntime's ConvInteger does after it (`sotto_conv1d_q8`). Padding
 /// columns are quantised zeros, i.e. the zero point.
 extension IntegerConv1d {
-    /// The uint8 quantisation of one tensor: `x ≈ (q − zeroPoint) · scale`.
-    struct ByteQuantization {
-        let scale: Float
-        let inverse: Float
-        let zeroPoint: Int32
-
-        /// DynamicQuantizeLinear's parameters for values in [lowest, highest].
-        init(lowest: Float, highest: Float) {
-            let low = min(0, lowest), high = max(0, highest)
-            let scale = (high - low) / 255
-            guard scale > 0, scale.isFinite else {
-                self.scale = 0
-                inverse = 0
-                zeroPoint = 0
-                return
-            }
-            self.scale = scale
-            inverse = 1 / scale
-            zeroPoint = Int32(min(255, max(0, (-low / scale).rounded(.toNearestOrEven))))
-        }
-    }
-
     func applyBytes(_ x: Tensor, snake: ChannelSnake?, into y: Tensor, accumulate: Bool, workspace: Workspace) {
         let quantization = snake.map { ByteQuantization(lowest: $0.lowest, highest: $0.highest) }
-            ?? Self.byteQuantization(x)
+            ?? ByteQuantization(finiteRangeOf: x)
         let outLength = y.shape[1], tile = Int(SOTTO_CONV1D_Q8_TILE)
         // Four channels' bytes side by side per column.
         let packing = Packing(channels: 4, tile: tile) { rows, rowStride, present, count, out in
@@ -72,19 +50,5 @@ extension IntegerConv1d {
                 }
             }
         }
-    }
-
-    /// DynamicQuantizeLinear's parameters for the finite values of a `[C, T]` tensor.
-    static func byteQuantization(_ x: Tensor) -> ByteQuantization {
-        var lowest: Float = 0, highest: Float = 0
-        withExtendedLifetime(x) {
-            for c in 0..<x.shape[0] {
-                var lo: Float = 0, hi: Float = 0
-                sotto_min_max_finite(x.pointer + c * x.rowStride, x.shape[1], &lo, &hi)
-                lowest = min(lowest, lo)
-                highest = max(highest, hi)
-            }
-        }
-        return ByteQuantization(lowest: lowest, highest: highest)
     }
 }

@@ -13,6 +13,7 @@
 #include "gemv_s4.h"
 #include "conv1d_s16.h"
 #include "conv1d_q8.h"
+#include "linear_q8.h"
 #include "snake.h"
 #include "row_moments.h"
 

@@ -43,6 +43,10 @@ void sotto_min_max_finite(const float *x, size_t n, float *minimum, float *maxim
 void sotto_u8_interleave_quad(const float *row0, const float *row1, const float *row2, const float *row3,
                               int count, float inverse_scale, int zero_point, uint32_t *out);
 
+/// Quantises `n` floats to bytes: out[i] = clamp(round(x[i] * inverse_scale) + zero_point, 0, 255),
+/// rounding half to even (NaN gives 0).
+void sotto_u8_quantize(const float *x, size_t n, float inverse_scale, int zero_point, uint8_t *out);
+
 /// Output columns t in [t0, t1) of a stride-1 convolution, for every output channel o:
 ///   v = scale * sum_c sum_j (x_q[c, t + j d] - x_zp) (w[o, c, j] - w_zp) + bias[o]
 ///   out[o * ldo + t] = accumulate ? out[o * ldo + t] + v : v

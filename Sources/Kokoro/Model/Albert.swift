@@ -61,22 +61,23 @@ struct Albert: Sendable {
         let attended = workspace.tensor([t, size])
         let inner = workspace.tensor([t, self.ffn.outFeatures])
         let next = workspace.tensor([t, size])
-        // The layer's weights are shared by all 12 repeats: widened from int8 once per call.
-        let query = self.query.floatLinear(in: workspace), key = self.key.floatLinear(in: workspace)
-        let value = self.value.floatLinear(in: workspace), dense = self.dense.floatLinear(in: workspace)
-        let ffn = self.ffn.floatLinear(in: workspace), ffnOutput = self.ffnOutput.floatLinear(in: workspace)
+        // The layer's weights are shared by all 12 repeats: widened from int8 (where they are not
+        // run as bytes) once per call.
+        let query = self.query.prepared(in: workspace), key = self.key.prepared(in: workspace)
+        let value = self.value.prepared(in: workspace), dense = self.dense.prepared(in: workspace)
+        let ffn = self.ffn.prepared(in: workspace), ffnOutput = self.ffnOutput.prepared(in: workspace)
         for _ in 0..<repeats {
-            query.apply(hidden, into: q)
-            key.apply(hidden, into: k)
-            value.apply(hidden, into: v)
+            query.apply(hidden, into: q, workspace: workspace)
+            key.apply(hidden, into: k, workspace: workspace)
+            value.apply(hidden, into: v, workspace: workspace)
             Attention.apply(query: q, key: k, value: v, heads: heads, kvHeads: heads, into: context, workspace: workspace)
-            dense.apply(context, into: attended)
+            dense.apply(context, into: attended, workspace: workspace)
             Elementwise.add(attended, hidden, into: attended)
             Norms.layerNorm(rowsOf: attended, weight: attentionNorm.weight, bias: attentionNorm.bias,
                             eps: attentionNorm.eps, into: attended)
-            ffn.apply(attended, into: inner)
+            ffn.apply(attended, into: inner, workspace: workspace)
             Activation.geluTanh.apply(inPlace: inner)
-            ffnOutput.apply(inner, into: next)
+            ffnOutput.apply(inner, into: next, workspace: workspace)
             Elementwise.add(next, attended, into: next)
             Norms.layerNorm(rowsOf: next, weight: outputNorm.weight, bias: outputNorm.bias, eps: outputNorm.eps, into: next)
             hidden.copy(from: next)

@@ -76,7 +76,7 @@ public struct KokoroWeights: Sendable {
             let bias = try q.biasValues().map { Tensor(shape: [$0.count], values: $0) }
             if let bias { tally.add(bias.count) }
             if let (values, scales) = try fastLinearWeights(q) {
-                return HeldLinear(values: values, scales: scales, bias: bias, inFeatures: q.inFeatures)
+                return HeldLinear(values: values, scales: scales, bias: bias, inFeatures: q.inFeatures, path: tier.kernelPath)
             }
             return HeldLinear(Linear(weight: tensor(try q.weights()), bias: bias))
         }
