@@ -28,7 +28,8 @@ public struct IntegerConv1d: Sendable {
     public let bias: Tensor?
     public let zeroPoint: UInt8
     public let weightScale: Float
-    /// Largest magnitude of a quantised activation.
+    /// Largest magnitude of a quantised activation on the 16-bit path (the byte path quantises to
+    /// 255 steps instead).
     public let activationLimit: Int32
     /// The weights in the form the kernel reads (see ``usesBytes``).
     let packed: [UInt8]
@@ -63,10 +64,11 @@ public struct IntegerConv1d: Sendable {
         self.zeroPoint = zeroPoint
         weightScale = scale
         let base = weight.baseAddress!
-        let rowSum = max(1, sotto_conv1d_u8_row_abs_sum_max(base, Int32(out), Int32(input), Int32(k), zeroPoint))
-        activationLimit = Int32(min(32767, Int64(Int32.max) / rowSum))
         self.path = path
         bytePath = bytes ? sotto_conv1d_q8_path(path) : -1
+        // Only the 16-bit path scales its activations to fit int32 sums (bytes always fit).
+        let rowSum = bytePath >= 0 ? 1 : max(1, sotto_conv1d_u8_row_abs_sum_max(base, Int32(out), Int32(input), Int32(k), zeroPoint))
+        activationLimit = Int32(min(32767, Int64(Int32.max) / rowSum))
         if bytePath >= 0 {
             var packed = [UInt8](repeating: 0, count: sotto_conv1d_q8_packed_bytes(Int32(out), Int32(input), Int32(k)))
             packed.withUnsafeMutableBytes {

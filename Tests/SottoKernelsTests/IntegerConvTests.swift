@@ -140,7 +140,7 @@ import Testing
                 IntegerConv1d(weight: $0, shape: [cout, cin, k], zeroPoint: 0, scale: 0.01, padding: .symmetric(25), dilation: 5,
                               path: variant.path, bytes: variant.bytes)
             }
-            #expect(conv.activationLimit < 32767)
+            if !conv.usesBytes { #expect(conv.activationLimit < 32767) }
             let y = conv(x, workspace: Workspace()).toArray()
             let expected = conv.usesBytes ? byteReference : reference
             for i in y.indices {
