@@ -129,6 +129,7 @@ public struct KokoroModel: Sendable {
         let bert = albert(ids, workspace: workspace)
         let projected = bertProjection(bert, workspace: workspace)
         tap?("d_en", projected)
+        lap("albert")
         let encoded = predictor.encode(projected, style: prosodyStyle, workspace: workspace)
         tap?("d", encoded)
         let predicted = predictor.durations(encoded, speed: speed, workspace: workspace)
@@ -136,6 +137,7 @@ public struct KokoroModel: Sendable {
         let durations = injected ?? predicted.map { max(1, Int($0.rounded(.toNearestOrEven))) }
         let frames = durations.reduce(0, +)
         guard frames > 0 else { throw SottoError("the durations sum to zero frames") }
+        lap("durations")
         let textFeatures = textEncoder(ids, workspace: workspace)
         tap?("t_en", textFeatures)
 
@@ -145,6 +147,7 @@ public struct KokoroModel: Sendable {
         Self.expand(rows: encoded, durations: durations, into: en)
         Self.expand(columns: textFeatures, durations: durations, into: asr)
         tap?("asr", asr)
+        lap("encoder")
         let (f0, noise) = predictor.curves(en, style: prosodyStyle, workspace: workspace)
         tap?("f0", f0)
         tap?("n", noise)
@@ -223,6 +226,8 @@ public struct KokoroOutput: Sendable {
     public var audio: [Float]
     /// Frames per id (predicted, or the injected ones).
     public var durations: [Int]
-    /// Wall-clock seconds per stage ("prosody", "decoder", "generator").
+    /// Wall-clock seconds per stage: "albert" (ALBERT and its projection), "durations" (the
+    /// duration encoder and predictor), "encoder" (the text encoder and the alignment),
+    /// "prosody" (the F0 and energy curves), "decoder", "generator".
     public var timings: [(String, Double)]
 }

@@ -46,7 +46,7 @@ enum KokoroEngineFixture {
             #expect(rms > 0.02 && rms < 0.3, "RMS \(rms)")
             #expect(chunk.samples.allSatisfy { $0.isFinite && abs($0) < 1 })
         }
-        #expect(summary.stages.map(\.name) == ["phonemes", "prosody", "decoder", "generator"])
+        #expect(summary.stages.map(\.name) == ["phonemes", "albert", "durations", "encoder", "prosody", "decoder", "generator"])
         #expect(summary.notes.isEmpty)
     }
 
