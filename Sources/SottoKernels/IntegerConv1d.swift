@@ -157,27 +157,12 @@ public struct IntegerConv1d: Sendable {
             let out = y.pointer, ldo = y.rowStride
             packed.withUnsafeBufferPointer { weights in
                 let w = weights.baseAddress!
-                let window = tile * 40
-                if padding.mode == .zeros, (outLength + window - 1) / window >= 2 * KernelThreads.count {
-                    convolveByWindows(x, snake: snake, packing, window: window, outLength: outLength,
-                                      workspace: workspace) { words, stride, t0, t1 in
-                        sotto_conv1d_s16(words.assumingMemoryBound(to: Int16.self), stride, Int32(inChannels),
-                                         Int32(kernelSize), Int32(dilation), w, zeroPoint, scale, biasPointer,
-                                         Int32(outChannels), out + t0, ldo, accumulate ? 1 : 0, 0, Int32(t1 - t0), path)
-                    }
-                    return
-                }
-                let mark = workspace.mark()
-                defer { workspace.release(to: mark) }
-                let (staged, stride) = stageWhole(x, snake: snake, packing, workspace: workspace)
-                withExtendedLifetime(staged) {
-                    let xs = UnsafeRawPointer(staged.pointer).assumingMemoryBound(to: Int16.self)
-                    forEachPart(outLength: outLength, sweep: tile * 20, blockRows: blockRows, minimumWork: 2_000_000) { t0, t1, b0, rows in
-                        sotto_conv1d_s16(xs, stride, Int32(inChannels), Int32(kernelSize), Int32(dilation),
-                                         w + b0 * blockBytes, zeroPoint, scale, biasPointer.map { $0 + b0 * blockRows },
-                                         Int32(rows), out + b0 * blockRows * ldo, ldo, accumulate ? 1 : 0,
-                                         Int32(t0), Int32(t1), path)
-                    }
+                convolve(x, snake: snake, packing, window: tile * 40, sweep: tile * 20, blockRows: blockRows,
+                         minimumWork: 2_000_000, outLength: outLength, workspace: workspace) { words, stride, column, t0, t1, b0, rows in
+                    sotto_conv1d_s16(words.assumingMemoryBound(to: Int16.self), stride, Int32(inChannels),
+                                     Int32(kernelSize), Int32(dilation), w + b0 * blockBytes, zeroPoint, scale,
+                                     biasPointer.map { $0 + b0 * blockRows }, Int32(rows), out + b0 * blockRows * ldo + column,
+                                     ldo, accumulate ? 1 : 0, Int32(t0), Int32(t1), path)
                 }
             }
         }

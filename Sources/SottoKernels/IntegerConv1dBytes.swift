@@ -24,28 +24,12 @@ extension IntegerConv1d {
             packed.withUnsafeBytes { raw in
                 weightSums.withUnsafeBufferPointer { sumsBuffer in
                     let w = raw.baseAddress!.assumingMemoryBound(to: Int8.self), sums = sumsBuffer.baseAddress!
-                    let window = tile * 10
-                    if padding.mode == .zeros, (outLength + window - 1) / window >= 2 * KernelThreads.count {
-                        convolveByWindows(x, snake: snake, packing, window: window, outLength: outLength,
-                                          workspace: workspace) { words, stride, t0, t1 in
-                            sotto_conv1d_q8(words.assumingMemoryBound(to: UInt32.self), stride, Int32(inChannels),
-                                            Int32(kernelSize), Int32(dilation), w, sums, zeroPoint, xZero, scale,
-                                            biasPointer, Int32(outChannels), out + t0, ldo, accumulate ? 1 : 0, 0,
-                                            Int32(t1 - t0), path)
-                        }
-                        return
-                    }
-                    let mark = workspace.mark()
-                    defer { workspace.release(to: mark) }
-                    let (staged, stride) = stageWhole(x, snake: snake, packing, workspace: workspace)
-                    withExtendedLifetime(staged) {
-                        let xs = UnsafeRawPointer(staged.pointer).assumingMemoryBound(to: UInt32.self)
-                        forEachPart(outLength: outLength, sweep: tile * 5, blockRows: blockRows, minimumWork: 4_000_000) { t0, t1, b0, rows in
-                            sotto_conv1d_q8(xs, stride, Int32(inChannels), Int32(kernelSize), Int32(dilation),
-                                            w + b0 * blockBytes, sums + b0 * blockRows, zeroPoint, xZero, scale,
-                                            biasPointer.map { $0 + b0 * blockRows }, Int32(rows), out + b0 * blockRows * ldo,
-                                            ldo, accumulate ? 1 : 0, Int32(t0), Int32(t1), path)
-                        }
+                    convolve(x, snake: snake, packing, window: tile * 10, sweep: tile * 5, blockRows: blockRows,
+                             minimumWork: 4_000_000, outLength: outLength, workspace: workspace) { words, stride, column, t0, t1, b0, rows in
+                        sotto_conv1d_q8(words.assumingMemoryBound(to: UInt32.self), stride, Int32(inChannels),
+                                        Int32(kernelSize), Int32(dilation), w + b0 * blockBytes, sums + b0 * blockRows,
+                                        zeroPoint, xZero, scale, biasPointer.map { $0 + b0 * blockRows }, Int32(rows),
+                                        out + b0 * blockRows * ldo + column, ldo, accumulate ? 1 : 0, Int32(t0), Int32(t1), path)
                     }
                 }
             }

@@ -92,6 +92,33 @@ extension IntegerConv1d {
         }
     }
 
+    /// Runs a kernel over the whole output: window by window (``convolveByWindows``) for a long
+    /// zero-padded signal, else over the whole staged input (``stageWhole``) in parts
+    /// (``forEachPart``). `kernel` gets the staged words and their stride, the output column that
+    /// staged column 0 stands for, the staged columns `t0 ..< t1` to produce, and the output
+    /// blocks to produce them for (the first one and the rows from it).
+    func convolve(_ x: Tensor, snake: ChannelSnake?, _ packing: Packing, window: Int, sweep: Int, blockRows: Int,
+                  minimumWork: Int, outLength: Int, workspace: Workspace,
+                  _ kernel: (_ words: UnsafeRawPointer, _ stride: Int, _ outColumn: Int, _ t0: Int, _ t1: Int,
+                             _ firstBlock: Int, _ rows: Int) -> Void) {
+        if padding.mode == .zeros, (outLength + window - 1) / window >= 2 * KernelThreads.count {
+            convolveByWindows(x, snake: snake, packing, window: window, outLength: outLength,
+                              workspace: workspace) { words, stride, t0, t1 in
+                kernel(words, stride, t0, 0, t1 - t0, 0, outChannels)
+            }
+            return
+        }
+        let mark = workspace.mark()
+        defer { workspace.release(to: mark) }
+        let (staged, stride) = stageWhole(x, snake: snake, packing, workspace: workspace)
+        withExtendedLifetime(staged) {
+            let words = UnsafeRawPointer(staged.pointer)
+            forEachPart(outLength: outLength, sweep: sweep, blockRows: blockRows, minimumWork: minimumWork) { t0, t1, b0, rows in
+                kernel(words, stride, 0, t0, t1, b0, rows)
+            }
+        }
+    }
+
     /// Columns `u0 ..< u0 + count` of the zero-padded input row `c` (through `snake` if given).
     @inline(__always)
     func stageColumns(_ x: Tensor, channel c: Int, from u0: Int, count: Int, snake: ChannelSnake?,
