@@ -16,7 +16,7 @@ public enum BLAS {
         precondition(ldb >= max(1, transposeB ? k : n), "ldb \(ldb) too small")
         precondition(ldc >= max(1, n), "ldc \(ldc) too small")
         yieldCoresToBLAS(multiplyAdds: m * n * k)
-        BLASBuffers.enter()
+        BLASBuffers.enter(multiplyAdds: m * n * k)
         defer { BLASBuffers.leave() }
         cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
                     blasint(m), blasint(n), blasint(k), alpha, a, blasint(lda), b, blasint(ldb), beta, c, blasint(ldc))

@@ -162,9 +162,33 @@ import Testing
             // The shortage is reported, not a hang. Measured on an AVX-512 VNNI CPU, three runs
             // each: 520,000 KB stops while loading, 540,000–560,000 at OpenBLAS's 134 MB work
             // buffer (checked before OpenBLAS is entered), 580,000 at an 8 MB workspace block,
-            // and from about 610,000 the take fits. (Near 600,000 OpenBLAS itself can fail to
-            // allocate inside a product and exits with its own line, so the test stays clear of it.)
+            // and from about 606,000 the take fits (the edge itself: the next test).
             #expect(result.stderr.contains("not enough memory to"), "\(result.stderr)")
         }
+    }
+
+    /// Limits from where the Kokoro take stops on a tensor to where it fits, a few MB apart, so
+    /// that at some of them the limit runs out inside OpenBLAS: every outcome is audio or Sotto's
+    /// one line. Measured on an AVX-512 VNNI CPU before the fix, 2,000 KB apart: at 596,000 KB the
+    /// first product to need a work buffer mapped it with no check and OpenBLAS retried the
+    /// failing allocation forever (ignoring SIGTERM, hence the KILL), and at 600,000 and 610,000
+    /// OpenBLAS exited with its own "malloc failed in gemm_driver".
+    @Test func everyLimitNearTheEdgeIsAudioOrOneLine() throws {
+        var outcomes: [String] = []
+        for kilobytes in stride(from: 580_000, through: 640_000, by: 4_000) {
+            let name = "limit-\(kilobytes).wav"
+            let result = try shell(#"ulimit -v \#(kilobytes); exec timeout -s KILL 60 "$0" say "こんにちは。" -m kokoro -v jf_alpha -o \#(name)"#)
+            #expect(!result.stderr.contains("malloc failed"), "\(kilobytes) KB: \(result.stderr)")
+            if result.status == 0 {
+                #expect(try AudioFile.read(path(name)).frameCount > 1_000)
+                outcomes.append("audio")
+            } else {
+                expectOneLine(result, mentioning: ["sotto: not enough memory to"])
+                #expect(!contents().contains(name), "\(kilobytes) KB left \(name)")
+                outcomes.append("shortage")
+            }
+        }
+        // The sweep spans the edge: the lowest limit is short and the highest speaks.
+        #expect(outcomes.first == "shortage" && outcomes.last == "audio", "\(outcomes)")
     }
 }
