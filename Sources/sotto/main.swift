@@ -12,5 +12,4 @@ if let problem = KernelTier.environmentProblem() {
 }
 FailureExit.install()
 OpenBLASCore.shortenIdleSpin()
-OpenBLASCore.startDeferredWorkers()
 Sotto.runReportingArgumentErrors()
