@@ -26,19 +26,42 @@ public enum OpenBLASCore {
         return fitting.contains(detected.lowercased()) ? nil : wanted
     }
 
-    /// If OpenBLAS detected another core type than the active tier wants and the user did not
-    /// choose one, restarts this process with OPENBLAS_CORETYPE set (OpenBLAS picks its kernels
-    /// when the library loads). Costs one exec (milliseconds).
+    /// Restarts this process, once, when the OpenBLAS library loaded in it needs other settings,
+    /// which it reads only when it loads (costs one exec, milliseconds):
+    /// - another core type than the active tier wants (``preferred(detected:tier:runsSkylakeX:)``),
+    ///   unless the user chose one with OPENBLAS_CORETYPE;
+    /// - under an address-space limit (`ulimit -v`), no worker threads at load: each maps a
+    ///   128 MiB work buffer as it starts, and under a limit too low for it the worker retries
+    ///   forever and the process hangs before any of Sotto's checks can run. The workers are then
+    ///   started by ``startDeferredWorkers()``, as many as the limit leaves room for. A thread
+    ///   count the user gave OpenBLAS is kept.
     public static func reexecIfWorthwhile() {
         let env = ProcessInfo.processInfo.environment
-        guard env["OPENBLAS_CORETYPE"] == nil, env[marker] == nil else { return }
-        guard let better = preferred(detected: coreName, tier: .active,
-                                     runsSkylakeX: sotto_cpu_runs_skylakex_kernels() != 0) else { return }
-        setenv("OPENBLAS_CORETYPE", better, 1)
+        guard env[marker] == nil else { return }
+        let better = env["OPENBLAS_CORETYPE"] != nil ? nil
+            : preferred(detected: coreName, tier: .active, runsSkylakeX: sotto_cpu_runs_skylakex_kernels() != 0)
+        let deferWorkers = MemoryShortage.addressSpaceLimit != nil
+            && ["OPENBLAS_NUM_THREADS", "GOTO_NUM_THREADS", "OMP_NUM_THREADS"].allSatisfy { env[$0] == nil }
+        guard better != nil || deferWorkers else { return }
+        if let better { setenv("OPENBLAS_CORETYPE", better, 1) }
+        if deferWorkers {
+            setenv("OPENBLAS_NUM_THREADS", "1", 1)
+            setenv(deferredMarker, "1", 1)
+        }
         setenv(marker, "1", 1)
         var argv = CommandLine.arguments.map { strdup($0) } + [nil]
         execv("/proc/self/exe", &argv)
         // exec failed: carry on with the detected kernels.
+    }
+
+    private static let deferredMarker = "SOTTO_BLAS_WORKERS_DEFERRED"
+
+    /// Starts the OpenBLAS workers ``reexecIfWorthwhile()`` kept from starting at load, for the
+    /// kernels' thread count, as far as the address-space limit leaves room for their buffers
+    /// (``KernelThreads/set(_:)``).
+    public static func startDeferredWorkers() {
+        guard ProcessInfo.processInfo.environment[deferredMarker] != nil else { return }
+        KernelThreads.set(KernelThreads.count)
     }
 
     /// OpenBLAS's idle workers spin for about 2^28 cycles after each call before sleeping. On a

@@ -16,11 +16,12 @@ public enum KernelThreads {
     public static var count: Int { current.load(ordering: .relaxed) }
 
     /// Sets the thread count for OpenBLAS and for ``parallelFor(_:minimumPerThread:_:)``.
-    /// Call it between forward passes, not during one.
+    /// Call it between forward passes, not during one. Under an address-space limit OpenBLAS
+    /// gets no more threads than the limit leaves room for (``BLASBuffers/threadsThatFit(_:)``).
     public static func set(_ threads: Int) {
         let n = max(1, threads)
         current.store(n, ordering: .relaxed)
-        openblas_set_num_threads(Int32(n))
+        openblas_set_num_threads(Int32(BLASBuffers.threadsThatFit(n)))
         sotto_pool_reserve(n - 1)
     }
 }

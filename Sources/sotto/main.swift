@@ -12,4 +12,5 @@ if let problem = KernelTier.environmentProblem() {
 }
 FailureExit.install()
 OpenBLASCore.shortenIdleSpin()
+OpenBLASCore.startDeferredWorkers()
 Sotto.runReportingArgumentErrors()
