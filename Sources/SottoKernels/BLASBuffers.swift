@@ -40,13 +40,14 @@ public enum BLASBuffers {
     static let jobTableSlack = 1 << 20
 
     /// OpenBLAS threads, at most `wanted`, whose work buffers the address-space limit leaves room
-    /// for: each new worker maps one as it starts (and retries forever when that fails), and the
-    /// caller's own first product needs one more, kept in reserve here. `wanted` when unlimited.
+    /// for: each new worker maps one as it starts (and retries forever when that fails). The
+    /// caller's own first product needs one more, checked when it comes (``enter(multiplyAdds:)``).
+    /// `wanted` when unlimited.
     public static func threadsThatFit(_ wanted: Int) -> Int {
         let running = OpenBLASCore.threads
         guard isLimited, wanted > running, let limit = MemoryShortage.addressSpaceLimit,
               let mapped = MemoryShortage.mappedBytes() else { return wanted }
-        let room = limit - mapped - bufferBytes - (16 << 20)
+        let room = limit - mapped - (16 << 20)
         return running + max(0, min(wanted - running, room / bufferBytes))
     }
 
