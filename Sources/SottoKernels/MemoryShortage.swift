@@ -24,9 +24,9 @@ public enum MemoryShortage {
 
     /// Fails (see ``fail(_:)``) when the address-space limit leaves no room for `bytes` more.
     /// For allocations Swift cannot recover from, such as arrays, which trap when memory is out.
-    public static func ensureRoom(for bytes: Int, to what: String) {
-        // Room for the allocator's own mappings besides the bytes themselves.
-        let slack = 16 << 20
+    /// `slack` is room for the allocator's own mappings besides the bytes themselves; a caller
+    /// whose figure was measured as the growth of the whole address space passes less.
+    public static func ensureRoom(for bytes: Int, to what: String, slack: Int = 16 << 20) {
         guard let limit = addressSpaceLimit, let mapped = mappedBytes(), limit - mapped < bytes + slack else { return }
         fail("\(what): the address-space limit (ulimit -v) of \(describe(bytes: limit)) leaves "
              + "\(describe(bytes: max(0, limit - mapped)))")
