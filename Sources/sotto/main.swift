@@ -13,4 +13,7 @@ if let problem = KernelTier.environmentProblem() {
 FailureExit.install()
 OpenBLASCore.shortenIdleSpin()
 OpenBLASCore.startDeferredWorkers()
+// Under an address-space limit that leaves almost nothing, any small allocation may be the one
+// that fails, and in Swift that is a trap: refuse once OpenBLAS's workers hold their buffers, while one line can still be printed.
+MemoryShortage.ensureRoom(for: 32 << 20, to: "start", slack: 0)
 Sotto.runReportingArgumentErrors()

@@ -170,6 +170,24 @@ import Testing
         }
     }
 
+    /// Limits from just above where the dynamic loader can map Sotto's libraries (about
+    /// 150,000 KB) up to where the weights load: each ends in one line. Found on an AVX-512 CPU
+    /// sweeping 1,000 KB apart: below about 280,000 KB an OpenBLAS worker retried its buffer
+    /// forever at load (a hang); where a few MB were left, the catalog's check of the ONNX graph
+    /// and the parse of the graph grew arrays that could not grow (Swift's "failed to allocate"
+    /// trap, or a crash in printing it); with less, any small allocation could be the one.
+    @Test(arguments: ["kokoro", "en_US-joe-medium"])
+    func everyLowLimitIsOneLine(model: String) throws {
+        for kilobytes in stride(from: 160_000, through: 300_000, by: 5_000) {
+            let result = try shell(#"ulimit -v \#(kilobytes); exec timeout -s KILL 30 "$0" say "Hello there." -m \#(model) -o out.wav"#)
+            #expect(result.status == 1, "\(kilobytes) KB: status \(result.status): \(result.stderr.prefix(400))")
+            let lines = result.stderr.split(separator: "\n").filter { !$0.hasPrefix("note:") }
+            #expect(lines.count == 1 && lines[0].hasPrefix("sotto: ") && lines[0].contains("memory"),
+                    "\(kilobytes) KB: \(result.stderr.prefix(400))")
+            #expect(contents().isEmpty, "\(kilobytes) KB left \(contents())")
+        }
+    }
+
     /// Limits from where the Kokoro take stops on a tensor to where it fits, a few MB apart, so
     /// that at some of them the limit runs out inside OpenBLAS: every outcome is audio or Sotto's
     /// one line. Measured on an AVX-512 VNNI CPU before the fix, 2,000 KB apart: at 596,000 KB the

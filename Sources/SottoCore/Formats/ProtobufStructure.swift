@@ -14,42 +14,50 @@ public enum ProtobufStructure {
     /// The top-level fields of `bytes`, or a description of where the structure breaks.
     public static func topLevelFields(_ bytes: UnsafeRawBufferPointer) -> Result<[Field], SottoError> {
         var fields: [Field] = []
+        if let problem = walkFields(bytes, { fields.append($0) }) { return .failure(problem) }
+        return .success(fields)
+    }
+
+    /// Hands each top-level field of `bytes` to `visit`, in order; returns where the structure
+    /// breaks, or nil. Stores nothing itself, so checking a graph of thousands of fields
+    /// allocates nothing (a memory limit may leave little room beside the mapped file).
+    public static func walkFields(_ bytes: UnsafeRawBufferPointer, _ visit: (Field) -> Void) -> SottoError? {
         var offset = 0
         while offset < bytes.count {
             let start = offset
             guard let key = readVarint(bytes, &offset) else {
-                return .failure(SottoError("damaged at byte \(start): bad field key"))
+                return SottoError("damaged at byte \(start): bad field key")
             }
             let number = Int(key >> 3)
             let wireType = Int(key & 7)
-            guard number > 0 else { return .failure(SottoError("damaged at byte \(start): field number 0")) }
+            guard number > 0 else { return SottoError("damaged at byte \(start): field number 0") }
             let payloadStart: Int
             let length: Int
             switch wireType {
             case 0:
                 guard readVarint(bytes, &offset) != nil else {
-                    return .failure(SottoError("truncated at byte \(start) of \(bytes.count)"))
+                    return SottoError("truncated at byte \(start) of \(bytes.count)")
                 }
-                fields.append(Field(number: number, wireType: 0, range: start ..< offset))
+                visit(Field(number: number, wireType: 0, range: start ..< offset))
                 continue
             case 1: payloadStart = offset; length = 8
             case 5: payloadStart = offset; length = 4
             case 2:
                 guard let n = readVarint(bytes, &offset), n <= UInt64(Int.max) else {
-                    return .failure(SottoError("truncated at byte \(start) of \(bytes.count)"))
+                    return SottoError("truncated at byte \(start) of \(bytes.count)")
                 }
                 payloadStart = offset
                 length = Int(n)
             default:
-                return .failure(SottoError("damaged at byte \(start): wire type \(wireType)"))
+                return SottoError("damaged at byte \(start): wire type \(wireType)")
             }
             guard length <= bytes.count - payloadStart else {
-                return .failure(SottoError("truncated: field \(number) needs \(length) bytes at byte \(payloadStart), the file has \(bytes.count)"))
+                return SottoError("truncated: field \(number) needs \(length) bytes at byte \(payloadStart), the file has \(bytes.count)")
             }
             offset = payloadStart + length
-            fields.append(Field(number: number, wireType: wireType, range: payloadStart ..< offset))
+            visit(Field(number: number, wireType: wireType, range: payloadStart ..< offset))
         }
-        return .success(fields)
+        return nil
     }
 
     static func readVarint(_ bytes: UnsafeRawBufferPointer, _ offset: inout Int) -> UInt64? {
@@ -72,16 +80,15 @@ public enum ProtobufStructure {
         do { file = try MappedFile(opening: url) } catch { return .failure(error) }
         guard file.count > 0 else { return .corrupt("empty file") }
         return file.withBytes { bytes in
-            switch topLevelFields(bytes) {
-            case .failure(let error): return .corrupt(error.message)
-            case .success(let fields):
-                guard let graph = fields.first(where: { $0.number == 7 && $0.wireType == 2 }) else {
-                    return .corrupt("not an ONNX model (no graph)")
-                }
-                let inner = UnsafeRawBufferPointer(rebasing: bytes[graph.range])
-                if case .failure(let error) = topLevelFields(inner) { return .corrupt("graph \(error.message)") }
-                return .ok
+            var graph: Range<Int>?
+            if let problem = walkFields(bytes, { if graph == nil, $0.number == 7, $0.wireType == 2 { graph = $0.range } }) {
+                return .corrupt(problem.message)
             }
+            guard let graph else { return .corrupt("not an ONNX model (no graph)") }
+            if let problem = walkFields(UnsafeRawBufferPointer(rebasing: bytes[graph]), { _ in }) {
+                return .corrupt("graph \(problem.message)")
+            }
+            return .ok
         }
     }
 }
