@@ -89,8 +89,10 @@ public enum BLASBuffers {
     }
 
     @usableFromInline static func checkRoom(running: Int) {
+        // Besides the buffer: the first buffer is taken by a product split over the threads,
+        // which mallocs its job table, and the product's own two matrices (0.5 MB).
         if let limit = MemoryShortage.addressSpaceLimit, let mapped = MemoryShortage.mappedBytes(),
-           limit - mapped < bufferBytes {
+           limit - mapped < bufferBytes + jobTableBytes + (2 << 20) {
             MemoryShortage.fail("run OpenBLAS: the address-space limit (ulimit -v) of "
                 + "\(MemoryShortage.describe(bytes: limit)) leaves \(MemoryShortage.describe(bytes: max(0, limit - mapped))), "
                 + "and OpenBLAS maps \(MemoryShortage.describe(bytes: bufferBytes)) for a work buffer")

@@ -1,3 +1,4 @@
+import CKernels
 import Glibc
 
 /// What happens when memory runs out inside the kernels, where an allocation cannot throw
@@ -30,6 +31,15 @@ public enum MemoryShortage {
         guard let limit = addressSpaceLimit, let mapped = mappedBytes(), limit - mapped < bytes + slack else { return }
         fail("\(what): the address-space limit (ulimit -v) of \(describe(bytes: limit)) leaves "
              + "\(describe(bytes: max(0, limit - mapped)))")
+    }
+
+    /// Under an address-space limit, has all threads allocate from one heap. glibc gives a thread
+    /// that finds the heap busy an arena of its own, reserving 64 MB of address space at that
+    /// moment, which can take the room a check has just confirmed (measured: OpenBLAS's 134 MB
+    /// buffer then failed after its check had passed, and OpenBLAS retried it forever). Call at
+    /// start-up, before other threads allocate.
+    public static func keepOneHeapUnderALimit() {
+        if addressSpaceLimit != nil { sotto_use_one_malloc_arena() }
     }
 
     /// "163 MB" for a byte count.

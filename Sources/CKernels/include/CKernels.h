@@ -49,6 +49,10 @@ const char *sotto_tier_name(int tier);
 /// Whether the CPU has every AVX-512 subset OpenBLAS's SkylakeX kernels execute (F, BW, VL, DQ, CD).
 int sotto_cpu_runs_skylakex_kernels(void);
 
+/// Has every thread allocate from glibc's main heap instead of arenas of their own (each new
+/// arena reserves 64 MB of address space at the moment a thread first finds the heap busy).
+void sotto_use_one_malloc_arena(void);
+
 /// Best path this CPU supports for the int8 kernels (AVX512 means AVX-512 VNNI + BW).
 int sotto_int8_best_path(void);
 /// Highest path this CPU supports for the bf16 kernels (AVX512 means AVX-512 BF16 + BW).
