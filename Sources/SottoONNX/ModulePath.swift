@@ -43,6 +43,11 @@ extension ONNXNode {
 }
 
 extension ONNXGraph {
+    /// The first node, in graph order, of one of `ops` whose module path is `module`.
+    public func firstNode(inModule module: String, ops: Set<String>) -> ONNXNode? {
+        index.nodes(inModule: module, of: nodes).lazy.map { nodes[Int($0)] }.first { ops.contains($0.opType) }
+    }
+
     /// The PyTorch-style parameter name of an initializer: its first consumer's module path
     /// plus the role of the input it feeds ("onnx::Conv_8240" read by
     /// "/flow/flows.0/enc/in_layers.0/Conv" as its weight gives

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// The computation graph of a model (GraphProto) with the indexes engines need to find
 /// weights by following edges: by initializer name, by node name, by the node producing a
 /// value and by the nodes consuming it. Navigation lives in GraphNavigation.swift.
@@ -45,6 +47,9 @@ final class GraphIndex: Sendable {
     let producerByName: [Int32]
     let consumerStart: [Int32]
     let consumerNodes: [Int32]
+    /// Node indexes by module path (``ONNXNode/modulePath``), in graph order; built by the first
+    /// lookup (loaders find every weight this way, and a scan per lookup was quadratic).
+    private let nodesByModule = Mutex<[String: [Int32]]?>(nil)
 
     init(names: NameTable, edges: GraphEdges, initializerNames: [Int32]) {
         self.names = names
@@ -89,6 +94,16 @@ final class GraphIndex: Sendable {
     func initializer(_ name: String) -> Int? { lookup(initializerByName, name) }
     func node(_ name: String) -> Int? { lookup(nodeByName, name) }
     func producer(_ value: String) -> Int? { lookup(producerByName, name: value) }
+
+    func nodes(inModule module: String, of nodes: [ONNXNode]) -> [Int32] {
+        nodesByModule.withLock { table in
+            if let table { return table[module] ?? [] }
+            var built: [String: [Int32]] = [:]
+            for (position, node) in nodes.enumerated() { built[node.modulePath, default: []].append(Int32(position)) }
+            table = built
+            return built[module] ?? []
+        }
+    }
 
     func consumers(_ value: String) -> ArraySlice<Int32> {
         guard let id = names.id(of: value).map(Int.init) else { return [] }

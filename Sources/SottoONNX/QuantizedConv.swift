@@ -85,7 +85,7 @@ extension ONNXGraph {
 
     /// The quantised convolution of a PyTorch module ("encoder.text_encoder.cnn.0.0").
     public func quantizedConv(module: String) throws -> QuantizedConv {
-        guard let node = nodes.first(where: { $0.opType == "ConvInteger" && $0.modulePath == module }) else {
+        guard let node = firstNode(inModule: module, ops: ["ConvInteger"]) else {
             throw SottoError("\(fileLabel): no ConvInteger belongs to the module '\(module)'")
         }
         return try quantizedConv(node)

@@ -129,7 +129,7 @@ extension ONNXGraph {
 
     /// The quantised LSTM of a PyTorch module ("encoder.text_encoder.lstm").
     public func quantizedLSTM(module: String) throws -> QuantizedLSTM {
-        guard let node = nodes.first(where: { $0.opType == "DynamicQuantizeLSTM" && $0.modulePath == module }) else {
+        guard let node = firstNode(inModule: module, ops: ["DynamicQuantizeLSTM"]) else {
             throw SottoError("\(fileLabel): no DynamicQuantizeLSTM belongs to the module '\(module)'")
         }
         return try quantizedLSTM(node)

@@ -76,7 +76,7 @@ extension ONNXGraph {
     /// The quantised Linear of a PyTorch module ("encoder.bert_encoder"); when a module runs
     /// more than once (ALBERT's shared layers), its first use.
     public func quantizedLinear(module: String) throws -> QuantizedLinear {
-        guard let node = nodes.first(where: { $0.opType == "MatMulInteger" && $0.modulePath == module }) else {
+        guard let node = firstNode(inModule: module, ops: ["MatMulInteger"]) else {
             throw SottoError("\(fileLabel): no MatMulInteger belongs to the module '\(module)'")
         }
         return try quantizedLinear(node)

@@ -34,7 +34,7 @@ public struct KokoroWeights: Sendable {
 
     /// The first node of one of `ops` that belongs to `module`.
     func node(_ module: String, _ ops: Set<String>) -> ONNXNode? {
-        graph.nodes.first { ops.contains($0.opType) && $0.modulePath == module }
+        graph.firstNode(inModule: module, ops: ops)
     }
 
     func missing(_ what: String, _ module: String) -> SottoError {
