@@ -28,7 +28,8 @@ struct Info: ParsableCommand {
             }
             let tier = KernelTier.active == KernelTier.cpu ? "\(KernelTier.active)"
                 : "\(KernelTier.active) (SOTTO_ISA; this CPU runs \(KernelTier.cpu))"
-            let blas = "\(OpenBLASCore.coreName) kernels, \(OpenBLASCore.threads) threads"
+            let threads = OpenBLASCore.threads
+            let blas = "\(OpenBLASCore.coreName) kernels, \(threads) thread\(threads == 1 ? "" : "s")"
             let rows: [[String]] = [
                 ["models", location.directory.path],
                 ["config", paths.configDirectory.path],
