@@ -39,17 +39,26 @@ public enum BLASBuffers {
     /// and other threads may allocate between the check and OpenBLAS's malloc.
     static let jobTableSlack = 1 << 20
 
-    /// OpenBLAS threads, at most `wanted`, whose work buffers the address-space limit leaves room
-    /// for: each new worker maps one as it starts (and retries forever when that fails). The
-    /// caller's own first product needs one more, checked when it comes (``enter(multiplyAdds:)``).
-    /// `wanted` when unlimited.
+    /// OpenBLAS threads, at most `wanted`, whose work buffers and stacks the address-space limit
+    /// leaves room for. Each new worker maps its buffer as it starts (and retries forever when
+    /// that fails), after the caller has moved on, so its room is set aside here; so is the room
+    /// to start (``MemoryShortage/roomToStart``) and the caller's own first buffer with its job
+    /// table: a worker that took those would leave a process that fails where one thread would
+    /// have spoken. `wanted` when unlimited.
     public static func threadsThatFit(_ wanted: Int) -> Int {
         let running = OpenBLASCore.threads
         guard isLimited, wanted > running, let limit = MemoryShortage.addressSpaceLimit,
               let mapped = MemoryShortage.mappedBytes() else { return wanted }
-        let room = limit - mapped - (16 << 20)
-        return running + max(0, min(wanted - running, room / bufferBytes))
+        let room = limit - mapped - MemoryShortage.roomToStart - firstBufferRoom
+        return running + max(0, min(wanted - running, room / (bufferBytes + workerStackBytes)))
     }
+
+    /// Room for the caller's first work buffer: it is taken by a product split over the threads,
+    /// which also mallocs its job table, and the product's own two matrices (0.5 MB).
+    static var firstBufferRoom: Int { bufferBytes + jobTableBytes + (2 << 20) }
+
+    /// A thread's stack as glibc maps it by default (8 MB, the usual `ulimit -s`).
+    static let workerStackBytes = 8 << 20
 
     /// Called before an OpenBLAS call of `multiplyAdds`; pair with ``leave()``.
     @inlinable public static func enter(multiplyAdds: Int = 0) {
@@ -89,10 +98,8 @@ public enum BLASBuffers {
     }
 
     @usableFromInline static func checkRoom(running: Int) {
-        // Besides the buffer: the first buffer is taken by a product split over the threads,
-        // which mallocs its job table, and the product's own two matrices (0.5 MB).
         if let limit = MemoryShortage.addressSpaceLimit, let mapped = MemoryShortage.mappedBytes(),
-           limit - mapped < bufferBytes + jobTableBytes + (2 << 20) {
+           limit - mapped < firstBufferRoom {
             MemoryShortage.fail("run OpenBLAS: the address-space limit (ulimit -v) of "
                 + "\(MemoryShortage.describe(bytes: limit)) leaves \(MemoryShortage.describe(bytes: max(0, limit - mapped))), "
                 + "and OpenBLAS maps \(MemoryShortage.describe(bytes: bufferBytes)) for a work buffer")

@@ -42,6 +42,16 @@ public enum MemoryShortage {
         if addressSpaceLimit != nil { sotto_use_one_malloc_arena() }
     }
 
+    /// Room a process must have left to start at all (``ensureRoomToStart()``).
+    public static let roomToStart = 32 << 20
+
+    /// Fails when the address-space limit leaves less than ``roomToStart``. Under a limit that
+    /// leaves almost nothing, any small allocation may be the one that fails, and in Swift that is
+    /// a trap. Below this, nothing Sotto runs fits.
+    public static func ensureRoomToStart() {
+        ensureRoom(for: roomToStart, to: "start", slack: 0)
+    }
+
     /// "163 MB" for a byte count.
     public static func describe(bytes: Int) -> String {
         bytes >= 1_000_000 ? "\(bytes / 1_000_000) MB" : "\(bytes / 1000) KB"

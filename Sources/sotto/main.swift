@@ -14,7 +14,6 @@ if let problem = KernelTier.environmentProblem() {
 FailureExit.install()
 OpenBLASCore.shortenIdleSpin()
 OpenBLASCore.startDeferredWorkers()
-// Under an address-space limit that leaves almost nothing, any small allocation may be the one
-// that fails, and in Swift that is a trap: refuse once OpenBLAS's workers hold their buffers, while one line can still be printed.
-MemoryShortage.ensureRoom(for: 32 << 20, to: "start", slack: 0)
+// Once OpenBLAS's workers are started, which is where the room at start-up is settled.
+MemoryShortage.ensureRoomToStart()
 Sotto.runReportingArgumentErrors()
